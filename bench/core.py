@@ -1,0 +1,94 @@
+"""Core speed: preprocessing + prediction of one canvas image, and batch throughput.
+
+    python bench/core.py            # prints medians, writes bench/results/core.json
+
+Canvas images are MNIST test digits redrawn as on the Draw page (280x280, RGBA as the canvas
+component returns them); uploads are the same images as PNG bytes. Needs HDR_MNIST_PATH or
+Keras' download.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
+from PIL import Image  # noqa: E402
+
+from hdr_core import Predictor, preprocess  # noqa: E402
+from hdr_core.data import load_mnist  # noqa: E402
+from hdr_core.scaling import scale_uint8  # noqa: E402
+from hdr_core.synth import draw_like_canvas  # noqa: E402
+
+
+def timed(fn, repeats: int) -> np.ndarray:
+    """Seconds per call of ``fn``, one sample per call."""
+    samples = np.empty(repeats)
+    for i in range(repeats):
+        start = time.perf_counter()
+        fn(i)
+        samples[i] = time.perf_counter() - start
+    return samples
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--images", type=int, default=500, help="single-image calls to time")
+    parser.add_argument("--batch", type=int, default=1000, help="digits per batch")
+    parser.add_argument("--batch-repeats", type=int, default=15)
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "core.json")
+    args = parser.parse_args()
+
+    _, test = load_mnist()
+    predictor = Predictor.from_file()
+    rng = np.random.default_rng(0)
+    canvases = [np.asarray(draw_like_canvas(test.x[i], rng).convert("RGBA")) for i in range(args.images)]
+    uploads = []
+    for canvas in canvases:
+        buffer = io.BytesIO()
+        Image.fromarray(canvas).save(buffer, format="PNG")
+        uploads.append(buffer.getvalue())
+
+    for i in range(20):  # warm caches and the graph
+        predictor.predict(preprocess(canvases[i]))
+
+    canvas_s = timed(lambda i: predictor.predict(preprocess(canvases[i])), args.images)
+    upload_s = timed(lambda i: predictor.predict(preprocess(uploads[i])), args.images)
+    preprocess_s = timed(lambda i: preprocess(canvases[i]), args.images)
+    batch = scale_uint8(test.x[: args.batch])
+    predictor.predict_many(batch)
+    batch_s = timed(lambda i: predictor.predict_many(batch), args.batch_repeats)
+
+    def ms(samples: np.ndarray) -> dict:
+        return {"median_ms": round(float(np.median(samples)) * 1e3, 3), "p95_ms": round(float(np.percentile(samples, 95)) * 1e3, 3)}
+
+    result = {
+        "canvas_image_preprocess_and_predict": ms(canvas_s),
+        "png_upload_preprocess_and_predict": ms(upload_s),
+        "canvas_image_preprocess_only": ms(preprocess_s),
+        "batch": {"digits": args.batch, "median_s": round(float(np.median(batch_s)), 4),
+                  "digits_per_second": round(args.batch / float(np.median(batch_s)))},
+        "samples": {"single": args.images, "batch_repeats": args.batch_repeats},
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=1) + "\n")
+    print(f"one 280x280 canvas image, preprocess + predict: median {result['canvas_image_preprocess_and_predict']['median_ms']} ms"
+          f" (p95 {result['canvas_image_preprocess_and_predict']['p95_ms']} ms)")
+    print(f"one PNG upload, decode + preprocess + predict:  median {result['png_upload_preprocess_and_predict']['median_ms']} ms")
+    print(f"batch of {args.batch} preprocessed digits: {result['batch']['digits_per_second']} digits/s (median of {args.batch_repeats})")
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()

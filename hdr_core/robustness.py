@@ -1,0 +1,68 @@
+"""Accuracy on realistic input: every image goes through the full preprocessing a user's image gets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+import numpy as np
+
+from .data import Split
+from .errors import InputError
+from .preprocess import ImageInput, preprocess
+from .synth import draw_like_canvas, semeion_as_scan
+
+CANVAS_SEED = 2024
+"""Seed of the canvas-style redraws of the test digits, so the figure is reproducible."""
+
+
+@dataclass(frozen=True)
+class Readings:
+    """What the model read from a set of images, compared with their labels."""
+
+    predicted: np.ndarray  # -1 where preprocessing refused the image
+    labels: np.ndarray
+
+    @property
+    def accuracy(self) -> float:
+        return float((self.predicted == self.labels).mean())
+
+    def summary(self) -> dict:
+        wrong = np.flatnonzero(self.predicted != self.labels)
+        return {
+            "n": int(len(self.labels)),
+            "accuracy": self.accuracy,
+            "errors": int(len(wrong)),
+            "refused_by_preprocessing": int((self.predicted == -1).sum()),
+            "misclassified": wrong.tolist(),
+        }
+
+
+def read_all(predictor, images: Iterable[ImageInput], labels: np.ndarray) -> Readings:
+    """Preprocess every image as the app would, then read them all in one batch."""
+    tensors, kept = [], []
+    for i, image in enumerate(images):
+        try:
+            tensors.append(preprocess(image))
+            kept.append(i)
+        except InputError:
+            pass  # counted as wrong: the app could not read it either
+    predicted = np.full(len(labels), -1, dtype=int)
+    if tensors:
+        predicted[kept] = predictor.probabilities(np.stack(tensors)).argmax(axis=1)
+    return Readings(predicted, np.asarray(labels, dtype=int))
+
+
+def canvas_images(split: Split, seed: int = CANVAS_SEED) -> Iterable:
+    """The split's digits redrawn as on the Draw page's canvas (see ``synth.draw_like_canvas``)."""
+    rng = np.random.default_rng(seed)
+    return (draw_like_canvas(digit, rng) for digit in split.x)
+
+
+def canvas_accuracy(predictor, split: Split, seed: int = CANVAS_SEED) -> Readings:
+    return read_all(predictor, canvas_images(split, seed), split.y)
+
+
+def semeion_accuracy(predictor, split: Split) -> Readings:
+    """Semeion digits, enlarged and uploaded as PNG scans of dark ink on white."""
+    return read_all(predictor, (semeion_as_scan(digit) for digit in split.x), split.y)

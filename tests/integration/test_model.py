@@ -1,0 +1,101 @@
+"""The committed model, on real data, through the real predictor."""
+
+from __future__ import annotations
+
+import json
+import threading
+
+import numpy as np
+import pytest
+
+from hdr_core import DEFAULT_MODEL_PATH, ModelNotFoundError, Predictor, load_model, preprocess
+from hdr_core.model import MODELS_DIR
+from hdr_core.robustness import canvas_accuracy, semeion_accuracy
+from hdr_core.scaling import scale_uint8
+
+EVALUATION = json.loads((MODELS_DIR / "evaluation.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def predictor():
+    return Predictor.from_file()
+
+
+def test_the_committed_model_is_small_enough_to_ship():
+    assert DEFAULT_MODEL_PATH.stat().st_size <= 10 * 1024 * 1024
+
+
+def test_the_committed_model_reads_at_least_99_60_percent_of_the_mnist_test_set(predictor, mnist):
+    _, test = mnist
+    predicted = predictor.probabilities(scale_uint8(test.x)).argmax(axis=1)
+    accuracy = float((predicted == test.y).mean())
+    assert len(test) == 10_000
+    assert accuracy >= 0.9960
+    assert accuracy == pytest.approx(EVALUATION["test"]["accuracy"], abs=1e-4)
+    assert sorted(np.flatnonzero(predicted != test.y).tolist()) == [m["index"] for m in EVALUATION["test"]["misclassified"]]
+
+
+def test_real_handwriting_from_semeion_is_read_through_upload_preprocessing(predictor, semeion):
+    readings = semeion_accuracy(predictor, semeion)
+    assert len(readings.labels) == 1593
+    assert readings.accuracy >= 0.94
+    assert readings.accuracy == pytest.approx(EVALUATION["robustness"]["semeion"]["accuracy"], abs=2e-3)
+
+
+def test_canvas_style_redraws_of_all_test_digits_are_read(predictor, mnist):
+    _, test = mnist
+    readings = canvas_accuracy(predictor, test)
+    assert readings.accuracy >= 0.985
+    assert readings.accuracy == pytest.approx(EVALUATION["robustness"]["canvas"]["accuracy"], abs=1e-3)
+
+
+def test_one_digit_and_a_batch_give_the_same_readings(predictor, mnist):
+    _, test = mnist
+    digits = scale_uint8(test.x[:64])
+    batch = predictor.predict_many(digits)
+    singles = [predictor.predict(d) for d in digits]
+    assert [p.digit for p in batch] == [p.digit for p in singles]
+    np.testing.assert_allclose([p.probabilities for p in batch], [p.probabilities for p in singles], atol=1e-5)
+    assert sum(batch[i].digit == test.y[i] for i in range(64)) >= 63
+    assert all(abs(sum(p.probabilities) - 1.0) < 1e-4 for p in batch)
+
+
+def test_batches_larger_than_one_chunk_are_read_whole(predictor, mnist):
+    _, test = mnist
+    probabilities = predictor.probabilities(scale_uint8(test.x[:1100]))
+    assert probabilities.shape == (1100, 10)
+    np.testing.assert_allclose(probabilities[600], predictor.probabilities(scale_uint8(test.x[600]))[0], atol=1e-5)
+
+
+def test_many_threads_sharing_one_predictor_get_their_own_answers(predictor, mnist):
+    _, test = mnist
+    digits = scale_uint8(test.x[:400])
+    expected = [p.digit for p in predictor.predict_many(digits)]
+    results: dict[int, int] = {}
+    errors: list[BaseException] = []
+
+    def worker(start: int) -> None:
+        try:
+            for i in range(start, len(digits), 8):
+                results[i] = predictor.predict(digits[i]).digit
+        except BaseException as err:  # pragma: no cover - reported below
+            errors.append(err)
+
+    threads = [threading.Thread(target=worker, args=(k,)) for k in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert [results[i] for i in range(len(digits))] == expected
+
+
+def test_a_drawn_digit_goes_from_pixels_to_the_right_answer(predictor):
+    from tests.conftest import drawn_seven
+
+    assert predictor.predict(preprocess(drawn_seven())).digit == 7
+
+
+def test_a_missing_model_file_raises_a_named_error(tmp_path):
+    with pytest.raises(ModelNotFoundError):
+        load_model(tmp_path / "nothing.keras")

@@ -1,0 +1,44 @@
+"""A quick training run writes every artifact, and the model it saves loads back and predicts."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from hdr_core import Predictor
+from hdr_core.constants import MNIST_PATH_ENV
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_a_quick_training_run_writes_a_loadable_model_and_every_artifact(tmp_path, mnist):
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    if not env.get(MNIST_PATH_ENV):  # mnist fixture loaded it from Keras' cache: write a local copy
+        (train, test) = mnist
+        env[MNIST_PATH_ENV] = str(tmp_path / "mnist.npz")
+        np.savez(env[MNIST_PATH_ENV], x_train=train.x, y_train=train.y, x_test=test.x, y_test=test.y)
+    out = tmp_path / "models"
+    command = [sys.executable, "train.py", "--epochs", "2", "--limit", "1500", "--canvas-samples", "200",
+               "--validation-size", "500", "--eval-limit", "300", "--out", str(out)]
+    subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True)
+
+    assert {p.name for p in out.iterdir()} >= {"digit_cnn.keras", "train_config.json", "history.json", "evaluation.json"}
+    config = json.loads((out / "train_config.json").read_text())
+    history = json.loads((out / "history.json").read_text())
+    evaluation = json.loads((out / "evaluation.json").read_text())
+    assert config["epochs"] == 2 and config["limit"] == 1500 and len(config["data_sha256"]) == 64
+    assert config["versions"]["tensorflow"] and config["parameters"] > 100_000
+    assert history["epoch"] == [1, 2] and len(history["val_accuracy"]) == 2 and len(history["learning_rate"]) == 2
+    assert evaluation["test"]["n"] == 300 and np.sum(evaluation["test"]["confusion_matrix"]) == 300
+    assert len(evaluation["test"]["per_class"]) == 10 and 0.0 <= evaluation["test"]["calibration"]["ece"] <= 1.0
+    assert evaluation["robustness"]["canvas"]["n"] == 300
+
+    predictor = Predictor.from_file(out / "digit_cnn.keras")
+    (_, test) = mnist
+    readings = predictor.predict_many(test.x[:300] / 255.0)
+    assert sum(r.digit == y for r, y in zip(readings, test.y[:300])) > 150  # it learned, if only a little

@@ -1,0 +1,180 @@
+"""Preprocessing turns what people draw or photograph into MNIST-style digits."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image
+from scipy import ndimage
+
+from hdr_core import (
+    EmptyImageError,
+    ImageTooLargeError,
+    ImageTooSmallError,
+    InputError,
+    InvalidImageError,
+    preprocess,
+    preprocess_steps,
+)
+from hdr_core.constants import DIGIT_BOX, IMAGE_SIZE
+from tests.conftest import drawn_seven, png_bytes
+
+
+def ink_box(digit: np.ndarray) -> tuple[int, int]:
+    rows, cols = np.flatnonzero(digit.any(axis=1)), np.flatnonzero(digit.any(axis=0))
+    return rows[-1] - rows[0] + 1, cols[-1] - cols[0] + 1
+
+
+def test_result_is_a_28x28_float32_array_in_unit_range_with_white_ink_on_black():
+    digit = preprocess(png_bytes(drawn_seven()))
+    assert digit.shape == (IMAGE_SIZE, IMAGE_SIZE) and digit.dtype == np.float32
+    assert digit.min() == 0.0 and digit.max() == pytest.approx(1.0)
+    assert digit[0].sum() == 0 and digit[:, 0].sum() == 0  # the border is background
+
+
+def test_the_digit_fits_a_20x20_box_with_its_aspect_ratio_kept():
+    digit = preprocess(drawn_seven())
+    height, width = ink_box(digit)
+    assert max(height, width) == DIGIT_BOX
+    assert width / height == pytest.approx(128 / 178, abs=0.1)  # the drawn 7 is about 128 x 178 px
+
+
+def test_the_centre_of_mass_sits_at_the_centre_of_the_field():
+    center = ndimage.center_of_mass(preprocess(drawn_seven(offset=(20, 90))))
+    assert center == pytest.approx((14.0, 14.0), abs=0.5)
+
+
+def test_a_shifted_digit_gives_the_same_tensor():
+    here = preprocess(drawn_seven(offset=(30, 20)))
+    there = preprocess(drawn_seven(offset=(130, 95)))
+    assert np.abs(here - there).max() < 1e-6
+
+
+def test_a_rescaled_digit_gives_nearly_the_same_tensor():
+    small = preprocess(drawn_seven(offset=(40, 40), scale=0.6))
+    large = preprocess(drawn_seven(offset=(10, 10), scale=1.3))
+    assert np.abs(small - large).mean() < 0.03
+
+
+def test_dark_ink_on_light_paper_equals_the_inverse_of_light_ink_on_dark():
+    dark_on_light = np.asarray(drawn_seven())
+    light_on_dark = 255 - dark_on_light
+    np.testing.assert_allclose(preprocess(dark_on_light), preprocess(light_on_dark), atol=1e-6)
+
+
+def test_a_transparent_png_with_black_strokes_is_read_as_black_strokes():
+    strokes = np.asarray(drawn_seven()) < 128
+    rgba = np.zeros((*strokes.shape, 4), dtype=np.uint8)  # transparent black everywhere...
+    rgba[strokes, 3] = 255  # ...except opaque black strokes, as a canvas export gives
+    transparent = preprocess(png_bytes(Image.fromarray(rgba, "RGBA")))
+    np.testing.assert_allclose(transparent, preprocess(drawn_seven()), atol=1e-6)
+
+
+def test_a_palette_png_with_a_transparent_colour_is_composited_on_white():
+    palette = drawn_seven().convert("P")
+    palette.info["transparency"] = 255  # white pixels are transparent
+    assert np.abs(preprocess(png_bytes(palette, transparency=255)) - preprocess(drawn_seven())).max() < 1e-6
+
+
+def test_an_exif_rotated_jpeg_is_turned_upright():
+    upright = drawn_seven().convert("RGB")
+    stored_sideways = upright.transpose(Image.Transpose.ROTATE_90)  # how a phone keeps the pixels
+    exif = Image.Exif()
+    exif[0x0112] = 6  # orientation: rotate 90 degrees clockwise to display
+    jpeg = png_bytes(stored_sideways, format="JPEG", quality=95, exif=exif.tobytes())
+    assert np.abs(preprocess(jpeg) - preprocess(upright)).mean() < 0.02
+    assert np.abs(preprocess(png_bytes(stored_sideways, format="JPEG", quality=95)) - preprocess(upright)).mean() > 0.05
+
+
+def test_sixteen_bit_and_cmyk_images_read_like_eight_bit_ones():
+    reference = preprocess(drawn_seven())
+    sixteen = Image.fromarray(np.asarray(drawn_seven(), dtype=np.uint16) * 257)
+    assert np.abs(preprocess(png_bytes(sixteen)) - reference).max() < 0.02
+    cmyk = png_bytes(drawn_seven().convert("CMYK"), format="JPEG", quality=95)
+    assert np.abs(preprocess(cmyk) - reference).mean() < 0.02
+
+
+def test_an_mnist_digit_given_as_an_image_comes_back_nearly_unchanged(mnist):
+    _, test = mnist
+    for digit in test.x[:20]:
+        again = preprocess(Image.fromarray(digit))
+        assert np.corrcoef(again.ravel(), digit.ravel() / 255.0)[0, 1] > 0.85
+
+
+def test_specks_of_noise_away_from_the_digit_are_ignored():
+    clean = preprocess(drawn_seven())
+    dirty = np.asarray(drawn_seven()).copy()
+    dirty[250:253, 250:253] = 0  # a fleck of dirt far from the 7
+    dirty[5:7, 270:272] = 0
+    assert np.abs(preprocess(dirty) - clean).max() < 1e-6
+
+
+def test_steps_keep_every_stage_for_display():
+    steps = preprocess_steps(drawn_seven())
+    assert steps.gray.shape == (280, 280) and steps.ink.max() == pytest.approx(1.0)
+    assert max(steps.boxed.shape) == DIGIT_BOX
+    np.testing.assert_array_equal(steps.result, preprocess(drawn_seven()))
+
+
+@pytest.mark.parametrize(
+    "image",
+    [
+        Image.new("L", (280, 280), 255),
+        Image.new("L", (280, 280), 0),
+        Image.new("RGB", (100, 60), (200, 30, 30)),
+        Image.new("RGBA", (280, 280), (0, 0, 0, 0)),
+    ],
+    ids=["white", "black", "single-colour", "fully-transparent"],
+)
+def test_blank_and_single_colour_images_raise_empty_image_error(image):
+    with pytest.raises(EmptyImageError):
+        preprocess(png_bytes(image))
+
+
+def test_faint_smudges_below_the_contrast_floor_raise_empty_image_error():
+    paper = np.full((200, 200), 240, dtype=np.uint8)
+    paper[80:120, 80:120] = 225  # barely darker than the paper
+    with pytest.raises(EmptyImageError):
+        preprocess(paper)
+
+
+@pytest.mark.parametrize("size", [(1, 1), (5, 40), (7, 7)])
+def test_tiny_images_raise_image_too_small_error(size):
+    with pytest.raises(ImageTooSmallError):
+        preprocess(png_bytes(Image.new("L", size, 0)))
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"", b"not an image at all", b"\x89PNG\r\n\x1a\n" + b"\x00" * 20, b"<svg xmlns='http://www.w3.org/2000/svg'></svg>"],
+    ids=["empty", "text", "broken-png-header", "svg"],
+)
+def test_bytes_that_are_not_an_image_raise_invalid_image_error(data):
+    with pytest.raises(InvalidImageError):
+        preprocess(data)
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "JPEG"])
+def test_truncated_files_raise_invalid_image_error(fmt):
+    whole = png_bytes(drawn_seven().convert("RGB"), format=fmt)
+    with pytest.raises(InvalidImageError):
+        preprocess(whole[: len(whole) // 2])
+
+
+def test_an_enormous_declared_size_is_refused_before_decoding():
+    bomb = png_bytes(Image.new("1", (8000, 6000), 0))  # 48 megapixels, a few kB compressed
+    with pytest.raises(ImageTooLargeError):
+        preprocess(bomb)
+
+
+def test_every_input_error_carries_a_message_for_the_user():
+    with pytest.raises(InputError) as caught:
+        preprocess(b"")
+    assert str(caught.value) and "Traceback" not in str(caught.value)
+
+
+def test_an_animated_gif_is_read_from_its_first_frame():
+    first = drawn_seven()
+    second = Image.new("L", first.size, 255)
+    gif = png_bytes(first, format="GIF", save_all=True, append_images=[second])
+    assert np.abs(preprocess(gif) - preprocess(first)).max() < 0.05

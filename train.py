@@ -1,0 +1,202 @@
+"""Train the digit CNN on MNIST and write the model and its JSON artifacts into models/.
+
+    python train.py                      # the full run that made the committed model
+    python train.py --epochs 1 --limit 2000 --eval-limit 500 --out /tmp/m   # a run of seconds
+
+Every setting is an argparse default below and is saved in models/train_config.json, so the
+model can be rebuilt and explained. Data: HDR_MNIST_PATH (a local mnist.npz) or Keras' download;
+HDR_SEMEION_PATH (semeion.npz) adds the Semeion robustness figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import time
+from pathlib import Path
+
+import numpy as np
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--epochs", type=int, default=30)
+    p.add_argument("--batch-size", type=int, default=128)
+    p.add_argument("--learning-rate", type=float, default=2e-3, help="peak Adam rate, cosine-decayed to 0")
+    p.add_argument("--dropout", type=float, default=0.4)
+    p.add_argument("--validation-size", type=int, default=5000, help="held out of MNIST's training set")
+    p.add_argument("--limit", type=int, default=None, help="use only this many training images (quick runs)")
+    p.add_argument("--eval-limit", type=int, default=None, help="evaluate on only this many test/robustness images")
+    p.add_argument("--canvas-samples", type=int, default=20000, help="training digits also redrawn canvas-style")
+    p.add_argument("--rotation", type=float, default=12.0, help="max rotation, degrees")
+    p.add_argument("--zoom", type=float, default=0.12, help="max zoom in or out, share of size")
+    p.add_argument("--stretch", type=float, default=0.20, help="max extra zoom of the width alone (aspect)")
+    p.add_argument("--shear", type=float, default=0.15, help="max shear, share of the image")
+    p.add_argument("--shift", type=float, default=0.08, help="max shift, share of the image")
+    p.add_argument("--thickness-change", type=float, default=0.5, help="share of digits drawn thinner or thicker")
+    p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--semeion", default=None, help="semeion.npz (default: $HDR_SEMEION_PATH)")
+    p.add_argument("--out", type=Path, default=Path("models"))
+    return p.parse_args(argv)
+
+
+def vary_stroke_thickness(images, share: float):
+    """Thin and thick pens: grey erosion or dilation (2x2 or 3x3) of a random share of the batch."""
+    import tensorflow as tf
+
+    thinner = -tf.nn.max_pool2d(-images, 2, 1, "SAME")
+    thicker = tf.nn.max_pool2d(images, 2, 1, "SAME")
+    thickest = tf.nn.max_pool2d(images, 3, 1, "SAME")
+    keep = 1.0 - share
+    logits = tf.math.log([[keep, share * 0.4, share * 0.4, share * 0.2]])
+    choice = tf.random.categorical(tf.repeat(logits, tf.shape(images)[0], axis=0), 1)[:, 0]
+    pick = tf.one_hot(choice, 4)[:, :, None, None, None]
+    return tf.reduce_sum(tf.stack([images, thinner, thicker, thickest], axis=1) * pick, axis=1)
+
+
+def main(argv=None) -> None:
+    args = parse_args(argv)
+
+    import keras
+    import tensorflow as tf
+    from keras import layers
+
+    from hdr_core import constants, data, metrics, model, robustness
+    from hdr_core.preprocess import preprocess
+    from hdr_core.scaling import as_model_batch, scale_uint8
+    from hdr_core.synth import draw_like_canvas
+
+    keras.utils.set_random_seed(args.seed)
+    started = time.time()
+
+    # 1. Data: MNIST's training set minus a held-out validation set; the test set stays untouched.
+    train_full, test = data.load_mnist()
+    train, validation = data.train_validation_split(train_full, args.validation_size, args.seed)
+    train = train.head(args.limit)
+    x_train, y_train = scale_uint8(train.x)[..., None], train.y.astype("int32")
+
+    # 2. Canvas-style copies of some training digits: the pen strokes people draw on the Draw page.
+    rng = np.random.default_rng(args.seed)
+    chosen = rng.choice(len(train), size=min(args.canvas_samples, len(train)), replace=False)
+    if len(chosen):
+        drawn = as_model_batch([preprocess(draw_like_canvas(train.x[i], rng)) for i in chosen])
+        x_train = np.concatenate([x_train, drawn])
+        y_train = np.concatenate([y_train, train.y[chosen].astype("int32")])
+    print(f"training on {len(y_train)} images ({len(chosen)} canvas-style), validating on {len(validation)}")
+
+    # 3. Augmentation: how people's digits differ from MNIST's - pen width, slant, size, aspect, position.
+    geometry = keras.Sequential(
+        [
+            layers.RandomRotation(args.rotation / 360, fill_mode="constant"),
+            layers.RandomZoom((-args.zoom, args.zoom), (-args.zoom - args.stretch, args.zoom + args.stretch), fill_mode="constant"),
+            layers.RandomShear(args.shear, 0.0, fill_mode="constant"),
+            layers.RandomTranslation(args.shift, args.shift, fill_mode="constant"),
+        ],
+        name="augmentation",
+    )
+
+    def augment(images, labels):
+        images = geometry(vary_stroke_thickness(images, args.thickness_change), training=True)
+        peak = tf.reduce_max(images, axis=[1, 2, 3], keepdims=True)
+        return tf.clip_by_value(images / tf.maximum(peak, 1e-3), 0.0, 1.0), labels  # full-strength ink, as preprocess gives
+
+    train_ds = (
+        tf.data.Dataset.from_tensor_slices((x_train, y_train))
+        .shuffle(len(y_train), seed=args.seed, reshuffle_each_iteration=True)
+        .batch(args.batch_size)
+        .map(augment, num_parallel_calls=tf.data.AUTOTUNE)
+        .prefetch(tf.data.AUTOTUNE)
+    )
+    val_ds = tf.data.Dataset.from_tensor_slices((scale_uint8(validation.x)[..., None], validation.y.astype("int32"))).batch(512)
+
+    # 4. Model and optimiser: Adam with a cosine-decayed learning rate.
+    net = model.build_model(args.dropout)
+    steps = args.epochs * int(np.ceil(len(y_train) / args.batch_size))
+    schedule = keras.optimizers.schedules.CosineDecay(args.learning_rate, decay_steps=steps)
+    net.compile(keras.optimizers.Adam(schedule), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    net.summary()
+
+    # 5. Train, keeping the epoch with the best validation accuracy (the test set plays no part).
+    args.out.mkdir(parents=True, exist_ok=True)
+    model_path = args.out / model.DEFAULT_MODEL_PATH.name
+    checkpoint = keras.callbacks.ModelCheckpoint(model_path, monitor="val_accuracy", save_best_only=True)
+    history = net.fit(train_ds, validation_data=val_ds, epochs=args.epochs, callbacks=[checkpoint], verbose=1)
+    trained_seconds = time.time() - started
+
+    # 6. Evaluate the saved model on the test set, then on realistic input through full preprocessing.
+    predictor = model.Predictor.from_file(model_path)
+    test = test.head(args.eval_limit)
+    probabilities = predictor.probabilities(scale_uint8(test.x))
+    predicted = probabilities.argmax(axis=1)
+    test_loss = float(keras.losses.sparse_categorical_crossentropy(test.y, probabilities).numpy().mean())
+    wrong = np.flatnonzero(predicted != test.y)
+    matrix = metrics.confusion_matrix(test.y, predicted)
+    val_probabilities = predictor.probabilities(scale_uint8(validation.x))
+    thresholds = [0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99]
+
+    canvas = robustness.canvas_accuracy(predictor, test)
+    semeion_split = data.load_semeion(args.semeion)
+    semeion = robustness.semeion_accuracy(predictor, semeion_split.head(args.eval_limit)) if semeion_split else None
+    print(f"test accuracy {1 - len(wrong) / len(test):.4%}  canvas {canvas.accuracy:.4%}"
+          + (f"  semeion {semeion.accuracy:.4%}" if semeion else "  semeion: not measured (no HDR_SEMEION_PATH)"))
+
+    # 7. Write the artifacts the app and the README read.
+    evaluation = {
+        "model_file": model_path.name,
+        "model_version": model.model_version(model_path),
+        "test": {
+            "n": len(test),
+            "loss": test_loss,
+            "accuracy": float((predicted == test.y).mean()),
+            "confusion_matrix": matrix.tolist(),
+            "per_class": metrics.classification_report(matrix),
+            "calibration": metrics.calibration(probabilities, test.y),
+            "accuracy_at_confidence": metrics.accuracy_at_confidence(probabilities, test.y, thresholds),
+            "misclassified": [
+                {"index": int(i), "true": int(test.y[i]), "predicted": int(predicted[i]), "confidence": float(probabilities[i].max())}
+                for i in wrong
+            ],
+        },
+        "validation": {
+            "n": len(validation),
+            "accuracy": float((val_probabilities.argmax(axis=1) == validation.y).mean()),
+            "calibration": metrics.calibration(val_probabilities, validation.y),
+            "accuracy_at_confidence": metrics.accuracy_at_confidence(val_probabilities, validation.y, thresholds),
+        },
+        "robustness": {
+            "canvas": {**canvas.summary(), "seed": robustness.CANVAS_SEED,
+                       "how": "MNIST test digits skeletonised and redrawn with round black pens 10-30 px wide on a white 280x280 canvas, 40-85% of its height, anywhere on it; full preprocessing"},
+            "semeion": {**semeion.summary(), "how": "16x16 Semeion digits enlarged 10x (nearest), saved as PNG dark-on-white, full upload preprocessing"}
+            if semeion else None,
+        },
+    }
+    config = {
+        **{k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
+        "input_shape": list(constants.INPUT_SHAPE),
+        "num_classes": constants.NUM_CLASSES,
+        "training_images": int(len(y_train)),
+        "data_sha256": data.fingerprint(train_full, test),
+        "parameters": int(net.count_params()),
+        "layers": [
+            {"name": layer.name, "type": type(layer).__name__, "output_shape": str(layer.output.shape), "parameters": int(layer.count_params())}
+            for layer in net.layers
+        ],
+        "train_seconds": round(trained_seconds, 1),
+        "versions": {
+            "python": platform.python_version(),
+            "tensorflow": tf.__version__,
+            "keras": keras.__version__,
+            "numpy": np.__version__,
+        },
+    }
+    learning_rates = [float(schedule(e * steps // args.epochs)) for e in range(args.epochs)]
+    history_out = {"epoch": list(range(1, len(history.history["loss"]) + 1)), "learning_rate": learning_rates,
+                   **{k: [float(v) for v in vs] for k, vs in history.history.items()}}
+    for name, payload in [("evaluation", evaluation), ("train_config", config), ("history", history_out)]:
+        (args.out / f"{name}.json").write_text(json.dumps(payload, indent=1) + "\n")
+    print(f"wrote {model_path} and its JSON artifacts to {args.out}/")
+
+
+if __name__ == "__main__":
+    main()
