@@ -37,7 +37,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--thickness-change", type=float, default=0.5, help="share of digits drawn thinner or thicker")
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--semeion", default=None, help="semeion.npz (default: $HDR_SEMEION_PATH)")
+    p.add_argument("--unsure-target", type=float, default=0.99,
+                   help="'not sure' below the confidence where validation drawings reach this accuracy")
     p.add_argument("--out", type=Path, default=Path("models"))
+    p.add_argument("--evaluate-only", action="store_true", help="re-evaluate the saved model; rewrite evaluation.json only")
     return p.parse_args(argv)
 
 
@@ -59,21 +62,32 @@ def main(argv=None) -> None:
     args = parse_args(argv)
 
     import keras
-    import tensorflow as tf
-    from keras import layers
 
-    from hdr_core import constants, data, metrics, model, robustness
-    from hdr_core.preprocess import preprocess
-    from hdr_core.scaling import as_model_batch, scale_uint8
-    from hdr_core.synth import draw_like_canvas
+    from hdr_core import data, model
 
     keras.utils.set_random_seed(args.seed)
-    started = time.time()
 
     # 1. Data: MNIST's training set minus a held-out validation set; the test set stays untouched.
     train_full, test = data.load_mnist()
     train, validation = data.train_validation_split(train_full, args.validation_size, args.seed)
     train = train.head(args.limit)
+    model_path = args.out / model.DEFAULT_MODEL_PATH.name
+    if not args.evaluate_only:
+        train_model(args, train, validation, model_path, data.fingerprint(train_full, test))
+    evaluate(args, model_path, validation, test.head(args.eval_limit))
+
+
+def train_model(args, train, validation, model_path: Path, data_sha256: str) -> None:
+    import keras
+    import tensorflow as tf
+    from keras import layers
+
+    from hdr_core import constants, model
+    from hdr_core.preprocess import preprocess
+    from hdr_core.scaling import as_model_batch, scale_uint8
+    from hdr_core.synth import draw_like_canvas
+
+    started = time.time()
     x_train, y_train = scale_uint8(train.x)[..., None], train.y.astype("int32")
 
     # 2. Canvas-style copies of some training digits: the pen strokes people draw on the Draw page.
@@ -119,14 +133,56 @@ def main(argv=None) -> None:
 
     # 5. Train, keeping the epoch with the best validation accuracy (the test set plays no part).
     args.out.mkdir(parents=True, exist_ok=True)
-    model_path = args.out / model.DEFAULT_MODEL_PATH.name
     checkpoint = keras.callbacks.ModelCheckpoint(model_path, monitor="val_accuracy", save_best_only=True)
     history = net.fit(train_ds, validation_data=val_ds, epochs=args.epochs, callbacks=[checkpoint], verbose=1)
     trained_seconds = time.time() - started
 
+    config = {
+        **{k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
+        "input_shape": list(constants.INPUT_SHAPE),
+        "num_classes": constants.NUM_CLASSES,
+        "training_images": int(len(y_train)),
+        "data_sha256": data_sha256,
+        "parameters": int(net.count_params()),
+        "layers": [
+            {"name": layer.name, "type": type(layer).__name__, "output_shape": str(layer.output.shape), "parameters": int(layer.count_params())}
+            for layer in net.layers
+        ],
+        "train_seconds": round(trained_seconds, 1),
+        "versions": {
+            "python": platform.python_version(),
+            "tensorflow": tf.__version__,
+            "keras": keras.__version__,
+            "numpy": np.__version__,
+        },
+    }
+    learning_rates = [float(schedule(e * steps // args.epochs)) for e in range(args.epochs)]
+    history_out = {"epoch": list(range(1, len(history.history["loss"]) + 1)), "learning_rate": learning_rates,
+                   **{k: [float(v) for v in vs] for k, vs in history.history.items()}}
+    for name, payload in [("train_config", config), ("history", history_out)]:
+        (args.out / f"{name}.json").write_text(json.dumps(payload, indent=1) + "\n")
+
+
+def png_base64(digit: np.ndarray) -> str:
+    """A 28x28 digit as a base64 PNG, so the Model page can show it without the dataset."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.fromarray(digit).save(buffer, format="PNG")
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def evaluate(args, model_path: Path, validation, test) -> None:
+    import keras
+
+    from hdr_core import data, metrics, model, robustness
+    from hdr_core.scaling import scale_uint8
+
     # 6. Evaluate the saved model on the test set, then on realistic input through full preprocessing.
     predictor = model.Predictor.from_file(model_path)
-    test = test.head(args.eval_limit)
     probabilities = predictor.probabilities(scale_uint8(test.x))
     predicted = probabilities.argmax(axis=1)
     test_loss = float(keras.losses.sparse_categorical_crossentropy(test.y, probabilities).numpy().mean())
@@ -136,6 +192,8 @@ def main(argv=None) -> None:
     thresholds = [0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99]
 
     canvas = robustness.canvas_accuracy(predictor, test)
+    validation_canvas = robustness.canvas_accuracy(predictor, validation, robustness.VALIDATION_CANVAS_SEED)
+    unsure_below = metrics.confidence_threshold(validation_canvas.probabilities, validation.y, args.unsure_target)
     semeion_split = data.load_semeion(args.semeion)
     semeion = robustness.semeion_accuracy(predictor, semeion_split.head(args.eval_limit)) if semeion_split else None
     print(f"test accuracy {1 - len(wrong) / len(test):.4%}  canvas {canvas.accuracy:.4%}"
@@ -154,7 +212,8 @@ def main(argv=None) -> None:
             "calibration": metrics.calibration(probabilities, test.y),
             "accuracy_at_confidence": metrics.accuracy_at_confidence(probabilities, test.y, thresholds),
             "misclassified": [
-                {"index": int(i), "true": int(test.y[i]), "predicted": int(predicted[i]), "confidence": float(probabilities[i].max())}
+                {"index": int(i), "true": int(test.y[i]), "predicted": int(predicted[i]),
+                 "confidence": float(probabilities[i].max()), "image_png_base64": png_base64(test.x[i])}
                 for i in wrong
             ],
         },
@@ -163,6 +222,14 @@ def main(argv=None) -> None:
             "accuracy": float((val_probabilities.argmax(axis=1) == validation.y).mean()),
             "calibration": metrics.calibration(val_probabilities, validation.y),
             "accuracy_at_confidence": metrics.accuracy_at_confidence(val_probabilities, validation.y, thresholds),
+            "canvas_drawings": {"accuracy": validation_canvas.accuracy, "seed": robustness.VALIDATION_CANVAS_SEED,
+                                "calibration": metrics.calibration(validation_canvas.probabilities, validation.y)},
+        },
+        "unsure_below": {
+            "threshold": unsure_below,
+            "target_accuracy": args.unsure_target,
+            "how": "lowest confidence at which canvas-style drawings of the validation digits are read right "
+                   f"{args.unsure_target:.0%} of the time; readings below it get a 'not sure' note",
         },
         "robustness": {
             "canvas": {**canvas.summary(), "seed": robustness.CANVAS_SEED,
@@ -171,30 +238,7 @@ def main(argv=None) -> None:
             if semeion else None,
         },
     }
-    config = {
-        **{k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
-        "input_shape": list(constants.INPUT_SHAPE),
-        "num_classes": constants.NUM_CLASSES,
-        "training_images": int(len(y_train)),
-        "data_sha256": data.fingerprint(train_full, test),
-        "parameters": int(net.count_params()),
-        "layers": [
-            {"name": layer.name, "type": type(layer).__name__, "output_shape": str(layer.output.shape), "parameters": int(layer.count_params())}
-            for layer in net.layers
-        ],
-        "train_seconds": round(trained_seconds, 1),
-        "versions": {
-            "python": platform.python_version(),
-            "tensorflow": tf.__version__,
-            "keras": keras.__version__,
-            "numpy": np.__version__,
-        },
-    }
-    learning_rates = [float(schedule(e * steps // args.epochs)) for e in range(args.epochs)]
-    history_out = {"epoch": list(range(1, len(history.history["loss"]) + 1)), "learning_rate": learning_rates,
-                   **{k: [float(v) for v in vs] for k, vs in history.history.items()}}
-    for name, payload in [("evaluation", evaluation), ("train_config", config), ("history", history_out)]:
-        (args.out / f"{name}.json").write_text(json.dumps(payload, indent=1) + "\n")
+    (args.out / "evaluation.json").write_text(json.dumps(evaluation, indent=1) + "\n")
     print(f"wrote {model_path} and its JSON artifacts to {args.out}/")
 
 

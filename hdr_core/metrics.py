@@ -60,3 +60,18 @@ def accuracy_at_confidence(probabilities: np.ndarray, y_true: np.ndarray, thresh
         kept = confidence >= t
         out.append({"threshold": t, "coverage": float(kept.mean()), "accuracy": float(correct[kept].mean()) if kept.any() else None})
     return out
+
+
+def confidence_threshold(probabilities: np.ndarray, y_true: np.ndarray, target_accuracy: float = 0.99) -> float:
+    """The lowest confidence t at which readings with confidence >= t are right ``target_accuracy`` of the time.
+
+    Readings below it deserve a "not sure" note. Computed on validation data, never the test set.
+    """
+    confidence = np.asarray(probabilities).max(axis=1)
+    correct = np.asarray(probabilities).argmax(axis=1) == np.asarray(y_true)
+    order = np.argsort(-confidence)
+    running = np.cumsum(correct[order]) / np.arange(1, len(order) + 1)  # accuracy of the k most confident
+    good = np.flatnonzero(running >= target_accuracy)
+    if good.size == 0:
+        return 1.0
+    return float(confidence[order][good[-1]])

@@ -7,6 +7,7 @@ from typing import Iterable
 
 import numpy as np
 
+from .constants import NUM_CLASSES
 from .data import Split
 from .errors import InputError
 from .preprocess import ImageInput, preprocess
@@ -15,13 +16,21 @@ from .synth import draw_like_canvas, semeion_as_scan
 CANVAS_SEED = 2024
 """Seed of the canvas-style redraws of the test digits, so the figure is reproducible."""
 
+VALIDATION_CANVAS_SEED = 7
+"""Seed of the canvas-style redraws of the validation digits (used to set the 'not sure' threshold)."""
+
 
 @dataclass(frozen=True)
 class Readings:
     """What the model read from a set of images, compared with their labels."""
 
-    predicted: np.ndarray  # -1 where preprocessing refused the image
+    probabilities: np.ndarray  # (N, 10); all zero where preprocessing refused the image
     labels: np.ndarray
+
+    @property
+    def predicted(self) -> np.ndarray:
+        """The digit read from each image, -1 where preprocessing refused it."""
+        return np.where(self.probabilities.any(axis=1), self.probabilities.argmax(axis=1), -1)
 
     @property
     def accuracy(self) -> float:
@@ -47,10 +56,10 @@ def read_all(predictor, images: Iterable[ImageInput], labels: np.ndarray) -> Rea
             kept.append(i)
         except InputError:
             pass  # counted as wrong: the app could not read it either
-    predicted = np.full(len(labels), -1, dtype=int)
+    probabilities = np.zeros((len(labels), NUM_CLASSES), dtype=np.float32)
     if tensors:
-        predicted[kept] = predictor.probabilities(np.stack(tensors)).argmax(axis=1)
-    return Readings(predicted, np.asarray(labels, dtype=int))
+        probabilities[kept] = predictor.probabilities(np.stack(tensors))
+    return Readings(probabilities, np.asarray(labels, dtype=int))
 
 
 def canvas_images(split: Split, seed: int = CANVAS_SEED) -> Iterable:

@@ -84,3 +84,12 @@ def test_accuracy_at_confidence_reports_coverage_and_accuracy_above_each_thresho
     rows = metrics.accuracy_at_confidence(probabilities, [0, 1, 1, 0], [0.5, 0.65])
     assert rows[0] == {"threshold": 0.5, "coverage": 1.0, "accuracy": 0.5}
     assert rows[1] == {"threshold": 0.65, "coverage": 0.5, "accuracy": 1.0}
+
+
+def test_the_confidence_threshold_is_where_confident_readings_reach_the_target_accuracy():
+    confidence = np.array([0.99, 0.95, 0.9, 0.8, 0.7, 0.6])
+    probabilities = np.stack([confidence, 1 - confidence], axis=1)
+    y_true = [0, 0, 0, 1, 0, 1]  # the 0.8 and 0.6 readings are wrong
+    assert metrics.confidence_threshold(probabilities, y_true, target_accuracy=1.0) == 0.9
+    assert metrics.confidence_threshold(probabilities, y_true, target_accuracy=0.8) == 0.7
+    assert metrics.confidence_threshold(probabilities, [1] * 6, target_accuracy=0.5) == 1.0
