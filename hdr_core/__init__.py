@@ -15,7 +15,7 @@ from .errors import (
 )
 from .preprocess import PreprocessSteps, preprocess, preprocess_steps
 
-_LAZY = {"Predictor", "Prediction", "build_model", "load_model", "model_version", "DEFAULT_MODEL_PATH"}
+_LAZY = {"Predictor", "Prediction", "Reading", "build_model", "load_model", "model_version", "DEFAULT_MODEL_PATH"}
 
 
 def __getattr__(name: str):

@@ -17,3 +17,6 @@ MNIST_PATH_ENV = "HDR_MNIST_PATH"
 
 SEMEION_PATH_ENV = "HDR_SEMEION_PATH"
 """Environment variable naming a local semeion.npz (keys x, y) for the robustness check."""
+
+MODELS_DIR_ENV = "HDR_MODELS_DIR"
+"""Environment variable naming another folder of trained model + JSON artifacts (default: models/)."""

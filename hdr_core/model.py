@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
 import numpy as np
 
-from .constants import INPUT_SHAPE, NUM_CLASSES
+from .constants import INPUT_SHAPE, MODELS_DIR_ENV, NUM_CLASSES
 from .errors import ModelNotFoundError
+from .preprocess import ImageInput, PreprocessSteps, preprocess_steps
 from .scaling import as_model_batch
 
-MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+MODELS_DIR = Path(os.environ.get(MODELS_DIR_ENV) or Path(__file__).resolve().parent.parent / "models")
+"""The trained model and its JSON artifacts: the repository's models/ unless HDR_MODELS_DIR names another."""
 DEFAULT_MODEL_PATH = MODELS_DIR / "digit_cnn.keras"
 PREDICT_CHUNK = 512
 """Large batches go through the model in chunks of this many digits, so memory stays bounded."""
@@ -84,6 +87,19 @@ def model_version(path: str | Path = DEFAULT_MODEL_PATH) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
 
 
+@dataclass(frozen=True)
+class Reading:
+    """One image read end to end: what the model saw (every preprocessing stage) and what it said."""
+
+    prediction: Prediction
+    steps: PreprocessSteps
+
+    @property
+    def model_input(self) -> np.ndarray:
+        """The (28, 28) array the model was given."""
+        return self.steps.result
+
+
 class Predictor:
     """Runs a Keras model on preprocessed digits, safely from many threads and fast for one digit.
 
@@ -122,6 +138,11 @@ class Predictor:
     def predict(self, image: np.ndarray) -> Prediction:
         """Read one preprocessed (28, 28) digit."""
         return Prediction.from_probabilities(self.probabilities(image)[0])
+
+    def read(self, image: ImageInput) -> Reading:
+        """Preprocess any image of one digit and read it; raises an ``InputError`` for unusable input."""
+        steps = preprocess_steps(image)
+        return Reading(self.predict(steps.result), steps)
 
     def predict_many(self, images) -> list[Prediction]:
         """Read a batch of preprocessed digits in one pass through the model."""

@@ -37,6 +37,9 @@ MIN_CONTRAST = 0.15
 INK_FLOOR = 0.2
 """After normalisation, fainter values are background texture or noise, not ink."""
 
+LIGHTING_TOLERANCE = 0.08
+"""Paper whose estimated brightness varies less than this is taken as evenly lit and left alone."""
+
 SPECK_FRACTION = 0.05
 """Ink blobs smaller than this share of the largest blob are specks of dirt, not strokes."""
 
@@ -151,6 +154,32 @@ def to_ink(gray: np.ndarray) -> np.ndarray:
     return (1.0 - gray) if darker_ink > lighter_ink else gray
 
 
+def _max_pool(values: np.ndarray, factor: int) -> np.ndarray:
+    """The brightest pixel of each factor x factor block (edges padded by repetition)."""
+    height, width = values.shape
+    padded = np.pad(values, ((0, -height % factor), (0, -width % factor)), mode="edge")
+    return padded.reshape(padded.shape[0] // factor, factor, padded.shape[1] // factor, factor).max(axis=(1, 3))
+
+
+def flatten_lighting(ink: np.ndarray) -> np.ndarray:
+    """Even out uneven light on paper (a shadow, a lamp to one side) so only the ink stands out.
+
+    MNIST's scans had perfectly even paper. The paper's own brightness is estimated by a
+    morphological closing over half the image (it erases strokes narrower than that), and the
+    image is divided by it. Evenly lit input - the canvas, scans, MNIST itself - passes unchanged.
+    """
+    paper = 1.0 - ink
+    factor = max(1, min(paper.shape) // 48)
+    small = _max_pool(paper, factor)
+    window = max(3, min(small.shape) // 2)
+    estimate = ndimage.minimum_filter(ndimage.maximum_filter(small, window, mode="nearest"), window, mode="nearest")
+    if float(estimate.max() - estimate.min()) < LIGHTING_TOLERANCE:
+        return ink
+    estimate = ndimage.uniform_filter(estimate, 3, mode="nearest")
+    brightness = np.asarray(Image.fromarray(estimate.astype(np.float32)).resize(paper.shape[::-1], Image.Resampling.BILINEAR))
+    return (1.0 - np.clip(paper / np.maximum(brightness, 0.05), 0.0, 1.0)).astype(np.float32)
+
+
 def suppress_background(ink: np.ndarray) -> np.ndarray:
     """Zero the background, stretch the ink to full strength and drop specks of noise.
 
@@ -221,6 +250,7 @@ class PreprocessSteps:
     upright: Image.Image
     gray: np.ndarray
     ink: np.ndarray
+    flattened: np.ndarray
     cleaned: np.ndarray
     cropped: np.ndarray
     boxed: np.ndarray
@@ -232,10 +262,11 @@ def preprocess_steps(data: ImageInput) -> PreprocessSteps:
     upright = composite_on_white(apply_exif_orientation(open_image(data)))
     gray = to_grayscale(limit_size(upright))
     ink = to_ink(gray)
-    cleaned = suppress_background(ink)
+    flattened = flatten_lighting(ink)
+    cleaned = suppress_background(flattened)
     cropped = crop_to_ink(cleaned)
     boxed = fit_into_box(cropped)
-    return PreprocessSteps(upright, gray, ink, cleaned, cropped, boxed, center_by_mass(boxed))
+    return PreprocessSteps(upright, gray, ink, flattened, cleaned, cropped, boxed, center_by_mass(boxed))
 
 
 def preprocess(data: ImageInput) -> np.ndarray:

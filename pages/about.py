@@ -1,0 +1,53 @@
+"""About: what the app does, how it prepares an image (pictured), its limits, and privacy."""
+
+import numpy as np
+import streamlit as st
+
+from hdr_core import preprocess_steps
+from ui.example import example_photo
+from ui.result import enlarge
+
+st.title("About")
+st.markdown(
+    """
+This app reads handwritten digits. Draw one on the **Draw** page, or upload a photo or scan on
+the **Upload** page: it shows the digit it reads, how sure it is, the probability of every
+digit, and the 28x28 image the model actually saw. The **Model** page shows how the model was
+trained and how well it does, with every figure read from the files the training run wrote.
+
+The model is a small convolutional network trained on MNIST, 60,000 digits written by
+American census staff and students. A model trained on MNIST has only ever seen digits made
+one way, so every image is first put through the same recipe MNIST itself was made with.
+"""
+)
+
+st.header("How an image is prepared")
+steps = preprocess_steps(example_photo())
+pictures = [
+    (steps.upright, "1. The photo, turned upright (EXIF) and laid on white if transparent"),
+    (steps.gray, "2. Grey levels"),
+    (steps.ink, "3. Ink made white on black, as in MNIST (dark ink on paper is inverted)"),
+    (steps.flattened, "4. Uneven light evened out (the paper divided by its own brightness)"),
+    (steps.cleaned, "5. Paper and specks removed; ink at full strength"),
+    (steps.cropped, "6. Cropped to the ink"),
+    (enlarge(steps.boxed), "7. Scaled to fit 20x20 pixels, aspect ratio kept, anti-aliased"),
+    (enlarge(steps.result), "8. Placed in 28x28 with its centre of mass in the middle"),
+]
+for column, (picture, caption) in zip(st.columns(len(pictures)), pictures):
+    column.image(np.clip(picture, 0, 1) if isinstance(picture, np.ndarray) and picture.dtype != np.uint8 else picture,
+                 caption=caption, width="stretch")
+
+st.header("Limits")
+st.markdown(
+    """
+- It reads **one digit** per drawing or image: letters, symbols and several digits are read as
+  the single digit they most resemble.
+- It knows only the digits 0-9 as MNIST writes them. Unusual styles (a crossed 7, a 1 with a
+  long flag, a 4 closed at the top) are read less surely; the *not sure* note says so.
+- Photos need the digit to stand out from the paper: very faint pencil, busy backgrounds or
+  strong glare can hide it.
+"""
+)
+
+st.header("Privacy")
+st.markdown("Nothing you draw or upload is stored. Images are read in memory for your session and forgotten.")

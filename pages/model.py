@@ -1,0 +1,59 @@
+"""Model: how the model was trained and how well it reads, all read from models/*.json."""
+
+import base64
+
+import pandas as pd
+import streamlit as st
+
+from ui import charts, resources
+
+evaluation, history, config = (resources.artifact(name) for name in ("evaluation", "history", "train_config"))
+test, robustness = evaluation["test"], evaluation["robustness"]
+
+st.title("The model")
+st.caption(f"A {config['parameters']:,}-parameter convolutional network trained on MNIST by `python train.py` "
+           f"in {config['train_seconds'] / 60:.0f} minutes. Every figure on this page is read from `models/*.json`.")
+
+cols = st.columns(4)
+cols[0].metric("MNIST test accuracy", f"{test['accuracy']:.2%}", help=f"All {test['n']:,} MNIST test images; never used for training or tuning.")
+cols[1].metric("Test loss", f"{test['loss']:.4f}")
+cols[2].metric("Canvas-style drawings", f"{robustness['canvas']['accuracy']:.2%}",
+               help=f"{robustness['canvas']['n']:,} test digits redrawn as on the Draw page: {robustness['canvas']['how']}.")
+semeion = robustness.get("semeion")
+cols[3].metric("Semeion handwriting", f"{semeion['accuracy']:.2%}" if semeion else "not measured",
+               help=f"{semeion['n']:,} digits by about 80 writers: {semeion['how']}." if semeion else None)
+
+training, errors, calibration, architecture = st.tabs(["Training", "Errors", "Calibration", "Architecture and settings"])
+
+with training:
+    st.altair_chart(charts.history_chart(history))
+    st.caption(f"The saved model is the epoch with the best validation accuracy ({evaluation['validation']['accuracy']:.2%} "
+               f"on {evaluation['validation']['n']:,} held-out training images).")
+
+with errors:
+    matrix, report = st.columns([1, 1])
+    with matrix:
+        st.subheader("Confusion matrix")
+        st.altair_chart(charts.confusion_chart(test["confusion_matrix"]))
+    with report:
+        st.subheader("Per digit")
+        st.dataframe(pd.DataFrame(test["per_class"]).set_index("digit"), width="stretch",
+                     column_config={k: st.column_config.NumberColumn(format="%.4f") for k in ("precision", "recall", "f1")})
+    st.subheader(f"The {len(test['misclassified'])} test digits it gets wrong")
+    gallery = st.columns(10)
+    for i, miss in enumerate(test["misclassified"]):
+        gallery[i % 10].image(base64.b64decode(miss["image_png_base64"]), width=56,
+                              caption=f"{miss['true']} read as {miss['predicted']} ({miss['confidence']:.0%})")
+
+with calibration:
+    st.metric("Expected calibration error", f"{test['calibration']['ece']:.4f}", help="Test set, 15 confidence bins.")
+    st.altair_chart(charts.reliability_chart(test["calibration"]["bins"]), width="stretch")
+    unsure = evaluation["unsure_below"]
+    st.write(f"The Draw and Upload pages add a *not sure* note below **{unsure['threshold']:.0%}** confidence: {unsure['how']}.")
+    st.dataframe(pd.DataFrame(test["accuracy_at_confidence"]), hide_index=True)
+
+with architecture:
+    st.metric("Parameters", f"{config['parameters']:,}")
+    st.dataframe(pd.DataFrame(config["layers"]), hide_index=True, width="stretch")
+    st.subheader("Training settings")
+    st.json({k: v for k, v in config.items() if k not in ("layers",)}, expanded=False)

@@ -1,0 +1,14 @@
+"""Entry point: routes to the pages in pages/. Run with `streamlit run streamlit_app.py`."""
+
+import streamlit as st
+
+st.set_page_config(page_title="Handwritten digit recognizer", page_icon=":material/draw:", layout="wide")
+
+st.navigation(
+    [
+        st.Page("pages/draw.py", title="Draw", icon=":material/draw:", default=True),
+        st.Page("pages/upload.py", title="Upload", icon=":material/upload_file:"),
+        st.Page("pages/model.py", title="Model", icon=":material/insights:"),
+        st.Page("pages/about.py", title="About", icon=":material/info:"),
+    ]
+).run()

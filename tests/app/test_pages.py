@@ -1,0 +1,116 @@
+"""Every page renders, uploads are read, and bad files get a message instead of a traceback."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+from streamlit.testing.v1 import AppTest
+
+from hdr_core.model import MODELS_DIR
+from tests.conftest import png_bytes
+
+TIMEOUT = 120
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def page(path: str) -> AppTest:
+    return AppTest.from_file(str(ROOT / path), default_timeout=TIMEOUT)
+
+
+def upload(at: AppTest, name: str, data: bytes, mime: str = "image/png") -> AppTest:
+    at.file_uploader(key="upload.file").set_value((name, data, mime))
+    return at.run()
+
+
+def mnist_scan(digit: np.ndarray) -> bytes:
+    """An MNIST test digit as a user's scan: enlarged 10x, dark ink on white paper, PNG."""
+    paper = Image.fromarray(255 - digit).resize((280, 280), Image.Resampling.BICUBIC)
+    return png_bytes(paper)
+
+
+@pytest.mark.parametrize("path", ["streamlit_app.py", "pages/draw.py", "pages/upload.py", "pages/model.py", "pages/about.py"])
+def test_every_page_renders_without_an_exception(path):
+    at = page(path).run()
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def test_the_draw_page_invites_a_drawing_on_an_empty_canvas():
+    at = page("pages/draw.py").run()
+    assert "Draw a digit on the canvas" in at.info[0].value
+    assert not at.metric
+
+
+def test_the_upload_page_reads_real_handwritten_digits(mnist):
+    _, test = mnist
+    at = page("pages/upload.py").run()
+    for index in range(5):
+        upload(at, f"digit-{index}.png", mnist_scan(test.x[index]))
+        assert not at.exception and not at.error
+        prediction = next(m for m in at.metric if m.label == "Prediction")
+        assert prediction.value == str(test.y[index])
+
+
+def test_a_corrupt_file_gets_an_error_message_and_no_exception():
+    at = upload(page("pages/upload.py").run(), "broken.png", b"\x89PNG\r\n\x1a\n this is not really a png")
+    assert not at.exception
+    assert "not an image" in at.error[0].value
+    assert not [m for m in at.metric if m.label == "Prediction"]
+
+
+def test_a_blank_image_is_explained_not_classified():
+    at = upload(page("pages/upload.py").run(), "blank.png", png_bytes(Image.new("L", (200, 200), 255)))
+    assert not at.exception
+    assert "No digit found" in at.error[0].value
+
+
+def test_a_file_name_holding_markup_is_shown_as_text():
+    at = upload(page("pages/upload.py").run(), "<b>**bold**</b>.png", b"garbage")
+    shown = at.error[0].value
+    assert r"\<b\>\*\*bold\*\*\</b\>" in shown
+
+
+def test_the_model_page_shows_the_figures_that_train_py_wrote():
+    evaluation = json.loads((MODELS_DIR / "evaluation.json").read_text())
+    at = page("pages/model.py").run()
+    metric = next(m for m in at.metric if m.label == "MNIST test accuracy")
+    assert metric.value == f"{evaluation['test']['accuracy']:.2%}"
+
+
+def test_a_low_confidence_reading_gets_a_not_sure_note_naming_the_runner_up():
+    threshold = json.loads((MODELS_DIR / "evaluation.json").read_text())["unsure_below"]["threshold"]
+    top = max(0.9 * threshold, 0.12)
+    if top >= threshold:
+        pytest.skip(f"the threshold {threshold:.3f} is too low for any reading to fall below it")
+
+    def app(top: float):
+        from hdr_core import preprocess_steps
+        from hdr_core.model import Prediction, Reading
+        from tests.conftest import drawn_seven
+        from ui.result import show_reading
+
+        rest = (1.0 - top - 0.9 * top) / 8
+        unsure = Prediction.from_probabilities([rest, 0.9 * top, rest, rest, rest, rest, rest, top, rest, rest])
+        show_reading(Reading(unsure, preprocess_steps(drawn_seven())))
+
+    at = AppTest.from_function(app, default_timeout=TIMEOUT, kwargs={"top": top}).run()
+    assert not at.exception
+    assert at.metric[0].value == "7"
+    assert "Not sure" in at.warning[0].value and "**1**" in at.warning[0].value
+
+
+def test_a_confident_reading_has_no_not_sure_note():
+    def app():
+        from hdr_core import preprocess_steps
+        from hdr_core.model import Prediction, Reading
+        from tests.conftest import drawn_seven
+        from ui.result import show_reading
+
+        sure = Prediction.from_probabilities([0.0] * 7 + [1.0, 0.0, 0.0])
+        show_reading(Reading(sure, preprocess_steps(drawn_seven())))
+
+    at = AppTest.from_function(app, default_timeout=TIMEOUT).run()
+    assert not at.exception and not at.warning

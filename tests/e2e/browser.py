@@ -1,0 +1,92 @@
+"""Helpers to drive the real app in Chromium: start the server, draw strokes, read the metric."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+
+# Strokes of digits as a person draws them on the 280x280 canvas, in canvas pixels.
+STROKES = {
+    7: [[(75, 60), (205, 60), (140, 170), (115, 235)]],
+    1: [[(120, 70), (150, 45), (150, 240)]],
+    0: [[(140, 45), (95, 70), (80, 140), (95, 210), (140, 235), (185, 210), (200, 140), (185, 70), (140, 45)]],
+    4: [[(160, 45), (80, 170), (205, 170)], [(165, 110), (165, 240)]],
+}
+
+
+def chromium_path() -> str | None:
+    return os.environ.get("HDR_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def streamlit_server(timeout: float = 90.0, env: dict | None = None):
+    """`streamlit run streamlit_app.py` on a free loopback port; yields its URL once healthy."""
+    port = free_port()
+    command = [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(port),
+               "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", **(env or {})},
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                    break
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                output = process.stdout.read().decode(errors="replace") if process.poll() is not None else ""
+                raise RuntimeError(f"streamlit did not become healthy: {output[-2000:]}")
+            time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def draw(page, strokes, pause_between: bool = False) -> None:
+    """Draw strokes on the canvas with the mouse, as a person would: press, move in small steps, release."""
+    canvas = page.locator("canvas.upper-canvas").first
+    canvas.wait_for()
+    box = canvas.bounding_box()
+    for stroke in strokes:
+        (x, y), rest = stroke[0], stroke[1:]
+        page.mouse.move(box["x"] + x, box["y"] + y)
+        page.mouse.down()
+        for nx, ny in rest:
+            page.mouse.move(box["x"] + nx, box["y"] + ny, steps=8)
+        page.mouse.up()
+        if pause_between:
+            page.wait_for_timeout(400)
+
+
+def prediction(page, timeout: float = 30_000) -> str:
+    """The value shown by the metric labelled "Prediction", once it is there."""
+    metric = page.locator('[data-testid="stMetric"]', has_text="Prediction").locator('[data-testid="stMetricValue"]')
+    metric.first.wait_for(timeout=timeout)
+    return metric.first.inner_text().strip()
+
+
+def clear_canvas(page) -> None:
+    page.get_by_role("button", name="Reset canvas & history").first.click()

@@ -1,0 +1,37 @@
+"""End-to-end fixtures: one real `streamlit run` server and one real Chromium for the whole module."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.browser import CHROMIUM_ARGS, chromium_path, streamlit_server
+
+
+@pytest.fixture(scope="session")
+def browser():
+    path = chromium_path()
+    if not path:
+        pytest.skip("no Chromium on this machine (install Debian's `chromium`, or set HDR_CHROMIUM): end-to-end tests need a real browser")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("playwright is not installed (pip install -r requirements-dev.txt)")
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture(scope="session")
+def app_url():
+    with streamlit_server() as url:
+        yield url
+
+
+@pytest.fixture()
+def page(browser, app_url):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    yield page
+    context.close()

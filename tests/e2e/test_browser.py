@@ -1,0 +1,80 @@
+"""The real app in a real browser: draw with the mouse, upload a file, open every page."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from tests.e2e.browser import STROKES, clear_canvas, draw, prediction
+
+SCREENSHOTS = os.environ.get("HDR_SCREENSHOT_DIR")  # set to write the README's screenshots
+
+
+def screenshot(page, name: str) -> None:
+    if SCREENSHOTS:
+        page.locator("[data-testid=stSidebarNav]", has_text="Draw").wait_for()  # the router's titles, not file names
+        page.wait_for_timeout(500)
+        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("digit", [7, 0, 4, 1])
+def test_a_digit_drawn_with_the_mouse_is_read_when_the_pen_lifts(page, app_url, digit):
+    page.goto(app_url)
+    page.get_by_text("Draw a digit on the canvas").wait_for()
+    draw(page, STROKES[digit], pause_between=True)
+    page.wait_for_function(
+        "d => [...document.querySelectorAll('[data-testid=stMetric]')].some(m => m.innerText.includes('Prediction')"
+        " && m.querySelector('[data-testid=stMetricValue]').innerText.trim() === String(d))", arg=digit)
+    assert prediction(page) == str(digit)
+    if digit == 7:
+        screenshot(page, "draw")
+
+
+def test_clearing_the_canvas_brings_back_the_invitation(page, app_url):
+    page.goto(app_url)
+    draw(page, STROKES[1])
+    assert prediction(page) == "1"
+    clear_canvas(page)
+    page.get_by_text("Draw a digit on the canvas").wait_for()
+
+
+def test_an_uploaded_png_is_read(page, app_url, tmp_path, mnist):
+    _, test = mnist
+    path = tmp_path / "scan-of-a-two.png"
+    Image.fromarray(255 - test.x[1]).resize((280, 280), Image.Resampling.BICUBIC).save(path)
+    page.goto(f"{app_url}/upload")
+    page.locator('input[type="file"]').set_input_files(str(path))
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-testid=stMetric]')].some(m => m.innerText.includes('Prediction'))")
+    assert prediction(page) == str(test.y[1])
+    screenshot(page, "upload")
+
+
+def test_a_file_that_is_not_an_image_gets_a_message(page, app_url, tmp_path):
+    path = tmp_path / "notes.png"
+    path.write_bytes(b"this is a text file with an image extension")
+    page.goto(f"{app_url}/upload")
+    page.locator('input[type="file"]').set_input_files(str(path))
+    page.get_by_text("is not an image this app can read").wait_for()
+
+
+def test_the_model_page_shows_its_charts(page, app_url):
+    page.goto(f"{app_url}/model")
+    page.get_by_text("MNIST test accuracy").wait_for()
+    page.locator("[data-testid=stVegaLiteChart]").first.wait_for()
+    screenshot(page, "model")
+    page.get_by_role("tab", name="Errors").click()
+    page.get_by_text("Confusion matrix").wait_for()
+    assert page.locator("[data-testid=stVegaLiteChart]").count() >= 2
+    screenshot(page, "model-errors")
+
+
+def test_the_about_page_pictures_the_preprocessing(page, app_url):
+    page.goto(f"{app_url}/about")
+    page.get_by_text("How an image is prepared").wait_for()
+    page.locator("[data-testid=stImage]").nth(7).wait_for()  # all eight steps are pictured
+    screenshot(page, "about")

@@ -1,0 +1,1 @@
+"""Streamlit-side pieces shared by the pages: cached resources, the result view, charts."""

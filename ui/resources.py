@@ -1,0 +1,32 @@
+"""Process-wide resources: the model is loaded once and shared by every session."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import streamlit as st
+
+from hdr_core.model import DEFAULT_MODEL_PATH, MODELS_DIR, Predictor
+
+
+@st.cache_resource(show_spinner="Loading the model...")
+def predictor() -> Predictor:
+    """One predictor per server process; it is thread-safe, so all sessions share it."""
+    return Predictor.from_file(DEFAULT_MODEL_PATH)
+
+
+@st.cache_data(show_spinner=False)
+def _artifact(path: str, modified: float) -> dict:
+    return json.loads(Path(path).read_text())
+
+
+def artifact(name: str) -> dict:
+    """A JSON artifact that train.py wrote into models/ (evaluation, history, train_config)."""
+    path = MODELS_DIR / f"{name}.json"
+    return _artifact(str(path), path.stat().st_mtime)
+
+
+def unsure_below() -> float:
+    """Readings less confident than this get a 'not sure' note (set by train.py on validation drawings)."""
+    return float(artifact("evaluation")["unsure_below"]["threshold"])
