@@ -71,10 +71,10 @@ def main(argv=None) -> None:
     train_full, test = data.load_mnist()
     train, validation = data.train_validation_split(train_full, args.validation_size, args.seed)
     train = train.head(args.limit)
-    model_path = args.out / model.DEFAULT_MODEL_PATH.name
+    keras_path = args.out / model.KERAS_MODEL_PATH.name
     if not args.evaluate_only:
-        train_model(args, train, validation, model_path, data.fingerprint(train_full, test))
-    evaluate(args, model_path, validation, test.head(args.eval_limit))
+        train_model(args, train, validation, keras_path, data.fingerprint(train_full, test))
+    evaluate(args, keras_path, validation, test.head(args.eval_limit))
 
 
 def train_model(args, train, validation, model_path: Path, data_sha256: str) -> None:
@@ -175,14 +175,20 @@ def png_base64(digit: np.ndarray) -> str:
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def evaluate(args, model_path: Path, validation, test) -> None:
+def evaluate(args, keras_path: Path, validation, test) -> None:
     import keras
 
     from hdr_core import data, metrics, model, robustness
     from hdr_core.scaling import scale_uint8
 
-    # 6. Evaluate the saved model on the test set, then on realistic input through full preprocessing.
-    predictor = model.Predictor.from_file(model_path)
+    # 6. Convert the best Keras model to the LiteRT file the app serves, and check they agree.
+    net = model.load_model(keras_path)
+    model_path = model.export_tflite(net, args.out / model.DEFAULT_MODEL_PATH.name)
+    predictor = model.Predictor(model_path)
+    agreement = float(np.abs(net.predict(scale_uint8(validation.x[:1000])[..., None], verbose=0)
+                             - predictor.probabilities(scale_uint8(validation.x[:1000]))).max())
+
+    # 7. Evaluate the served model on the test set, then on realistic input through full preprocessing.
     probabilities = predictor.probabilities(scale_uint8(test.x))
     predicted = probabilities.argmax(axis=1)
     test_loss = float(keras.losses.sparse_categorical_crossentropy(test.y, probabilities).numpy().mean())
@@ -199,10 +205,12 @@ def evaluate(args, model_path: Path, validation, test) -> None:
     print(f"test accuracy {1 - len(wrong) / len(test):.4%}  canvas {canvas.accuracy:.4%}"
           + (f"  semeion {semeion.accuracy:.4%}" if semeion else "  semeion: not measured (no HDR_SEMEION_PATH)"))
 
-    # 7. Write the artifacts the app and the README read.
+    # 8. Write the artifacts the app and the README read.
     evaluation = {
         "model_file": model_path.name,
         "model_version": model.model_version(model_path),
+        "keras_file": keras_path.name,
+        "max_probability_difference_tflite_vs_keras": agreement,
         "test": {
             "n": len(test),
             "loss": test_loss,
@@ -239,7 +247,7 @@ def evaluate(args, model_path: Path, validation, test) -> None:
         },
     }
     (args.out / "evaluation.json").write_text(json.dumps(evaluation, indent=1) + "\n")
-    print(f"wrote {model_path} and its JSON artifacts to {args.out}/")
+    print(f"wrote {model_path}, {keras_path.name} and the JSON artifacts to {args.out}/")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """hdr_core: the engine of the handwritten-digit recognizer. Plain Python; never imports Streamlit.
 
-Preprocessing and errors load at once; the model (and so TensorFlow) only when first used.
+Reading digits needs NumPy, Pillow, SciPy and LiteRT only; TensorFlow is imported only to build,
+train or convert the model.
 """
 
 from .constants import DIGIT_BOX, IMAGE_SIZE, INPUT_SHAPE, NUM_CLASSES
@@ -13,21 +14,12 @@ from .errors import (
     InvalidImageError,
     ModelNotFoundError,
 )
+from .model import DEFAULT_MODEL_PATH, Prediction, Predictor, Reading, build_model, load_model, model_version
 from .preprocess import PreprocessSteps, preprocess, preprocess_steps
-
-_LAZY = {"Predictor", "Prediction", "Reading", "build_model", "load_model", "model_version", "DEFAULT_MODEL_PATH"}
-
-
-def __getattr__(name: str):
-    if name in _LAZY:
-        from . import model
-
-        return getattr(model, name)
-    raise AttributeError(f"module 'hdr_core' has no attribute {name!r}")
-
 
 __all__ = [
     "DIGIT_BOX", "IMAGE_SIZE", "INPUT_SHAPE", "NUM_CLASSES",
     "HdrError", "InputError", "InvalidImageError", "ImageTooLargeError", "ImageTooSmallError", "EmptyImageError",
-    "ModelNotFoundError", "PreprocessSteps", "preprocess", "preprocess_steps", *sorted(_LAZY),
+    "ModelNotFoundError", "PreprocessSteps", "preprocess", "preprocess_steps",
+    "DEFAULT_MODEL_PATH", "Prediction", "Predictor", "Reading", "build_model", "load_model", "model_version",
 ]

@@ -1,9 +1,18 @@
-"""The CNN, loading it, and a fast thread-safe predictor that returns small frozen results."""
+"""The CNN (built and trained with Keras) and the predictor that serves it (LiteRT, no TensorFlow).
+
+Training writes two files: ``digit_cnn.keras``, the Keras model (the source of truth, for
+retraining and fine-tuning), and ``digit_cnn.tflite``, the same network converted without
+quantisation. The app and every reported figure use the ``.tflite`` through LiteRT: it reads a
+digit in well under a millisecond and keeps TensorFlow out of the server, which would cost
+about 650 MB of memory, and which Streamlit resets after every script run
+(``keras.backend.clear_session``) so that each reading would rebuild its kernels.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import os
+import queue
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
@@ -17,9 +26,11 @@ from .scaling import as_model_batch
 
 MODELS_DIR = Path(os.environ.get(MODELS_DIR_ENV) or Path(__file__).resolve().parent.parent / "models")
 """The trained model and its JSON artifacts: the repository's models/ unless HDR_MODELS_DIR names another."""
-DEFAULT_MODEL_PATH = MODELS_DIR / "digit_cnn.keras"
-PREDICT_CHUNK = 512
-"""Large batches go through the model in chunks of this many digits, so memory stays bounded."""
+KERAS_MODEL_PATH = MODELS_DIR / "digit_cnn.keras"
+DEFAULT_MODEL_PATH = MODELS_DIR / "digit_cnn.tflite"
+
+BATCH_SIZES = (1, 8, 64)
+"""Batch shapes the interpreters are built for; a larger batch runs in chunks of the largest."""
 
 
 @dataclass(frozen=True)
@@ -42,6 +53,19 @@ class Prediction:
     def from_probabilities(cls, probabilities: Sequence[float]) -> "Prediction":
         values = tuple(float(p) for p in probabilities)
         return cls(digit=int(np.argmax(values)), probabilities=values)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One image read end to end: what the model saw (every preprocessing stage) and what it said."""
+
+    prediction: Prediction
+    steps: PreprocessSteps
+
+    @property
+    def model_input(self) -> np.ndarray:
+        """The (28, 28) array the model was given."""
+        return self.steps.result
 
 
 def build_model(dropout: float = 0.4):
@@ -72,8 +96,8 @@ def build_model(dropout: float = 0.4):
     return keras.Model(inputs, outputs, name="digit_cnn")
 
 
-def load_model(path: str | Path = DEFAULT_MODEL_PATH):
-    """Load a saved ``.keras`` model; raises ``ModelNotFoundError`` when the file is missing."""
+def load_model(path: str | Path = KERAS_MODEL_PATH):
+    """Load the saved Keras model (for training and checks; the app serves the .tflite)."""
     import keras
 
     path = Path(path)
@@ -82,68 +106,85 @@ def load_model(path: str | Path = DEFAULT_MODEL_PATH):
     return keras.saving.load_model(path, compile=False)
 
 
+def export_tflite(model, path: str | Path) -> Path:
+    """Convert a Keras model to a float32 LiteRT flatbuffer (no quantisation: the same numbers)."""
+    import tempfile
+
+    import tensorflow as tf
+
+    path = Path(path)
+    with tempfile.TemporaryDirectory() as saved:
+        model.export(saved, format="tf_saved_model", verbose=False)
+        path.write_bytes(tf.lite.TFLiteConverter.from_saved_model(saved).convert())
+    return path
+
+
 def model_version(path: str | Path = DEFAULT_MODEL_PATH) -> str:
-    """A short content hash of the model file, so every reading can name the model that made it."""
+    """A short content hash of the served model file, so every reading can name the model that made it."""
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
 
 
-@dataclass(frozen=True)
-class Reading:
-    """One image read end to end: what the model saw (every preprocessing stage) and what it said."""
-
-    prediction: Prediction
-    steps: PreprocessSteps
-
-    @property
-    def model_input(self) -> np.ndarray:
-        """The (28, 28) array the model was given."""
-        return self.steps.result
-
-
 class Predictor:
-    """Runs a Keras model on preprocessed digits, safely from many threads and fast for one digit.
+    """Reads preprocessed digits with the LiteRT model; safe to share between threads, fast for one digit.
 
-    ``model.predict`` is neither thread-safe nor quick for small inputs; instead the model is
-    traced once into a TensorFlow graph with a fixed input signature, and every call runs that
-    graph. Graph execution holds no Python state, so sessions on many threads can share one
-    predictor.
+    A LiteRT interpreter must not be used by two threads at once, so each call borrows one from a
+    pool (one pool per batch shape) and gives it back; the pool grows to as many interpreters as
+    there are concurrent callers. Each interpreter uses one thread: concurrency comes from callers.
     """
 
-    def __init__(self, model) -> None:
-        import tensorflow as tf
-
-        self.model = model
-        spec = tf.TensorSpec(shape=(None, *INPUT_SHAPE), dtype=tf.float32)
-
-        @tf.function(input_signature=[spec], autograph=False)
-        def forward(batch):
-            return model(batch, training=False)
-
-        self._forward = forward.get_concrete_function()
-        self.probabilities(np.zeros(INPUT_SHAPE[:2], dtype=np.float32))  # warm up once, not on a user's request
+    def __init__(self, model_path: str | Path = DEFAULT_MODEL_PATH) -> None:
+        self.model_path = Path(model_path)
+        if not self.model_path.is_file():
+            raise ModelNotFoundError(f"No trained model at {self.model_path}. Run `python train.py` to make one.")
+        self._model_bytes = self.model_path.read_bytes()
+        self._pools: dict[int, queue.SimpleQueue] = {size: queue.SimpleQueue() for size in BATCH_SIZES}
+        self._pools[1].put(self._interpreter(1))  # built now, not on a user's first request
 
     @classmethod
     def from_file(cls, path: str | Path = DEFAULT_MODEL_PATH) -> "Predictor":
-        return cls(load_model(path))
+        return cls(path)
+
+    def _interpreter(self, size: int):
+        from ai_edge_litert.interpreter import Interpreter
+
+        interpreter = Interpreter(model_content=self._model_bytes, num_threads=1)
+        interpreter.resize_tensor_input(interpreter.get_input_details()[0]["index"], [size, *INPUT_SHAPE])
+        interpreter.allocate_tensors()
+        return interpreter
+
+    def _run(self, batch: np.ndarray) -> np.ndarray:
+        """Probabilities for a batch of at most the largest batch size, padded up to a built shape."""
+        size = next(s for s in BATCH_SIZES if s >= len(batch))
+        if len(batch) < size:
+            batch = np.concatenate([batch, np.zeros((size - len(batch), *INPUT_SHAPE), dtype=np.float32)])
+        pool = self._pools[size]
+        try:
+            interpreter = pool.get_nowait()
+        except queue.Empty:
+            interpreter = self._interpreter(size)
+        try:
+            interpreter.set_tensor(interpreter.get_input_details()[0]["index"], batch)
+            interpreter.invoke()
+            return interpreter.get_tensor(interpreter.get_output_details()[0]["index"]).copy()
+        finally:
+            pool.put(interpreter)
 
     def probabilities(self, images) -> np.ndarray:
         """Class probabilities, shape (N, 10), for one (28, 28) array or a batch of them."""
         batch = as_model_batch(images)
-        if len(batch) <= PREDICT_CHUNK:
-            return self._forward(batch).numpy()
-        return np.concatenate(
-            [self._forward(batch[i : i + PREDICT_CHUNK]).numpy() for i in range(0, len(batch), PREDICT_CHUNK)]
-        )
+        largest = BATCH_SIZES[-1]
+        out = [self._run(batch[i : i + largest])[: min(largest, len(batch) - i)] for i in range(0, len(batch), largest)]
+        return np.concatenate(out) if out else np.zeros((0, NUM_CLASSES), dtype=np.float32)
 
     def predict(self, image: np.ndarray) -> Prediction:
         """Read one preprocessed (28, 28) digit."""
         return Prediction.from_probabilities(self.probabilities(image)[0])
 
+    def predict_many(self, images) -> list[Prediction]:
+        """Read a batch of preprocessed digits in as few passes through the model as possible."""
+        return [Prediction.from_probabilities(row) for row in self.probabilities(images)]
+
     def read(self, image: ImageInput) -> Reading:
         """Preprocess any image of one digit and read it; raises an ``InputError`` for unusable input."""
         steps = preprocess_steps(image)
         return Reading(self.predict(steps.result), steps)
-
-    def predict_many(self, images) -> list[Prediction]:
-        """Read a batch of preprocessed digits in one pass through the model."""
-        return [Prediction.from_probabilities(row) for row in self.probabilities(images)]

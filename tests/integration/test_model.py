@@ -8,8 +8,11 @@ import threading
 import numpy as np
 import pytest
 
+import subprocess
+import sys
+
 from hdr_core import DEFAULT_MODEL_PATH, ModelNotFoundError, Predictor, load_model, preprocess
-from hdr_core.model import MODELS_DIR
+from hdr_core.model import KERAS_MODEL_PATH, MODELS_DIR
 from hdr_core.robustness import canvas_accuracy, semeion_accuracy
 from hdr_core.scaling import scale_uint8
 
@@ -22,7 +25,24 @@ def predictor():
 
 
 def test_the_committed_model_is_small_enough_to_ship():
-    assert DEFAULT_MODEL_PATH.stat().st_size <= 10 * 1024 * 1024
+    assert DEFAULT_MODEL_PATH.stat().st_size + KERAS_MODEL_PATH.stat().st_size <= 10 * 1024 * 1024
+
+
+def test_reading_a_digit_never_imports_tensorflow_or_keras():
+    code = (
+        "import sys, numpy as np\n"
+        "from hdr_core import Predictor\n"
+        "Predictor.from_file().predict(np.zeros((28, 28), np.float32))\n"
+        "assert not {'tensorflow', 'keras'} & set(sys.modules), 'inference pulled in TensorFlow'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_the_served_litert_model_agrees_with_the_keras_model(predictor, mnist):
+    _, test = mnist
+    digits = scale_uint8(test.x[:200])
+    keras_probabilities = load_model(KERAS_MODEL_PATH).predict(digits[..., None], verbose=0)
+    np.testing.assert_allclose(predictor.probabilities(digits), keras_probabilities, atol=1e-4)
 
 
 def test_the_committed_model_reads_at_least_99_60_percent_of_the_mnist_test_set(predictor, mnist):
@@ -60,11 +80,13 @@ def test_one_digit_and_a_batch_give_the_same_readings(predictor, mnist):
     assert all(abs(sum(p.probabilities) - 1.0) < 1e-4 for p in batch)
 
 
-def test_batches_larger_than_one_chunk_are_read_whole(predictor, mnist):
+@pytest.mark.parametrize("count", [3, 9, 64, 130])
+def test_batches_of_any_size_are_read_whole_and_in_order(predictor, mnist, count):
     _, test = mnist
-    probabilities = predictor.probabilities(scale_uint8(test.x[:1100]))
-    assert probabilities.shape == (1100, 10)
-    np.testing.assert_allclose(probabilities[600], predictor.probabilities(scale_uint8(test.x[600]))[0], atol=1e-5)
+    probabilities = predictor.probabilities(scale_uint8(test.x[:count]))
+    assert probabilities.shape == (count, 10)
+    last = predictor.probabilities(scale_uint8(test.x[count - 1]))[0]
+    np.testing.assert_allclose(probabilities[-1], last, atol=1e-5)
 
 
 def test_many_threads_sharing_one_predictor_get_their_own_answers(predictor, mnist):

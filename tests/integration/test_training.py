@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from hdr_core import Predictor
+from hdr_core import Predictor, load_model
 from hdr_core.constants import MNIST_PATH_ENV
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,7 +27,7 @@ def test_a_quick_training_run_writes_a_loadable_model_and_every_artifact(tmp_pat
                "--validation-size", "500", "--eval-limit", "300", "--out", str(out)]
     subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True)
 
-    assert {p.name for p in out.iterdir()} >= {"digit_cnn.keras", "train_config.json", "history.json", "evaluation.json"}
+    assert {p.name for p in out.iterdir()} >= {"digit_cnn.keras", "digit_cnn.tflite", "train_config.json", "history.json", "evaluation.json"}
     config = json.loads((out / "train_config.json").read_text())
     history = json.loads((out / "history.json").read_text())
     evaluation = json.loads((out / "evaluation.json").read_text())
@@ -40,7 +40,9 @@ def test_a_quick_training_run_writes_a_loadable_model_and_every_artifact(tmp_pat
     assert 0.0 < evaluation["unsure_below"]["threshold"] <= 1.0
     assert evaluation["test"]["misclassified"][0]["image_png_base64"]
 
-    predictor = Predictor.from_file(out / "digit_cnn.keras")
+    assert evaluation["max_probability_difference_tflite_vs_keras"] < 1e-4
+    load_model(out / "digit_cnn.keras")  # the Keras model loads back too
+    predictor = Predictor.from_file(out / "digit_cnn.tflite")
     (_, test) = mnist
     readings = predictor.predict_many(test.x[:300] / 255.0)
     assert sum(r.digit == y for r, y in zip(readings, test.y[:300])) > 60  # twice chance: it learned, if only a little

@@ -24,8 +24,8 @@ def test_hdr_core_never_imports_streamlit():
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
-def test_importing_hdr_core_does_not_load_tensorflow_until_the_model_is_used():
-    code = "import sys, hdr_core; hdr_core.preprocess; assert 'tensorflow' not in sys.modules"
+def test_importing_hdr_core_loads_neither_tensorflow_nor_keras():
+    code = "import sys, hdr_core; assert not {'tensorflow', 'keras'} & set(sys.modules)"
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
