@@ -29,6 +29,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--limit", type=int, default=None, help="use only this many training images (quick runs)")
     p.add_argument("--eval-limit", type=int, default=None, help="evaluate on only this many test/robustness images")
     p.add_argument("--canvas-samples", type=int, default=20000, help="training digits also redrawn canvas-style")
+    p.add_argument("--box-filled-samples", type=int, default=10000,
+                   help="training digits also stretched to fill their box, as scanned digit sets are normalised")
     p.add_argument("--rotation", type=float, default=12.0, help="max rotation, degrees")
     p.add_argument("--zoom", type=float, default=0.12, help="max zoom in or out, share of size")
     p.add_argument("--stretch", type=float, default=0.20, help="max extra zoom of the width alone (aspect)")
@@ -85,7 +87,7 @@ def train_model(args, train, validation, model_path: Path, data_sha256: str) -> 
     from hdr_core import constants, model
     from hdr_core.preprocess import preprocess
     from hdr_core.scaling import as_model_batch, scale_uint8
-    from hdr_core.synth import draw_like_canvas
+    from hdr_core.synth import draw_like_canvas, fill_box_like_scans
 
     started = time.time()
     x_train, y_train = scale_uint8(train.x)[..., None], train.y.astype("int32")
@@ -97,9 +99,16 @@ def train_model(args, train, validation, model_path: Path, data_sha256: str) -> 
         drawn = as_model_batch([preprocess(draw_like_canvas(train.x[i], rng)) for i in chosen])
         x_train = np.concatenate([x_train, drawn])
         y_train = np.concatenate([y_train, train.y[chosen].astype("int32")])
-    print(f"training on {len(y_train)} images ({len(chosen)} canvas-style), validating on {len(validation)}")
 
-    # 3. Augmentation: how people's digits differ from MNIST's - pen width, slant, size, aspect, position.
+    # 3. Box-filled copies of others: scanned digit sets (Semeion, USPS) stretch each digit to fill its box.
+    stretched = rng.choice(len(train), size=min(args.box_filled_samples, len(train)), replace=False)
+    if len(stretched):
+        x_train = np.concatenate([x_train, as_model_batch([fill_box_like_scans(train.x[i]) for i in stretched])])
+        y_train = np.concatenate([y_train, train.y[stretched].astype("int32")])
+    print(f"training on {len(y_train)} images ({len(chosen)} canvas-style, {len(stretched)} box-filled), "
+          f"validating on {len(validation)}")
+
+    # 4. Augmentation: how people's digits differ from MNIST's - pen width, slant, size, aspect, position.
     geometry = keras.Sequential(
         [
             layers.RandomRotation(args.rotation / 360, fill_mode="constant"),
@@ -124,14 +133,14 @@ def train_model(args, train, validation, model_path: Path, data_sha256: str) -> 
     )
     val_ds = tf.data.Dataset.from_tensor_slices((scale_uint8(validation.x)[..., None], validation.y.astype("int32"))).batch(512)
 
-    # 4. Model and optimiser: Adam with a cosine-decayed learning rate.
+    # 5. Model and optimiser: Adam with a cosine-decayed learning rate.
     net = model.build_model(args.dropout)
     steps = args.epochs * int(np.ceil(len(y_train) / args.batch_size))
     schedule = keras.optimizers.schedules.CosineDecay(args.learning_rate, decay_steps=steps)
     net.compile(keras.optimizers.Adam(schedule), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     net.summary()
 
-    # 5. Train, keeping the epoch with the best validation accuracy (the test set plays no part).
+    # 6. Train, keeping the epoch with the best validation accuracy (the test set plays no part).
     args.out.mkdir(parents=True, exist_ok=True)
     checkpoint = keras.callbacks.ModelCheckpoint(model_path, monitor="val_accuracy", save_best_only=True)
     history = net.fit(train_ds, validation_data=val_ds, epochs=args.epochs, callbacks=[checkpoint], verbose=1)
@@ -181,14 +190,14 @@ def evaluate(args, keras_path: Path, validation, test) -> None:
     from hdr_core import data, metrics, model, robustness
     from hdr_core.scaling import scale_uint8
 
-    # 6. Convert the best Keras model to the LiteRT file the app serves, and check they agree.
+    # 7. Convert the best Keras model to the LiteRT file the app serves, and check they agree.
     net = model.load_model(keras_path)
     model_path = model.export_tflite(net, args.out / model.DEFAULT_MODEL_PATH.name)
     predictor = model.Predictor(model_path)
     agreement = float(np.abs(net.predict(scale_uint8(validation.x[:1000])[..., None], verbose=0)
                              - predictor.probabilities(scale_uint8(validation.x[:1000]))).max())
 
-    # 7. Evaluate the served model on the test set, then on realistic input through full preprocessing.
+    # 8. Evaluate the served model on the test set, then on realistic input through full preprocessing.
     probabilities = predictor.probabilities(scale_uint8(test.x))
     predicted = probabilities.argmax(axis=1)
     test_loss = float(keras.losses.sparse_categorical_crossentropy(test.y, probabilities).numpy().mean())
@@ -205,7 +214,7 @@ def evaluate(args, keras_path: Path, validation, test) -> None:
     print(f"test accuracy {1 - len(wrong) / len(test):.4%}  canvas {canvas.accuracy:.4%}"
           + (f"  semeion {semeion.accuracy:.4%}" if semeion else "  semeion: not measured (no HDR_SEMEION_PATH)"))
 
-    # 8. Write the artifacts the app and the README read.
+    # 9. Write the artifacts the app and the README read.
     evaluation = {
         "model_file": model_path.name,
         "model_version": model.model_version(model_path),

@@ -69,3 +69,13 @@ def semeion_as_scan(digit: np.ndarray, upscale: int = 10) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     return buffer.getvalue()
+
+
+def fill_box_like_scans(digit: np.ndarray) -> np.ndarray:
+    """A dataset digit stretched to fill a square box, as scanned sets such as Semeion and USPS
+    normalise digits (aspect ratio lost), then framed as MNIST frames digits: (28, 28) float32."""
+    from .preprocess import center_by_mass, crop_to_ink
+
+    crop = crop_to_ink(np.asarray(digit, dtype=np.float32) / 255.0)
+    stretched = np.asarray(Image.fromarray(crop).resize((20, 20), Image.Resampling.BILINEAR), dtype=np.float32)
+    return center_by_mass(np.clip(stretched / max(float(stretched.max()), 1e-6), 0.0, 1.0))

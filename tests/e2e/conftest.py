@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from tests.e2e.browser import CHROMIUM_ARGS, chromium_path, streamlit_server
@@ -11,7 +13,10 @@ from tests.e2e.browser import CHROMIUM_ARGS, chromium_path, streamlit_server
 def browser():
     path = chromium_path()
     if not path:
-        pytest.skip("no Chromium on this machine (install Debian's `chromium`, or set HDR_CHROMIUM): end-to-end tests need a real browser")
+        reason = "no Chromium on this machine (install Debian's `chromium`, or set HDR_CHROMIUM): end-to-end tests need a real browser"
+        if os.environ.get("HDR_REQUIRE_BROWSER"):
+            pytest.fail(reason)
+        pytest.skip(reason)
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
