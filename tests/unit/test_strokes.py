@@ -1,0 +1,65 @@
+"""The canvas's stroke JSON is painted on the server where the browser drew it."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from hdr_core import EmptyImageError, preprocess
+from hdr_core.strokes import render_strokes
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "assets" / "example_drawing.json"
+DRAWING = json.loads(EXAMPLE.read_text())  # a 7 drawn with the mouse on the real canvas (Fabric 7 JSON)
+
+
+def ink_box(image) -> tuple[int, int, int, int]:
+    ink = np.asarray(image.convert("L")) < 128
+    rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+    return cols[0], rows[0], cols[-1], rows[-1]
+
+
+def path_box(obj) -> tuple[float, float, float, float]:
+    xs = [c[-2] for c in obj["path"]]
+    ys = [c[-1] for c in obj["path"]]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def test_a_stroke_is_painted_where_it_was_drawn_with_its_pen_width():
+    obj = DRAWING["objects"][0]
+    left, top, right, bottom = path_box(obj)
+    half = obj["strokeWidth"] / 2
+    got = ink_box(render_strokes(DRAWING, 280, 280))
+    assert got == pytest.approx((left - half, top - half, right + half, bottom + half), abs=3)
+
+
+def test_a_stroke_moved_on_the_canvas_is_painted_where_it_now_is():
+    moved = copy.deepcopy(DRAWING)
+    moved["objects"][0]["left"] -= 40
+    moved["objects"][0]["top"] += 25
+    before, after = ink_box(render_strokes(DRAWING, 280, 280)), ink_box(render_strokes(moved, 280, 280))
+    assert np.subtract(after, before).tolist() == pytest.approx([-40, 25, -40, 25], abs=1)
+
+
+def test_a_stroke_with_its_origin_at_the_top_left_is_placed_the_same():
+    obj = DRAWING["objects"][0]
+    corner = copy.deepcopy(DRAWING)
+    c = corner["objects"][0]
+    c["originX"], c["originY"] = "left", "top"
+    c["left"] = obj["left"] - (obj["width"] + obj["strokeWidth"]) / 2
+    c["top"] = obj["top"] - (obj["height"] + obj["strokeWidth"]) / 2
+    assert ink_box(render_strokes(corner, 280, 280)) == pytest.approx(ink_box(render_strokes(DRAWING, 280, 280)), abs=1)
+
+
+def test_the_painted_drawing_reads_like_the_digit_it_is():
+    digit = preprocess(render_strokes(DRAWING, 280, 280))
+    assert digit.shape == (28, 28) and digit.max() == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("drawing", [None, {}, {"objects": []}, {"objects": [{"type": "rect", "width": 10}]}])
+def test_a_canvas_without_strokes_raises_empty_image_error(drawing):
+    with pytest.raises(EmptyImageError):
+        render_strokes(drawing, 280, 280)
