@@ -13,6 +13,7 @@ from .errors import (
     InputError,
     InvalidImageError,
     ModelNotFoundError,
+    NotADigitError,
 )
 from .model import DEFAULT_MODEL_PATH, Prediction, Predictor, Reading, build_model, load_model, model_version
 from .preprocess import PreprocessSteps, preprocess, preprocess_steps
@@ -20,6 +21,6 @@ from .preprocess import PreprocessSteps, preprocess, preprocess_steps
 __all__ = [
     "DIGIT_BOX", "IMAGE_SIZE", "INPUT_SHAPE", "NUM_CLASSES",
     "HdrError", "InputError", "InvalidImageError", "ImageTooLargeError", "ImageTooSmallError", "EmptyImageError",
-    "ModelNotFoundError", "PreprocessSteps", "preprocess", "preprocess_steps",
+    "ModelNotFoundError", "NotADigitError", "PreprocessSteps", "preprocess", "preprocess_steps",
     "DEFAULT_MODEL_PATH", "Prediction", "Predictor", "Reading", "build_model", "load_model", "model_version",
 ]

@@ -25,5 +25,9 @@ class EmptyImageError(InputError):
     """The image holds no ink: blank, a single colour, or nothing that stands out from the background."""
 
 
+class NotADigitError(InputError):
+    """The image has ink everywhere (noise, texture, a photo of a scene): no digit stands out."""
+
+
 class ModelNotFoundError(HdrError, FileNotFoundError):
     """No trained model file where one was expected."""

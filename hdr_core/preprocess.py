@@ -18,9 +18,12 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from scipy import ndimage
 
 from .constants import DIGIT_BOX, IMAGE_SIZE
-from .errors import EmptyImageError, ImageTooLargeError, ImageTooSmallError, InvalidImageError
+from .errors import EmptyImageError, ImageTooLargeError, ImageTooSmallError, InvalidImageError, NotADigitError
 
 ImageInput = Union[bytes, bytearray, memoryview, BinaryIO, Image.Image, np.ndarray]
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+"""Largest file read, the same 10 MB as the app's upload limit."""
 
 MAX_PIXELS = 40_000_000
 """Largest image (width x height) decoded at all; larger ones are refused from their header."""
@@ -39,6 +42,12 @@ INK_FLOOR = 0.2
 
 LIGHTING_TOLERANCE = 0.08
 """Paper whose estimated brightness varies less than this is taken as evenly lit and left alone."""
+
+DENSE_INK_SHARE = 0.25
+"""A digit leaves most of the page blank; above this share of ink, the ink is checked for noise."""
+
+SOLID_SHARE = 0.5
+"""Pen strokes are solid: most of their pixels survive a 2x2 opening, while noise crumbles away."""
 
 SPECK_FRACTION = 0.05
 """Ink blobs smaller than this share of the largest blob are specks of dirt, not strokes."""
@@ -61,6 +70,8 @@ def open_image(data: ImageInput) -> Image.Image:
         raw = bytes(data) if isinstance(data, (bytes, bytearray, memoryview)) else data.read()
         if not raw:
             raise InvalidImageError("The file is empty.")
+        if len(raw) > MAX_FILE_BYTES:
+            raise ImageTooLargeError(f"The file is {len(raw) / 2**20:.1f} MB; files up to {MAX_FILE_BYTES // 2**20} MB are accepted.")
         try:
             image = Image.open(io.BytesIO(raw))
         except Image.DecompressionBombError as err:
@@ -192,6 +203,11 @@ def suppress_background(ink: np.ndarray) -> np.ndarray:
         raise EmptyImageError("No digit found: the image is blank or a single colour. Draw or upload a digit.")
     strength = np.clip((ink - background) / contrast, 0.0, 1.0)
     strength[strength < INK_FLOOR] = 0.0
+    ink_pixels = strength > 0
+    if ink_pixels.mean() > DENSE_INK_SHARE:
+        solid = ndimage.binary_opening(ink_pixels, structure=np.ones((2, 2), dtype=bool))
+        if solid.sum() < SOLID_SHARE * ink_pixels.sum():
+            raise NotADigitError("No digit stands out: the image looks like noise or texture. Try a digit on plain paper.")
     labels, count = ndimage.label(strength > 0, structure=np.ones((3, 3), dtype=bool))
     if count > 1:
         areas = np.bincount(labels.ravel())

@@ -13,6 +13,7 @@ from hdr_core import (
     ImageTooSmallError,
     InputError,
     InvalidImageError,
+    NotADigitError,
     preprocess,
     preprocess_steps,
 )
@@ -165,6 +166,29 @@ def test_an_enormous_declared_size_is_refused_before_decoding():
     bomb = png_bytes(Image.new("1", (8000, 6000), 0))  # 48 megapixels, a few kB compressed
     with pytest.raises(ImageTooLargeError):
         preprocess(bomb)
+
+
+@pytest.mark.parametrize("kind", ["uniform", "gaussian", "colour"])
+def test_pure_noise_raises_not_a_digit_error(kind):
+    rng = np.random.default_rng(0)
+    noise = {
+        "uniform": rng.integers(0, 256, (200, 200)),
+        "gaussian": rng.normal(128, 40, (200, 200)),
+        "colour": rng.integers(0, 256, (150, 220, 3)),
+    }[kind]
+    with pytest.raises(NotADigitError):
+        preprocess(png_bytes(Image.fromarray(np.clip(noise, 0, 255).astype(np.uint8))))
+
+
+def test_a_digit_drawn_with_the_thickest_pen_is_not_mistaken_for_noise():
+    thick = drawn_seven(offset=(10, 10), scale=1.45, pen=40)
+    assert (np.asarray(thick) < 128).mean() > 0.25  # dense enough to be checked
+    assert preprocess(thick).max() == pytest.approx(1.0)
+
+
+def test_a_file_over_the_upload_limit_is_refused_before_decoding():
+    with pytest.raises(ImageTooLargeError):
+        preprocess(b"\x89PNG\r\n\x1a\n" + bytes(11 * 1024 * 1024))
 
 
 def test_every_input_error_carries_a_message_for_the_user():
