@@ -23,7 +23,7 @@ except InputError as err:
     st.stop()
 
 original, seen = st.columns(2)
-original.image(reading.steps.upright, caption=f"Uploaded: {upload.name}", width=224)
+original.image(result.displayable(reading.steps.upright), caption=f"Uploaded: {upload.name}", width=224)
 with seen:
     result.show_model_input(reading)
 result.show_reading(reading, with_input=False)

@@ -114,3 +114,20 @@ def test_a_confident_reading_has_no_not_sure_note():
 
     at = AppTest.from_function(app, default_timeout=TIMEOUT).run()
     assert not at.exception and not at.warning
+
+
+BAD_FILES = __import__("tests.bad_files", fromlist=["corpus"]).corpus()
+
+
+@pytest.mark.parametrize("name,data,expected", BAD_FILES, ids=[c[0] for c in BAD_FILES])
+def test_every_awkward_upload_gets_a_message_or_a_reading_and_never_an_exception(name, data, expected):
+    if not name.endswith(tuple(f".{t}" for t in ("png", "jpg", "jpeg", "webp", "bmp", "gif", "tif", "tiff"))):
+        name += ".png"  # the browser's uploader refuses other extensions itself; these are files renamed
+    at = upload(page("pages/upload.py").run(), name, data, "application/octet-stream")
+    assert not at.exception, [e.value for e in at.exception]
+    readings = [m for m in at.metric if m.label == "Prediction"]
+    if expected == "error":
+        assert at.error and not readings
+        assert "Traceback" not in at.error[0].value
+    else:
+        assert not at.error and readings

@@ -1,0 +1,70 @@
+"""A corpus of the awkward files people upload, generated rather than stored.
+
+    python tests/bad_files.py OUT_DIR     # write them to a folder, to try by hand in the app
+
+Each entry: file name, bytes, and what should happen: "error" (a named InputError, a clear
+message) or "read" (an unusual but valid image of a digit that must be read).
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+
+def _save(image: Image.Image, fmt: str, **options) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format=fmt, **options)
+    return buffer.getvalue()
+
+
+def _seven(mode: str = "L", size: int = 280) -> Image.Image:
+    image = Image.new("L", (size, size), 255)
+    draw = ImageDraw.Draw(image)
+    s = size / 280
+    draw.line([(70 * s, 60 * s), (190 * s, 60 * s), (120 * s, 230 * s)], fill=0, width=max(2, int(20 * s)), joint="curve")
+    return image.convert(mode)
+
+
+def corpus() -> list[tuple[str, bytes, str]]:
+    png = _save(_seven(), "PNG")
+    jpeg = _save(_seven("RGB"), "JPEG", quality=90)
+    palette = _seven().convert("P")
+    rgba = np.zeros((280, 280, 4), dtype=np.uint8)
+    rgba[..., 3] = 255 - np.asarray(_seven())
+    noise = np.random.default_rng(0).integers(0, 256, (240, 240), dtype=np.uint8)
+    frames = [_seven(), Image.new("L", (280, 280), 255)]
+    return [
+        ("empty.png", b"", "error"),
+        ("text-as-image.png", b"Dear diary, today I drew a seven.\n" * 20, "error"),
+        ("truncated.png", png[: len(png) // 2], "error"),
+        ("truncated.jpg", jpeg[: len(jpeg) // 2], "error"),
+        ("one-pixel.png", _save(Image.new("L", (1, 1), 0), "PNG"), "error"),
+        ("bomb.png", _save(Image.new("1", (9000, 9000), 0), "PNG"), "error"),
+        ("drawing.svg", b'<svg xmlns="http://www.w3.org/2000/svg" width="28" height="28"><path d="M4 4 L24 4 L12 24"/></svg>', "error"),
+        ("all-white.png", _save(Image.new("L", (280, 280), 255), "PNG"), "error"),
+        ("all-black.png", _save(Image.new("L", (280, 280), 0), "PNG"), "error"),
+        ("noise.png", _save(Image.fromarray(noise), "PNG"), "error"),
+        ("over-the-limit.bmp", b"BM" + bytes(11 * 1024 * 1024), "error"),
+        ('<img src=x onerror="alert(1)">.png', b"not an image", "error"),
+        ("animated.gif", _save(frames[0], "GIF", save_all=True, append_images=frames[1:], duration=100, loop=0), "read"),
+        ("cmyk.jpg", _save(_seven("CMYK"), "JPEG", quality=90), "read"),
+        ("sixteen-bit.png", _save(Image.fromarray(np.asarray(_seven(), dtype=np.uint16) * 257), "PNG"), "read"),
+        ("palette-transparent.png", _save(palette, "PNG", transparency=255), "read"),
+        ("transparent-strokes.png", _save(Image.fromarray(rgba, "RGBA"), "PNG"), "read"),
+        ("tiny-but-legible.png", _save(_seven(size=12), "PNG"), "read"),
+        ("scan.tiff", _save(_seven(), "TIFF"), "read"),
+        ("photo.webp", _save(_seven("RGB"), "WEBP", quality=80), "read"),
+    ]
+
+
+if __name__ == "__main__":
+    out = Path(sys.argv[1] if len(sys.argv) > 1 else "bad-files")
+    out.mkdir(parents=True, exist_ok=True)
+    for name, data, _ in corpus():
+        (out / name.replace("/", "_")).write_bytes(data)
+    print(f"wrote {len(corpus())} files to {out}/")

@@ -1,0 +1,22 @@
+"""Every awkward file gets a named error with a message, or is read; nothing else escapes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from hdr_core import InputError, preprocess
+from tests.bad_files import corpus
+
+CASES = corpus()
+
+
+@pytest.mark.parametrize("name,data,expected", CASES, ids=[c[0] for c in CASES])
+def test_each_awkward_file_is_refused_with_a_message_or_read(name, data, expected):
+    if expected == "error":
+        with pytest.raises(InputError) as caught:
+            preprocess(data)
+        assert len(str(caught.value)) > 10
+    else:
+        digit = preprocess(data)
+        assert digit.shape == (28, 28) and np.isclose(digit.max(), 1.0)
