@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 import queue
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
@@ -139,6 +140,8 @@ class Predictor:
         self._model_bytes = self.model_path.read_bytes()
         self._pools: dict[int, queue.SimpleQueue] = {size: queue.SimpleQueue() for size in BATCH_SIZES}
         self._pools[1].put(self._interpreter(1))  # built now, not on a user's first request
+        self._inspector = None  # an interpreter that keeps every intermediate tensor, made when first asked
+        self._inspector_lock = threading.Lock()
 
     @classmethod
     def from_file(cls, path: str | Path = DEFAULT_MODEL_PATH) -> "Predictor":
@@ -175,6 +178,21 @@ class Predictor:
         largest = BATCH_SIZES[-1]
         out = [self._run(batch[i : i + largest])[: min(largest, len(batch) - i)] for i in range(0, len(batch), largest)]
         return np.concatenate(out) if out else np.zeros((0, NUM_CLASSES), dtype=np.float32)
+
+    def first_layer(self, image: np.ndarray) -> np.ndarray:
+        """The first convolution layer's output (after batch norm and ReLU) for one digit: (26, 26, 32)."""
+        from ai_edge_litert.interpreter import Interpreter
+
+        with self._inspector_lock:
+            if self._inspector is None:
+                self._inspector = Interpreter(model_content=self._model_bytes, num_threads=1,
+                                              experimental_preserve_all_tensors=True)
+                self._inspector.allocate_tensors()
+            inspector = self._inspector
+            inspector.set_tensor(inspector.get_input_details()[0]["index"], as_model_batch(image))
+            inspector.invoke()
+            first_op_output = inspector._get_ops_details()[0]["outputs"][0]
+            return inspector.get_tensor(first_op_output)[0].copy()
 
     def predict(self, image: np.ndarray) -> Prediction:
         """Read one preprocessed (28, 28) digit."""

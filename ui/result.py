@@ -6,6 +6,7 @@ import numpy as np
 import streamlit as st
 from PIL import Image
 
+from hdr_core.explain import explain
 from hdr_core.model import Reading
 from hdr_core.preprocess import to_grayscale
 
@@ -33,6 +34,45 @@ def show_model_input(reading: Reading) -> None:
     st.image(enlarge(reading.model_input), caption="What the model saw: 28x28, white ink on black", width=224)
 
 
+@st.cache_data(max_entries=64, show_spinner=False)
+def _explanation(model_input: np.ndarray, digit: int):
+    return explain(resources.predictor(), model_input, digit)
+
+
+def evidence_picture(model_input: np.ndarray, evidence: np.ndarray, pixel: int = PIXEL) -> np.ndarray:
+    """The input in grey with the evidence over it: red pushed towards the answer, blue against it."""
+    scale = float(np.abs(evidence).max()) or 1.0
+    push, pull = np.clip(evidence / scale, 0, 1), np.clip(-evidence / scale, 0, 1)
+    grey = 0.35 * model_input
+    rgb = np.stack([grey + 0.65 * push, grey, grey + 0.65 * pull], axis=-1)
+    return (np.kron(np.clip(rgb, 0, 1), np.ones((pixel, pixel, 1))) * 255).astype(np.uint8)
+
+
+def feature_mosaic(maps: np.ndarray, columns: int = 8, gap: int = 2, pixel: int = 3) -> np.ndarray:
+    """The first layer's 32 feature maps tiled 8 across, each scaled to its own maximum."""
+    size = maps.shape[0] * pixel
+    rows = -(-maps.shape[-1] // columns)
+    mosaic = np.full((rows * (size + gap) - gap, columns * (size + gap) - gap), 255, dtype=np.uint8)
+    for k in range(maps.shape[-1]):
+        tile = maps[..., k] / (float(maps[..., k].max()) or 1.0)
+        r, c = divmod(k, columns)
+        mosaic[r * (size + gap) : r * (size + gap) + size, c * (size + gap) : c * (size + gap) + size] = (
+            np.kron(tile, np.ones((pixel, pixel))) * 255).astype(np.uint8)
+    return mosaic
+
+
+def show_explanation(reading: Reading) -> None:
+    """Which pixels pushed the model to its answer, and what its first layer saw."""
+    with st.expander("Why this answer?"):
+        why = _explanation(reading.model_input, reading.prediction.digit)
+        left, right = st.columns([1, 2])
+        left.image(evidence_picture(reading.model_input, why.evidence), width=224,
+                   caption=f"Red: areas that made it read {why.digit}; blue: areas that argued against. "
+                           "Measured by hiding each 4x4 patch and watching the probability drop.")
+        right.image(feature_mosaic(why.feature_maps), width="stretch",
+                    caption="The first convolution layer's 32 filters: each responds to strokes of one direction or edge.")
+
+
 def show_reading(reading: Reading, *, with_input: bool = True) -> None:
     """The digit, how sure the model is, every probability, and the input the model saw."""
     prediction = reading.prediction
@@ -51,3 +91,4 @@ def show_reading(reading: Reading, *, with_input: bool = True) -> None:
             show_model_input(reading)
     with right:
         st.altair_chart(charts.probability_chart(prediction.probabilities), width="stretch")
+    show_explanation(reading)
