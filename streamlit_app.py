@@ -8,6 +8,7 @@ st.navigation(
     [
         st.Page("pages/draw.py", title="Draw", icon=":material/draw:", default=True),
         st.Page("pages/upload.py", title="Upload", icon=":material/upload_file:"),
+        st.Page("pages/batch.py", title="Batch", icon=":material/photo_library:"),
         st.Page("pages/model.py", title="Model", icon=":material/insights:"),
         st.Page("pages/about.py", title="About", icon=":material/info:"),
     ]

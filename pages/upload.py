@@ -5,8 +5,7 @@ import streamlit as st
 from hdr_core import InputError
 from ui import resources, result
 from ui.text import plain
-
-IMAGE_TYPES = ["png", "jpg", "jpeg", "webp", "bmp", "gif", "tif", "tiff"]
+from ui.upload import IMAGE_TYPES
 
 st.title("Upload an image")
 st.caption("A photo or scan of one handwritten digit: dark ink on light paper or light on dark. Nothing is stored.")

@@ -131,3 +131,17 @@ def test_every_awkward_upload_gets_a_message_or_a_reading_and_never_an_exception
         assert "Traceback" not in at.error[0].value
     else:
         assert not at.error and readings
+
+
+def test_the_batch_page_reads_every_file_reports_bad_ones_and_offers_a_csv(mnist):
+    _, test = mnist
+    at = page("pages/batch.py").run()
+    assert "Choose or drop several images" in at.info[0].value
+    files = [(f"scan-{i}.png", mnist_scan(test.x[i]), "image/png") for i in range(4)] + [("bad.png", b"nope", "image/png")]
+    at.file_uploader(key="batch.files").set_value(files)
+    at.run()
+    assert not at.exception
+    assert next(m for m in at.metric if m.label == "Files read").value == "4 of 5"
+    table = at.dataframe[0].value
+    assert list(table["file"]) == [name for name, _, _ in files]
+    assert table["error"].iloc[-1] and table["error"].iloc[:4].isna().all()

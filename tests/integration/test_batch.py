@@ -1,0 +1,52 @@
+"""Reading many files: bad files are reported one by one, good ones are still read, CSV is exact."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from hdr_core import Predictor
+from hdr_core.batch import read_files, to_csv
+from tests.conftest import png_bytes
+
+
+@pytest.fixture(scope="module")
+def predictor():
+    return Predictor.from_file()
+
+
+def scans(mnist, count):
+    _, test = mnist
+    return [(f"digit-{i}.png", png_bytes(Image.fromarray(255 - test.x[i]).resize((112, 112)))) for i in range(count)], test.y[:count]
+
+
+def test_bad_files_get_their_error_and_the_rest_are_still_read(predictor, mnist):
+    files, labels = scans(mnist, 6)
+    files.insert(2, ("broken.png", b"garbage"))
+    files.append(("blank.png", png_bytes(Image.new("L", (50, 50), 255))))
+    progress = []
+    readings = read_files(predictor, files, total=len(files), on_progress=lambda done, total: progress.append((done, total)))
+    assert [r.name for r in readings] == [name for name, _ in files]
+    assert progress[-1] == (8, 8) and len(progress) == 8
+    assert readings[2].digit is None and "not an image" in readings[2].error
+    assert readings[-1].digit is None and "No digit" in readings[-1].error
+    good = [r for r in readings if r.error is None]
+    assert [r.digit for r in good] == labels.tolist()
+    assert all(r.thumbnail().startswith("data:image/png;base64,") for r in good)
+
+
+def test_the_csv_has_one_row_per_file_with_names_kept_as_plain_text(predictor, mnist):
+    files, _ = scans(mnist, 2)
+    files.append(('<b>"odd", name</b>.png', b""))
+    rows = list(csv.reader(io.StringIO(to_csv(read_files(predictor, files)))))
+    assert rows[0] == ["file", "digit", "confidence", "error"]
+    assert len(rows) == 4 and rows[3][0] == '<b>"odd", name</b>.png' and rows[3][1] == "" and rows[3][3]
+    assert 0.0 <= float(rows[1][2]) <= 1.0
+
+
+def test_an_empty_batch_reads_nothing(predictor):
+    assert read_files(predictor, []) == []

@@ -1,0 +1,3 @@
+"""What the upload pages accept."""
+
+IMAGE_TYPES = ["png", "jpg", "jpeg", "webp", "bmp", "gif", "tif", "tiff"]
