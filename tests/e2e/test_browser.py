@@ -78,3 +78,36 @@ def test_the_about_page_pictures_the_preprocessing(page, app_url):
     page.get_by_text("How an image is prepared").wait_for()
     page.locator("[data-testid=stImage]").nth(7).wait_for()  # all eight steps are pictured
     screenshot(page, "about")
+
+
+def test_a_batch_of_200_images_is_read_with_progress_and_exported_as_csv(page, app_url, tmp_path, mnist):
+    _, test = mnist
+    paths = []
+    for i in range(200):
+        path = tmp_path / f"digit-{i:03d}.png"
+        Image.fromarray(255 - test.x[i]).resize((84, 84), Image.Resampling.BICUBIC).save(path)
+        paths.append(str(path))
+    page.goto(f"{app_url}/batch")
+    page.get_by_text("Choose or drop several images").wait_for()
+    page.evaluate("""() => { window.__progressSeen = false;
+        new MutationObserver(() => { if (document.querySelector('[data-testid=stProgress]')) window.__progressSeen = true; })
+          .observe(document.body, {subtree: true, childList: true}); }""")
+    page.locator('input[type="file"]').set_input_files(paths)
+    page.locator('[data-testid="stMetric"]', has_text="Files read").get_by_text("200 of 200").wait_for(timeout=120_000)
+    assert page.evaluate("() => window.__progressSeen")
+    screenshot(page, "batch")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download CSV").click()
+    rows = Path(download.value.path()).read_text().splitlines()
+    assert rows[0] == "file,digit,confidence,error" and len(rows) == 201
+    digits = [int(row.split(",")[1]) for row in rows[1:]]
+    assert sum(d == y for d, y in zip(digits, test.y[:200])) >= 196
+
+
+def test_a_file_type_the_uploader_does_not_take_is_refused_with_a_message(page, app_url, tmp_path):
+    path = tmp_path / "drawing.svg"
+    path.write_text('<svg xmlns="http://www.w3.org/2000/svg"><path d="M4 4 L24 4"/></svg>')
+    page.goto(f"{app_url}/upload")
+    page.locator('input[type="file"]').set_input_files(str(path))
+    page.get_by_text("not allowed", exact=False).first.wait_for()
+    assert not page.locator('[data-testid="stMetric"]', has_text="Prediction").count()
