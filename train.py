@@ -37,6 +37,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--shear", type=float, default=0.15, help="max shear, share of the image")
     p.add_argument("--shift", type=float, default=0.08, help="max shift, share of the image")
     p.add_argument("--thickness-change", type=float, default=0.5, help="share of digits drawn thinner or thicker")
+    p.add_argument("--photo-samples", type=int, default=2000, help="test digits photographed on simulated paper")
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--semeion", default=None, help="semeion.npz (default: $HDR_SEMEION_PATH)")
     p.add_argument("--unsure-target", type=float, default=0.99,
@@ -207,11 +208,12 @@ def evaluate(args, keras_path: Path, validation, test) -> None:
     thresholds = [0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99]
 
     canvas = robustness.canvas_accuracy(predictor, test)
+    photos = robustness.photo_accuracy(predictor, test.head(args.photo_samples))
     validation_canvas = robustness.canvas_accuracy(predictor, validation, robustness.VALIDATION_CANVAS_SEED)
     unsure_below = metrics.confidence_threshold(validation_canvas.probabilities, validation.y, args.unsure_target)
     semeion_split = data.load_semeion(args.semeion)
     semeion = robustness.semeion_accuracy(predictor, semeion_split.head(args.eval_limit)) if semeion_split else None
-    print(f"test accuracy {1 - len(wrong) / len(test):.4%}  canvas {canvas.accuracy:.4%}"
+    print(f"test accuracy {1 - len(wrong) / len(test):.4%}  canvas {canvas.accuracy:.4%}  photos {photos.accuracy:.4%}"
           + (f"  semeion {semeion.accuracy:.4%}" if semeion else "  semeion: not measured (no HDR_SEMEION_PATH)"))
 
     # 9. Write the artifacts the app and the README read.
@@ -251,6 +253,10 @@ def evaluate(args, keras_path: Path, validation, test) -> None:
         "robustness": {
             "canvas": {**canvas.summary(), "seed": robustness.CANVAS_SEED,
                        "how": "MNIST test digits skeletonised and redrawn with round black pens 10-30 px wide on a white 280x280 canvas, 40-85% of its height, anywhere on it; full preprocessing"},
+            "photos": {**photos.summary(), "seed": robustness.PHOTO_SEED,
+                       "how": "MNIST test digits printed in dark ink on simulated paper (texture, lighting gradient, "
+                              "soft shadow, blur, rotation up to 10 degrees, digit 20-60% of the frame), EXIF "
+                              "orientation tags, JPEG quality 60, 640x480; full upload preprocessing"},
             "semeion": {**semeion.summary(), "how": "16x16 Semeion digits enlarged 10x (nearest), saved as PNG dark-on-white, full upload preprocessing"}
             if semeion else None,
         },

@@ -10,6 +10,7 @@ same recipe here, one small function per step, before the model sees it.
 from __future__ import annotations
 
 import io
+import math
 from dataclasses import dataclass
 from typing import BinaryIO, Union
 
@@ -39,6 +40,9 @@ MIN_CONTRAST = 0.15
 
 INK_FLOOR = 0.2
 """After normalisation, fainter values are background texture or noise, not ink."""
+
+LIGHTING_WINDOW_MIN = 12
+"""The paper-brightness estimate looks at least this many pixels across, wider than MNIST's strokes."""
 
 LIGHTING_TOLERANCE = 0.08
 """Paper whose estimated brightness varies less than this is taken as evenly lit and left alone."""
@@ -176,13 +180,14 @@ def flatten_lighting(ink: np.ndarray) -> np.ndarray:
     """Even out uneven light on paper (a shadow, a lamp to one side) so only the ink stands out.
 
     MNIST's scans had perfectly even paper. The paper's own brightness is estimated by a
-    morphological closing over half the image (it erases strokes narrower than that), and the
-    image is divided by it. Evenly lit input - the canvas, scans, MNIST itself - passes unchanged.
+    morphological closing over a sixth of the image, and at least 12 pixels (it erases the
+    strokes, which are narrower, and follows the edge of a shadow), and the image is divided by it. Evenly lit input - the canvas, scans, MNIST itself - passes unchanged.
     """
     paper = 1.0 - ink
     factor = max(1, min(paper.shape) // 48)
     small = _max_pool(paper, factor)
-    window = max(3, min(small.shape) // 2)
+    span = max(LIGHTING_WINDOW_MIN, min(paper.shape) / 6)  # wider than any pen stroke
+    window = max(3, math.ceil(span / factor))
     estimate = ndimage.minimum_filter(ndimage.maximum_filter(small, window, mode="nearest"), window, mode="nearest")
     if float(estimate.max() - estimate.min()) < LIGHTING_TOLERANCE:
         return ink

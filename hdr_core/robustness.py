@@ -11,10 +11,13 @@ from .constants import NUM_CLASSES
 from .data import Split
 from .errors import InputError
 from .preprocess import ImageInput, preprocess
-from .synth import draw_like_canvas, semeion_as_scan
+from .synth import draw_like_canvas, photo_of_paper, semeion_as_scan
 
 CANVAS_SEED = 2024
 """Seed of the canvas-style redraws of the test digits, so the figure is reproducible."""
+
+PHOTO_SEED = 2025
+"""Seed of the simulated phone photos of the test digits."""
 
 VALIDATION_CANVAS_SEED = 7
 """Seed of the canvas-style redraws of the validation digits (used to set the 'not sure' threshold)."""
@@ -75,3 +78,9 @@ def canvas_accuracy(predictor, split: Split, seed: int = CANVAS_SEED) -> Reading
 def semeion_accuracy(predictor, split: Split) -> Readings:
     """Semeion digits, enlarged and uploaded as PNG scans of dark ink on white."""
     return read_all(predictor, (semeion_as_scan(digit) for digit in split.x), split.y)
+
+
+def photo_accuracy(predictor, split: Split, seed: int = PHOTO_SEED) -> Readings:
+    """The split's digits printed on simulated paper and photographed (see ``synth.photo_of_paper``)."""
+    rng = np.random.default_rng(seed)
+    return read_all(predictor, (photo_of_paper(digit, rng) for digit in split.x), split.y)

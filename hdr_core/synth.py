@@ -79,3 +79,100 @@ def fill_box_like_scans(digit: np.ndarray) -> np.ndarray:
     crop = crop_to_ink(np.asarray(digit, dtype=np.float32) / 255.0)
     stretched = np.asarray(Image.fromarray(crop).resize((20, 20), Image.Resampling.BILINEAR), dtype=np.float32)
     return center_by_mass(np.clip(stretched / max(float(stretched.max()), 1e-6), 0.0, 1.0))
+
+
+NUMBER_HEIGHT = 200
+"""The Draw page's number canvas is 200 px high (and as wide as the number needs)."""
+
+
+def draw_number_like_canvas(digits: list[np.ndarray], rng: np.random.Generator, height: int = NUMBER_HEIGHT) -> Image.Image:
+    """Redraw several dataset digits as one number written with one pen on a wide white canvas.
+
+    Sizes vary by digit (+-15%), baselines wander, gaps between digits range from touching to
+    wide, and some digits have a small gap inside (the pen lifted mid-stroke).
+    """
+    pen = float(rng.uniform(8, 20))
+    base = float(rng.uniform(0.45, 0.75)) * height
+    placed, x = [], float(rng.uniform(10, 40))
+    for digit in digits:
+        points = skeleton(digit)
+        if rng.random() < 0.2 and len(points) > 40:  # a pen lift: a small gap somewhere in the stroke
+            centre = points[int(rng.integers(0, len(points)))]
+            points = points[np.hypot(*(points - centre).T) > 1.2]
+        top_left = points.min(axis=0)
+        extent = np.maximum(points.max(axis=0) - top_left, 1.0)
+        digit_height = base * float(rng.uniform(0.85, 1.15))
+        scale = (digit_height - pen) / extent[0]
+        y = (height - digit_height) / 2 + float(rng.uniform(-0.08, 0.08)) * height
+        centres = (points - top_left) * scale + np.array([max(y, 0.0), x]) + pen / 2
+        placed.append(centres)
+        width = extent[1] * scale + pen
+        x += width + float(rng.uniform(-0.06, 0.45)) * max(width, 0.4 * digit_height)  # touching to well apart
+    canvas_width = int(max(c[:, 1].max() for c in placed) + pen + rng.uniform(10, 40))
+    canvas = Image.new("L", (canvas_width, height), 255)
+    draw = ImageDraw.Draw(canvas)
+    radius = pen / 2
+    for centres in placed:
+        for row, col in centres:
+            draw.ellipse((col - radius, row - radius, col + radius, row + radius), fill=0)
+    return canvas
+
+
+EXIF_ORIENTATION = 0x0112
+_STORED_FOR_ORIENTATION = {  # how a camera stores pixels so that the EXIF tag turns them upright
+    1: None,
+    3: Image.Transpose.ROTATE_180,
+    6: Image.Transpose.ROTATE_90,
+    8: Image.Transpose.ROTATE_270,
+}
+
+
+def photo_of_paper(digit: np.ndarray, rng: np.random.Generator, size: tuple[int, int] = (640, 480)) -> bytes:
+    """A dataset digit printed in dark ink on paper and photographed with a phone: JPEG bytes.
+
+    Paper texture and grain, a lighting gradient, a soft shadow, slight blur, rotation up to 10
+    degrees, the digit at 20-60% of the frame height anywhere in it, an EXIF orientation tag
+    (pixels stored sideways or upside down, as phones do) and JPEG quality 60.
+    """
+    from PIL import ImageFilter
+
+    width, height = size
+    rows, cols = np.mgrid[0:height, 0:width].astype(np.float32)
+    # Paper: a base tone, slow blotches and fine grain.
+    blotches = ndimage.gaussian_filter(rng.normal(0, 1, (height // 8, width // 8)), 3)
+    blotches = ndimage.zoom(blotches / (np.abs(blotches).max() or 1), 8, order=1)[:height, :width]
+    paper = rng.uniform(0.72, 0.95) + 0.03 * blotches + rng.normal(0, 0.015, (height, width))
+    # Light from one side and a soft shadow across part of the page.
+    angle = rng.uniform(0, 2 * np.pi)
+    ramp = (np.cos(angle) * cols / width + np.sin(angle) * rows / height)
+    paper *= 1.0 - rng.uniform(0.1, 0.3) * (ramp - ramp.min()) / (np.ptp(ramp) or 1)
+    edge_angle = rng.uniform(0, 2 * np.pi)
+    distance = np.cos(edge_angle) * (cols - rng.uniform(0, width)) + np.sin(edge_angle) * (rows - rng.uniform(0, height))
+    paper *= 1.0 - rng.uniform(0.15, 0.35) / (1.0 + np.exp(-distance / rng.uniform(15, 40)))
+    # Ink: the digit scaled to 20-60% of the frame height, rotated, somewhere on the page.
+    ink = np.asarray(digit, dtype=np.float32) / 255.0
+    rows_ink = np.flatnonzero(ink.any(axis=1))
+    scale = rng.uniform(0.20, 0.60) * height / (rows_ink[-1] - rows_ink[0] + 1)
+    side = int(round(28 * scale))
+    glyph = Image.fromarray(ink).resize((side, side), Image.Resampling.BICUBIC).rotate(
+        rng.uniform(-10, 10), resample=Image.Resampling.BILINEAR, expand=True)
+    glyph = np.clip(np.asarray(glyph, dtype=np.float32), 0, 1)
+    top = int(rng.uniform(0, max(1, height - glyph.shape[0])))
+    left = int(rng.uniform(0, max(1, width - glyph.shape[1])))
+    alpha = np.zeros((height, width), dtype=np.float32)
+    gh, gw = min(glyph.shape[0], height - top), min(glyph.shape[1], width - left)
+    alpha[top : top + gh, left : left + gw] = glyph[:gh, :gw]
+    ink_colour = rng.uniform(0.05, 0.25, size=3) * np.array([1.0, 1.0, rng.uniform(1.0, 2.5)])  # black or blue
+    tone = np.array([1.0, rng.uniform(0.97, 1.0), rng.uniform(0.9, 1.0)])  # warm paper
+    pixels = paper[..., None] * tone * (1 - alpha[..., None]) + alpha[..., None] * ink_colour * paper[..., None]
+    photo = Image.fromarray((np.clip(pixels, 0, 1) * 255).astype(np.uint8)).filter(
+        ImageFilter.GaussianBlur(rng.uniform(0.4, 1.5)))
+    orientation = int(rng.choice(list(_STORED_FOR_ORIENTATION)))
+    stored = _STORED_FOR_ORIENTATION[orientation]
+    if stored is not None:
+        photo = photo.transpose(stored)
+    exif = Image.Exif()
+    exif[EXIF_ORIENTATION] = orientation
+    buffer = io.BytesIO()
+    photo.save(buffer, format="JPEG", quality=60, exif=exif.tobytes())
+    return buffer.getvalue()
