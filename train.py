@@ -38,6 +38,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--shift", type=float, default=0.08, help="max shift, share of the image")
     p.add_argument("--thickness-change", type=float, default=0.5, help="share of digits drawn thinner or thicker")
     p.add_argument("--photo-samples", type=int, default=2000, help="test digits photographed on simulated paper")
+    p.add_argument("--number-samples", type=int, default=1000, help="whole numbers composed from test digits")
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--semeion", default=None, help="semeion.npz (default: $HDR_SEMEION_PATH)")
     p.add_argument("--unsure-target", type=float, default=0.99,
@@ -209,11 +210,13 @@ def evaluate(args, keras_path: Path, validation, test) -> None:
 
     canvas = robustness.canvas_accuracy(predictor, test)
     photos = robustness.photo_accuracy(predictor, test.head(args.photo_samples))
+    numbers = robustness.number_accuracy(predictor, test, args.number_samples)
     validation_canvas = robustness.canvas_accuracy(predictor, validation, robustness.VALIDATION_CANVAS_SEED)
     unsure_below = metrics.confidence_threshold(validation_canvas.probabilities, validation.y, args.unsure_target)
     semeion_split = data.load_semeion(args.semeion)
     semeion = robustness.semeion_accuracy(predictor, semeion_split.head(args.eval_limit)) if semeion_split else None
     print(f"test accuracy {1 - len(wrong) / len(test):.4%}  canvas {canvas.accuracy:.4%}  photos {photos.accuracy:.4%}"
+          f"  numbers {numbers['whole_number_accuracy']:.2%} whole, {numbers['digit_accuracy']:.2%} digits"
           + (f"  semeion {semeion.accuracy:.4%}" if semeion else "  semeion: not measured (no HDR_SEMEION_PATH)"))
 
     # 9. Write the artifacts the app and the README read.
@@ -253,6 +256,9 @@ def evaluate(args, keras_path: Path, validation, test) -> None:
         "robustness": {
             "canvas": {**canvas.summary(), "seed": robustness.CANVAS_SEED,
                        "how": "MNIST test digits skeletonised and redrawn with round black pens 10-30 px wide on a white 280x280 canvas, 40-85% of its height, anywhere on it; full preprocessing"},
+            "numbers": {**numbers, "how": "2-6 test digits drawn as one number with one round pen (8-20 px) on a "
+                        "200 px high white canvas: sizes +-15%, wandering baseline, gaps from touching to wide, a "
+                        "gap inside 20% of digits; segmented and read by hdr_core.numbers"},
             "photos": {**photos.summary(), "seed": robustness.PHOTO_SEED,
                        "how": "MNIST test digits printed in dark ink on simulated paper (texture, lighting gradient, "
                               "soft shadow, blur, rotation up to 10 degrees, digit 20-60% of the frame), EXIF "

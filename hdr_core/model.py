@@ -202,7 +202,7 @@ class Predictor:
         """Read a batch of preprocessed digits in as few passes through the model as possible."""
         return [Prediction.from_probabilities(row) for row in self.probabilities(images)]
 
-    def read(self, image: ImageInput) -> Reading:
+    def read(self, image: ImageInput | PreprocessSteps) -> Reading:
         """Preprocess any image of one digit and read it; raises an ``InputError`` for unusable input."""
-        steps = preprocess_steps(image)
+        steps = image if isinstance(image, PreprocessSteps) else preprocess_steps(image)
         return Reading(self.predict(steps.result), steps)

@@ -84,3 +84,35 @@ def photo_accuracy(predictor, split: Split, seed: int = PHOTO_SEED) -> Readings:
     """The split's digits printed on simulated paper and photographed (see ``synth.photo_of_paper``)."""
     rng = np.random.default_rng(seed)
     return read_all(predictor, (photo_of_paper(digit, rng) for digit in split.x), split.y)
+
+
+NUMBER_SEED = 2026
+"""Seed of the whole numbers composed from test digits."""
+
+
+def number_accuracy(predictor, split: Split, count: int = 1000, seed: int = NUMBER_SEED) -> dict:
+    """Numbers of 2-6 test digits drawn as on the canvas (``synth.draw_number_like_canvas``), read whole.
+
+    Per-digit accuracy is strict: a number cut into the wrong count of digits scores none of its digits.
+    """
+    from .numbers import read_number
+    from .synth import draw_number_like_canvas
+
+    rng = np.random.default_rng(seed)
+    whole = digits_right = digits_total = wrong_count = refused = 0
+    for _ in range(count):
+        chosen = rng.integers(0, len(split), int(rng.integers(2, 7)))
+        truth = "".join(str(int(split.y[i])) for i in chosen)
+        digits_total += len(truth)
+        try:
+            text = read_number(predictor, draw_number_like_canvas([split.x[i] for i in chosen], rng)).text
+        except InputError:
+            refused += 1
+            continue
+        whole += text == truth
+        if len(text) == len(truth):
+            digits_right += sum(a == b for a, b in zip(text, truth))
+        else:
+            wrong_count += 1
+    return {"n": count, "whole_number_accuracy": whole / count, "digit_accuracy": digits_right / digits_total,
+            "digits": digits_total, "wrong_digit_count": wrong_count, "refused": refused, "seed": seed}

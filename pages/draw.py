@@ -1,30 +1,36 @@
-"""Draw: a digit drawn on the canvas is read each time the pen lifts."""
+"""Draw: a digit (or a whole number) drawn on the canvas is read each time the pen lifts."""
 
 import streamlit as st
 from streamlit_drawable_canvas import st_canvas
 
 from hdr_core import InputError
+from hdr_core.numbers import read_number
 from hdr_core.strokes import render_strokes
 from ui import resources, result
+from ui.number_view import show_number
 
-CANVAS = 280  # ten times MNIST's 28x28
+SIZES = {"One digit": (280, 280), "A number": (700, 200)}  # the digit canvas is ten times MNIST's 28x28
 
 st.title("Draw a digit")
-st.caption("Draw one digit, 0 to 9, large or small, anywhere in the box. The reading updates each time you lift the pen.")
+st.caption("Draw one digit, 0 to 9, large or small, anywhere in the box, or switch to a number. "
+           "The reading updates each time you lift the pen.")
 
-left, right = st.columns([1, 1.6], gap="large")
+mode = st.segmented_control("Draw", list(SIZES), default="One digit", key="draw.mode") or "One digit"
+width, height = SIZES[mode]
+left, right = st.columns([1, 1.6], gap="large") if mode == "One digit" else (st.container(), st.container())
 with left:
-    pen = st.slider("Pen width", min_value=6, max_value=40, value=20, key="draw.pen")
-    canvas = st_canvas(
-        stroke_width=pen, stroke_color="#000000", background_color="#FFFFFF",
-        width=CANVAS, height=CANVAS, drawing_mode="freedraw", key="draw.canvas",
-    )
-    st.caption("The toolbar under the canvas undoes, redoes and clears.")
+    pen = st.slider("Pen width", min_value=6, max_value=40, value=20 if mode == "One digit" else 14, key=f"draw.pen.{mode}")
+    canvas = st_canvas(stroke_width=pen, stroke_color="#000000", background_color="#FFFFFF", width=width, height=height,
+                       drawing_mode="freedraw", key=f"draw.canvas.{mode}")
+    st.caption("The toolbar above the canvas undoes, redoes and clears.")
 
 with right:
     try:
-        reading = resources.predictor().read(render_strokes(canvas.json_data, CANVAS, CANVAS))
+        image = render_strokes(canvas.json_data, width, height)
+        if mode == "One digit":
+            result.show_reading(resources.predictor().read(image))
+        else:
+            show_number(read_number(resources.predictor(), image))
     except InputError:
-        st.info("Draw a digit on the canvas to see what the model reads, how sure it is, and what it saw.", icon=":material/draw:")
-        st.stop()
-    result.show_reading(reading)
+        st.info(f"Draw {'a digit' if mode == 'One digit' else 'a number'} on the canvas to see what the model reads, "
+                "how sure it is, and what it saw.", icon=":material/draw:")

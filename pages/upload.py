@@ -1,28 +1,37 @@
-"""Upload: a photo or scan of one digit, read the same way as a drawing."""
+"""Upload: a photo or scan of a digit or a whole number, read the same way as a drawing."""
 
 import streamlit as st
 
-from hdr_core import InputError
+from hdr_core import InputError, preprocess_steps
+from hdr_core.numbers import looks_like_number, read_number
 from ui import resources, result
+from ui.number_view import show_number
 from ui.text import plain
 from ui.upload import IMAGE_TYPES
 
 st.title("Upload an image")
-st.caption("A photo or scan of one handwritten digit: dark ink on light paper or light on dark. Nothing is stored.")
+st.caption("A photo or scan of a handwritten digit, or of a number such as a year: dark ink on light paper or "
+           "light on dark. Nothing is stored.")
 
-upload = st.file_uploader("Image of a digit", type=IMAGE_TYPES, key="upload.file")
+upload = st.file_uploader("Image of a digit or a number", type=IMAGE_TYPES, key="upload.file")
+read_as = st.segmented_control("Read as", ["Automatic", "One digit", "A number"], default="Automatic", key="upload.read_as")
 if upload is None:
-    st.info("Choose a PNG, JPEG, WebP, BMP, GIF or TIFF image of one digit.", icon=":material/upload_file:")
+    st.info("Choose a PNG, JPEG, WebP, BMP, GIF or TIFF image.", icon=":material/upload_file:")
     st.stop()
 
 try:
-    reading = resources.predictor().read(upload.getvalue())
+    steps = preprocess_steps(upload.getvalue())
+    as_number = read_as == "A number" or (read_as != "One digit" and looks_like_number(steps))
+    reading = read_number(resources.predictor(), steps) if as_number else resources.predictor().read(steps)
 except InputError as err:
     st.error(f"Could not read {plain(upload.name)}: {err}", icon=":material/error:")
     st.stop()
 
-original, seen = st.columns(2)
-original.image(result.displayable(reading.steps.upright), caption=f"Uploaded: {upload.name}", width=224)
-with seen:
-    result.show_model_input(reading)
-result.show_reading(reading, with_input=False)
+if as_number:
+    show_number(reading)
+else:
+    original, seen = st.columns(2)
+    original.image(result.displayable(reading.steps.upright), caption=f"Uploaded: {upload.name}", width=224)
+    with seen:
+        result.show_model_input(reading)
+    result.show_reading(reading, with_input=False)

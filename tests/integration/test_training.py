@@ -24,7 +24,7 @@ def test_a_quick_training_run_writes_a_loadable_model_and_every_artifact(tmp_pat
         np.savez(env[MNIST_PATH_ENV], x_train=train.x, y_train=train.y, x_test=test.x, y_test=test.y)
     out = tmp_path / "models"
     command = [sys.executable, "train.py", "--epochs", "2", "--limit", "1500", "--canvas-samples", "200",
-               "--validation-size", "500", "--eval-limit", "300", "--photo-samples", "40", "--out", str(out)]
+               "--validation-size", "500", "--eval-limit", "300", "--photo-samples", "40", "--number-samples", "20", "--out", str(out)]
     subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True)
 
     assert {p.name for p in out.iterdir()} >= {"digit_cnn.keras", "digit_cnn.tflite", "train_config.json", "history.json", "evaluation.json"}
@@ -37,6 +37,7 @@ def test_a_quick_training_run_writes_a_loadable_model_and_every_artifact(tmp_pat
     assert evaluation["test"]["n"] == 300 and np.sum(evaluation["test"]["confusion_matrix"]) == 300
     assert len(evaluation["test"]["per_class"]) == 10 and 0.0 <= evaluation["test"]["calibration"]["ece"] <= 1.0
     assert evaluation["robustness"]["canvas"]["n"] == 300 and evaluation["robustness"]["photos"]["n"] == 40
+    assert evaluation["robustness"]["numbers"]["n"] == 20
     assert 0.0 < evaluation["unsure_below"]["threshold"] <= 1.0
     assert evaluation["test"]["misclassified"][0]["image_png_base64"]
 

@@ -1,0 +1,64 @@
+"""Whole numbers are cut into digits, read in one batch, and boxed where each digit is."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from hdr_core import Predictor, preprocess_steps
+from hdr_core.numbers import looks_like_number, read_number, segment
+from tests.conftest import drawn_seven
+
+
+@pytest.fixture(scope="module")
+def predictor():
+    return Predictor.from_file()
+
+
+def written(mnist, indices, gap=20, overlap=0):
+    """Test digits side by side as dark ink on white paper, enlarged 4x, ``gap`` px apart (negative: touching)."""
+    _, test = mnist
+    glyphs = [np.asarray(Image.fromarray(255 - test.x[i]).resize((112, 112), Image.Resampling.BICUBIC)) for i in indices]
+    crops = []
+    for g in glyphs:
+        cols = np.flatnonzero((g < 128).any(axis=0))
+        crops.append(g[:, cols[0] : cols[-1] + 1])
+    width = sum(c.shape[1] for c in crops) + gap * (len(crops) - 1) + 80
+    paper = np.full((152, width), 255, dtype=np.uint8)
+    x = 40
+    for c in crops:
+        paper[20:132, x : x + c.shape[1]] = np.minimum(paper[20:132, x : x + c.shape[1]], c)
+        x += c.shape[1] + gap
+    return paper, "".join(str(int(test.y[i])) for i in indices)
+
+
+def test_separate_digits_are_read_as_the_number_they_form(predictor, mnist):
+    paper, truth = written(mnist, [0, 1, 2, 3])  # 7, 2, 1, 0
+    reading = read_number(predictor, paper)
+    assert reading.text == truth
+    assert [b.left for b in reading.boxes] == sorted(b.left for b in reading.boxes)
+    assert all(b.height > 60 for b in reading.boxes)
+    assert 0.0 < reading.confidence <= min(p.confidence for p in reading.predictions)
+
+
+def test_touching_digits_are_split_where_they_meet(predictor, mnist):
+    paper, truth = written(mnist, [3, 4, 5], gap=-4)  # 0, 4, 1 touching
+    assert len(segment(preprocess_steps(paper).cleaned)) == 3
+    assert read_number(predictor, paper).text == truth
+
+
+def test_several_digits_side_by_side_look_like_a_number_and_one_digit_does_not(mnist):
+    paper, _ = written(mnist, [0, 1])
+    assert looks_like_number(preprocess_steps(paper))
+    assert not looks_like_number(preprocess_steps(drawn_seven()))
+
+
+def test_a_digit_in_two_strokes_stays_one_digit():
+    paper = np.full((200, 200), 255, dtype=np.uint8)
+    paper[40:52, 60:150] = 0  # the bar of a 5, not touching the rest
+    paper[60:170, 60:72] = 0
+    paper[100:112, 60:140] = 0
+    paper[100:170, 130:142] = 0
+    paper[160:172, 60:140] = 0
+    assert len(segment(preprocess_steps(paper).cleaned)) == 1

@@ -1,0 +1,38 @@
+"""The result view for a whole number: boxes and readings drawn over the input, then each digit."""
+
+from __future__ import annotations
+
+import streamlit as st
+from PIL import Image, ImageDraw
+
+from hdr_core.numbers import NumberReading
+
+from . import resources
+from .result import displayable, enlarge
+
+
+def annotated(reading: NumberReading) -> Image.Image:
+    """The input with a box around each digit and its reading above it."""
+    picture = displayable(reading.steps.upright).convert("RGB")
+    draw = ImageDraw.Draw(picture)
+    line = max(2, picture.width // 300)
+    for box, prediction in zip(reading.boxes, reading.predictions):
+        draw.rectangle((box.left, box.top, box.left + box.width, box.top + box.height), outline=(228, 87, 46), width=line)
+        label = f"{prediction.digit} {prediction.confidence:.0%}"
+        draw.text((box.left, max(0, box.top - 6 * line - 10)), label, fill=(228, 87, 46), font_size=max(12, 7 * line))
+    return picture
+
+
+def show_number(reading: NumberReading) -> None:
+    threshold = resources.unsure_below()
+    st.metric("Prediction", reading.text, f"{reading.confidence:.1%} sure of all {len(reading.predictions)} digits",
+              delta_color="off", delta_arrow="off")
+    st.image(annotated(reading), caption="Each digit found, with what the model read in it", width="stretch")
+    unsure = [i for i, p in enumerate(reading.predictions) if p.confidence < threshold]
+    if unsure:
+        st.warning("Not sure of digit " + ", ".join(
+            f"{i + 1} (read {reading.predictions[i].digit}, could be {reading.predictions[i].runner_up})" for i in unsure)
+            + f": below {threshold:.0%} confidence.")
+    columns = st.columns(max(len(reading.predictions), 6))
+    for column, prediction, model_input in zip(columns, reading.predictions, reading.model_inputs):
+        column.image(enlarge(model_input, 3), caption=f"{prediction.digit}: {prediction.confidence:.0%}", width=84)
