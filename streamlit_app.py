@@ -2,9 +2,11 @@
 
 import streamlit as st
 
+from ui.timing import rerun_timer
+
 st.set_page_config(page_title="Handwritten digit recognizer", page_icon=":material/draw:", layout="wide")
 
-st.navigation(
+page = st.navigation(
     [
         st.Page("pages/draw.py", title="Draw", icon=":material/draw:", default=True),
         st.Page("pages/upload.py", title="Upload", icon=":material/upload_file:"),
@@ -12,4 +14,6 @@ st.navigation(
         st.Page("pages/model.py", title="Model", icon=":material/insights:"),
         st.Page("pages/about.py", title="About", icon=":material/info:"),
     ]
-).run()
+)
+with rerun_timer(page.title):
+    page.run()
