@@ -30,10 +30,14 @@ def occlusion(predictor, image: np.ndarray, digit: int, patch: int = PATCH, stri
     """Hide each patch of the input in turn (set it to background) and measure the probability lost.
 
     All the hidden variants go through the model as one batch; each pixel's value is the mean
-    drop over the patches that covered it.
+    drop over the patches that covered it. Patches with no ink are skipped: hiding background
+    with background changes nothing, so their drop is exactly zero.
     """
     base = float(predictor.probabilities(image)[0, digit])
-    corners = [(r, c) for r in range(0, IMAGE_SIZE - patch + 1, stride) for c in range(0, IMAGE_SIZE - patch + 1, stride)]
+    corners = [(r, c) for r in range(0, IMAGE_SIZE - patch + 1, stride) for c in range(0, IMAGE_SIZE - patch + 1, stride)
+               if image[r : r + patch, c : c + patch].any()]
+    if not corners:
+        return np.zeros_like(image)
     hidden = np.repeat(image[None], len(corners), axis=0)
     for k, (r, c) in enumerate(corners):
         hidden[k, r : r + patch, c : c + patch] = 0.0
@@ -41,7 +45,9 @@ def occlusion(predictor, image: np.ndarray, digit: int, patch: int = PATCH, stri
     total, covered = np.zeros_like(image), np.zeros_like(image)
     for drop, (r, c) in zip(drops, corners):
         total[r : r + patch, c : c + patch] += drop
-        covered[r : r + patch, c : c + patch] += 1
+    for r in range(0, IMAGE_SIZE - patch + 1, stride):  # every patch position counts, skipped ones with zero
+        for c in range(0, IMAGE_SIZE - patch + 1, stride):
+            covered[r : r + patch, c : c + patch] += 1
     return (total / np.maximum(covered, 1)).astype(np.float32)
 
 

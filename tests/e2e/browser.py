@@ -36,13 +36,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def streamlit_server(timeout: float = 90.0, env: dict | None = None):
-    """`streamlit run streamlit_app.py` on a free loopback port; yields its URL once healthy."""
+def streamlit_server(timeout: float = 90.0, env: dict | None = None, with_process: bool = False):
+    """`streamlit run streamlit_app.py` on a free loopback port; yields its URL (and process) once healthy."""
     port = free_port()
     command = [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(port),
                "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
     process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", **(env or {})},
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout
@@ -53,10 +53,10 @@ def streamlit_server(timeout: float = 90.0, env: dict | None = None):
             except OSError:
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
-                output = process.stdout.read().decode(errors="replace") if process.poll() is not None else ""
+                output = process.stderr.read().decode(errors="replace") if process.poll() is not None else ""
                 raise RuntimeError(f"streamlit did not become healthy: {output[-2000:]}")
             time.sleep(0.2)
-        yield url
+        yield (url, process) if with_process else url
     finally:
         process.terminate()
         try:
