@@ -11,7 +11,7 @@ from ui.number_view import show_number
 
 SIZES = {"One digit": (280, 280), "A number": (700, 200)}  # the digit canvas is ten times MNIST's 28x28
 
-st.title("Draw a digit")
+st.title("Draw")
 st.caption("Draw one digit, 0 to 9, large or small, anywhere in the box, or switch to a number. "
            "The reading updates each time you lift the pen.")
 

@@ -145,3 +145,14 @@ def test_the_batch_page_reads_every_file_reports_bad_ones_and_offers_a_csv(mnist
     table = at.dataframe[0].value
     assert list(table["file"]) == [name for name, _, _ in files]
     assert table["error"].iloc[-1] and table["error"].iloc[:4].isna().all()
+
+
+def test_an_uploaded_number_is_read_whole_automatically(mnist):
+    from tests.integration.test_numbers import written
+
+    paper, truth = written(mnist, [0, 1, 2])
+    at = upload(page("pages/upload.py").run(), "year.png", png_bytes(Image.fromarray(paper)))
+    assert not at.exception and not at.error
+    assert next(m for m in at.metric if m.label == "Prediction").value == truth
+    at.segmented_control(key="upload.read_as").set_value("One digit").run()
+    assert len(next(m for m in at.metric if m.label == "Prediction").value) == 1

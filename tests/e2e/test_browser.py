@@ -111,3 +111,18 @@ def test_a_file_type_the_uploader_does_not_take_is_refused_with_a_message(page, 
     page.locator('input[type="file"]').set_input_files(str(path))
     page.get_by_text("not allowed", exact=False).first.wait_for()
     assert not page.locator('[data-testid="stMetric"]', has_text="Prediction").count()
+
+
+def test_a_number_drawn_in_number_mode_is_read_digit_by_digit(page, app_url):
+    page.goto(app_url)
+    page.get_by_text("Draw a digit on the canvas").wait_for()
+    page.get_by_text("A number", exact=True).click()
+    page.get_by_text("Draw a number on the canvas").wait_for()
+    strokes = []
+    for offset, digit in zip((0, 170, 340), (7, 1, 4)):  # three digits side by side on the 700x200 canvas
+        strokes += [[(x * 0.62 + 40 + offset, y * 0.62 + 15) for x, y in stroke] for stroke in STROKES[digit]]
+    draw(page, strokes, pause_between=True)
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-testid=stMetric]')].some(m => m.innerText.includes('Prediction')"
+        " && m.querySelector('[data-testid=stMetricValue]').innerText.trim() === '714')")
+    screenshot(page, "draw-number")
