@@ -63,7 +63,10 @@ def feature_mosaic(maps: np.ndarray, columns: int = 8, gap: int = 2, pixel: int 
 
 def show_explanation(reading: Reading) -> None:
     """Which pixels pushed the model to its answer, and what its first layer saw."""
-    with st.expander("Why this answer?"):
+    box = st.expander("Why this answer?", key="result.why", on_change="rerun")
+    if not box.open:  # worked out only while someone looks: it costs a batch of about 80 readings
+        return
+    with box:
         why = _explanation(reading.model_input, reading.prediction.digit)
         left, right = st.columns([1, 2])
         left.image(evidence_picture(reading.model_input, why.evidence), width=224,

@@ -156,3 +156,19 @@ def test_an_uploaded_number_is_read_whole_automatically(mnist):
     assert next(m for m in at.metric if m.label == "Prediction").value == truth
     at.segmented_control(key="upload.read_as").set_value("One digit").run()
     assert len(next(m for m in at.metric if m.label == "Prediction").value) == 1
+
+
+def test_the_explanation_is_worked_out_only_when_its_expander_is_open():
+    def app():
+        from hdr_core import preprocess_steps
+        from hdr_core.model import Prediction, Reading
+        from tests.conftest import drawn_seven
+        from ui.result import show_reading
+
+        show_reading(Reading(Prediction.from_probabilities([0.0] * 7 + [1.0, 0.0, 0.0]), preprocess_steps(drawn_seven())))
+
+    at = AppTest.from_function(app, default_timeout=TIMEOUT).run()
+    assert len(at.expander) == 1 and not at.expander[0].image
+    at.session_state["result.why"] = True
+    at.run()
+    assert not at.exception and len(at.expander[0].image) == 2
