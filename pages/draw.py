@@ -28,9 +28,9 @@ with right:
     try:
         image = render_strokes(canvas.json_data, width, height)
         if mode == "One digit":
-            result.show_reading(resources.predictor().read(image))
+            result.show_reading(resources.predictor().read(image), source="draw")
         else:
-            show_number(read_number(resources.predictor(), image))
+            show_number(read_number(resources.predictor(), image), source="draw")
     except InputError:
         st.info(f"Draw {'a digit' if mode == 'One digit' else 'a number'} on the canvas to see what the model reads, "
                 "how sure it is, and what it saw.", icon=":material/draw:")

@@ -28,10 +28,10 @@ except InputError as err:
     st.stop()
 
 if as_number:
-    show_number(reading)
+    show_number(reading, source="upload")
 else:
     original, seen = st.columns(2)
     original.image(result.displayable(reading.steps.upright), caption=f"Uploaded: {upload.name}", width=224)
     with seen:
         result.show_model_input(reading)
-    result.show_reading(reading, with_input=False)
+    result.show_reading(reading, source="upload", with_input=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import streamlit as st
 from PIL import Image, ImageDraw
 
@@ -23,7 +24,9 @@ def annotated(reading: NumberReading) -> Image.Image:
     return picture
 
 
-def show_number(reading: NumberReading) -> None:
+def show_number(reading: NumberReading, *, source: str) -> None:
+    from . import feedback, history
+
     threshold = resources.unsure_below()
     st.metric("Prediction", reading.text, f"{reading.confidence:.1%} sure of all {len(reading.predictions)} digits",
               delta_color="off", delta_arrow="off")
@@ -36,3 +39,10 @@ def show_number(reading: NumberReading) -> None:
     columns = st.columns(max(len(reading.predictions), 6))
     for column, prediction, model_input in zip(columns, reading.predictions, reading.model_inputs):
         column.image(enlarge(model_input, 3), caption=f"{prediction.digit}: {prediction.confidence:.0%}", width=84)
+    history.remember(np.hstack(reading.model_inputs), reading.text, reading.confidence, source)
+    position = st.selectbox("Correct a digit", range(len(reading.predictions)), key=f"{source}.number.position",
+                            format_func=lambda i: f"digit {i + 1}: read as {reading.predictions[i].digit}")
+    box = reading.boxes[position]
+    crop = reading.steps.upright.crop((box.left, box.top, box.left + box.width, box.top + box.height))
+    feedback.controls(crop, reading.model_inputs[position], reading.predictions[position], source,
+                      key=f"{source}.number.feedback.{position}")

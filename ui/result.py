@@ -76,8 +76,10 @@ def show_explanation(reading: Reading) -> None:
                     caption="The first convolution layer's 32 filters: each responds to strokes of one direction or edge.")
 
 
-def show_reading(reading: Reading, *, with_input: bool = True) -> None:
-    """The digit, how sure the model is, every probability, and the input the model saw."""
+def show_reading(reading: Reading, *, source: str, with_input: bool = True) -> None:
+    """The digit, how sure the model is, every probability, the input the model saw, and feedback."""
+    from . import feedback, history
+
     prediction = reading.prediction
     threshold = resources.unsure_below()
     left, right = st.columns([1, 2], gap="medium")
@@ -94,4 +96,6 @@ def show_reading(reading: Reading, *, with_input: bool = True) -> None:
             show_model_input(reading)
     with right:
         st.altair_chart(charts.probability_chart(prediction.probabilities), width="stretch")
+    history.remember(reading.model_input, str(prediction.digit), prediction.confidence, source)
+    feedback.controls(reading.steps.upright, reading.model_input, prediction, source, key=f"{source}.feedback")
     show_explanation(reading)

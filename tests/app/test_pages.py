@@ -94,7 +94,7 @@ def test_a_low_confidence_reading_gets_a_not_sure_note_naming_the_runner_up():
 
         rest = (1.0 - top - 0.9 * top) / 8
         unsure = Prediction.from_probabilities([rest, 0.9 * top, rest, rest, rest, rest, rest, top, rest, rest])
-        show_reading(Reading(unsure, preprocess_steps(drawn_seven())))
+        show_reading(Reading(unsure, preprocess_steps(drawn_seven())), source="draw")
 
     at = AppTest.from_function(app, default_timeout=TIMEOUT, kwargs={"top": top}).run()
     assert not at.exception
@@ -110,7 +110,7 @@ def test_a_confident_reading_has_no_not_sure_note():
         from ui.result import show_reading
 
         sure = Prediction.from_probabilities([0.0] * 7 + [1.0, 0.0, 0.0])
-        show_reading(Reading(sure, preprocess_steps(drawn_seven())))
+        show_reading(Reading(sure, preprocess_steps(drawn_seven())), source="draw")
 
     at = AppTest.from_function(app, default_timeout=TIMEOUT).run()
     assert not at.exception and not at.warning
@@ -165,7 +165,7 @@ def test_the_explanation_is_worked_out_only_when_its_expander_is_open():
         from tests.conftest import drawn_seven
         from ui.result import show_reading
 
-        show_reading(Reading(Prediction.from_probabilities([0.0] * 7 + [1.0, 0.0, 0.0]), preprocess_steps(drawn_seven())))
+        show_reading(Reading(Prediction.from_probabilities([0.0] * 7 + [1.0, 0.0, 0.0]), preprocess_steps(drawn_seven())), source="draw")
 
     at = AppTest.from_function(app, default_timeout=TIMEOUT).run()
     assert len(at.expander) == 1 and not at.expander[0].image

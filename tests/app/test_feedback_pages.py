@@ -1,0 +1,93 @@
+"""Corrections are stored only when sent; the session's history is kept; Review is for admins only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from hdr_core.feedback import FeedbackStore
+from tests.app.test_pages import TIMEOUT, mnist_scan, page, upload
+
+
+@pytest.fixture()
+def feedback_db(tmp_path, monkeypatch):
+    path = tmp_path / "feedback.db"
+    monkeypatch.setenv("HDR_FEEDBACK_URL", f"sqlite:///{path}")
+    return path
+
+
+def test_sending_a_correction_stores_exactly_one_row(feedback_db, mnist):
+    _, test = mnist
+    at = upload(page("pages/upload.py").run(), "two.png", mnist_scan(test.x[1]))
+    read = next(m for m in at.metric if m.label == "Prediction").value
+    at.selectbox(key="upload.feedback.label").set_value(3 if read != "3" else 5).run()
+    at.button(key="upload.feedback.wrong").click().run()
+    assert not at.exception
+    assert "saved as correction #1" in at.success[0].value
+    [stored] = FeedbackStore(f"sqlite:///{feedback_db}").records()
+    assert stored.predicted == int(read) and stored.label in (3, 5) and stored.source == "upload"
+    assert stored.image_png.startswith(b"\x89PNG") and stored.model_input.shape == (28, 28)
+    at.run()  # a rerun does not send it again
+    assert FeedbackStore(f"sqlite:///{feedback_db}").count() == 1
+
+
+def test_a_right_reading_is_stored_with_its_own_label(feedback_db, mnist):
+    _, test = mnist
+    at = upload(page("pages/upload.py").run(), "seven.png", mnist_scan(test.x[0]))
+    at.button(key="upload.feedback.right").click().run()
+    [stored] = FeedbackStore(f"sqlite:///{feedback_db}").records()
+    assert stored.correct and stored.label == stored.predicted
+
+
+def test_reading_without_sending_stores_nothing_at_all(feedback_db, mnist):
+    _, test = mnist
+    at = upload(page("pages/upload.py").run(), "seven.png", mnist_scan(test.x[0]))
+    assert next(m for m in at.metric if m.label == "Prediction")
+    at.selectbox(key="upload.feedback.label").set_value(1).run()  # choosing is not sending
+    assert not at.exception
+    assert not feedback_db.exists()  # not even an empty database is created
+
+
+def test_the_history_page_lists_this_sessions_readings_and_clears_them(mnist):
+    _, test = mnist
+    at = page("streamlit_app.py").run()
+    at.switch_page("pages/upload.py").run()
+    upload(at, "a.png", mnist_scan(test.x[0]))
+    upload(at, "b.png", mnist_scan(test.x[1]))
+    at.switch_page("pages/history.py").run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert len(table) == 2 and list(table["source"]) == ["upload", "upload"]
+    at.button(key="history.clear").click().run()
+    assert "Nothing read yet" in at.info[0].value
+
+
+def test_the_review_page_is_hidden_when_login_is_not_configured():
+    at = page("streamlit_app.py").run()
+    assert not at.exception
+    with pytest.raises(Exception):
+        at.switch_page("pages/review.py").run()
+
+
+def test_the_review_view_lists_corrections_and_their_confusion(tmp_path):
+    from tests.integration.test_feedback import record
+
+    url = f"sqlite:///{tmp_path / 'r.db'}"
+    store = FeedbackStore(url)
+    store.add(record(label=4, predicted=9))
+    store.add(record(label=7, predicted=7, seed=1))
+
+    def app(url: str):
+        from hdr_core.feedback import FeedbackStore
+        from ui.review import show
+
+        show(FeedbackStore(url))
+
+    at = AppTest.from_function(app, kwargs={"url": url}, default_timeout=TIMEOUT).run()
+    assert not at.exception
+    assert next(m for m in at.metric if m.label == "Model was wrong").value == "1"
+    assert len(at.dataframe[0].value) == 2
+    at.toggle(key="review.wrong_only").set_value(True).run()
+    assert len(at.dataframe[0].value) == 1

@@ -1,0 +1,64 @@
+"""'Right' / 'Wrong, it is ...' under each result: stored only when the person sends it."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+
+import numpy as np
+import streamlit as st
+
+from hdr_core.feedback import FEEDBACK_URL_ENV, FeedbackRecord, FeedbackStore, png_bytes
+from hdr_core.model import DEFAULT_MODEL_PATH, Prediction, model_version
+
+from .result import displayable
+
+CONSENT = ("Sending stores the image, what the model saw and read, and your answer, to improve the model. "
+           "Nothing is stored unless you send it.")
+
+
+def feedback_url() -> str | None:
+    """A SQLAlchemy URL from Streamlit secrets (feedback_url) or HDR_FEEDBACK_URL; None: the local SQLite file."""
+    try:
+        return st.secrets.get("feedback_url") or os.environ.get(FEEDBACK_URL_ENV)
+    except Exception:  # no secrets file: the app must start without one
+        return os.environ.get(FEEDBACK_URL_ENV)
+
+
+@st.cache_resource(show_spinner=False)
+def store(url: str | None) -> FeedbackStore:
+    return FeedbackStore(url)
+
+
+@st.cache_resource(show_spinner=False)
+def served_model_version() -> str:
+    return model_version(DEFAULT_MODEL_PATH)
+
+
+def _send(image, model_input: np.ndarray, prediction: Prediction, label: int, source: str, sent_key: str) -> None:
+    record = FeedbackRecord(image_png=png_bytes(displayable(image)), model_input=model_input,
+                            predicted=prediction.digit, label=int(label), confidence=prediction.confidence,
+                            model_version=served_model_version(), source=source)
+    try:
+        new_id = store(feedback_url()).add(record)
+    except Exception as err:  # the database may be down; the reading on screen is not lost
+        st.session_state[sent_key] = f"error: could not save ({type(err).__name__}). Please try again later."
+        return
+    st.session_state[sent_key] = f"Thank you: saved as correction #{new_id}."
+
+
+def controls(image, model_input: np.ndarray, prediction: Prediction, source: str, key: str) -> None:
+    """Right / Wrong buttons for one digit; nothing is written until one is pressed."""
+    sent_key = f"feedback.sent.{hashlib.sha1(model_input.tobytes()).hexdigest()[:16]}"
+    if sent_key in st.session_state:
+        message = st.session_state[sent_key]
+        (st.error if message.startswith("error") else st.success)(message.removeprefix("error: "))
+        return
+    right, label, wrong = st.columns([1, 1, 1.4], vertical_alignment="bottom")
+    right.button("Right", icon=":material/check:", key=f"{key}.right", on_click=_send,
+                 args=(image, model_input, prediction, prediction.digit, source, sent_key))
+    others = [d for d in range(10) if d != prediction.digit]
+    actual = label.selectbox("It is", others, key=f"{key}.label")
+    wrong.button(f"Wrong, it is {actual}", icon=":material/close:", key=f"{key}.wrong", on_click=_send,
+                 args=(image, model_input, prediction, actual, source, sent_key))
+    st.caption(CONSENT)
