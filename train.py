@@ -43,6 +43,13 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--semeion", default=None, help="semeion.npz (default: $HDR_SEMEION_PATH)")
     p.add_argument("--unsure-target", type=float, default=0.99,
                    help="'not sure' below the confidence where validation drawings reach this accuracy")
+    p.add_argument("--feedback", default=None,
+                   help="fine-tune the saved model with corrections: a feedback .npz (MNIST layout) or a SQLAlchemy URL")
+    p.add_argument("--fine-tune-epochs", type=int, default=3)
+    p.add_argument("--fine-tune-learning-rate", type=float, default=2e-4)
+    p.add_argument("--feedback-repeats", type=int, default=20, help="times each correction is seen per fine-tuning epoch")
+    p.add_argument("--force", action="store_true",
+                   help="keep a fine-tuned model even if its MNIST test accuracy drops by more than 0.1 points")
     p.add_argument("--out", type=Path, default=Path("models"))
     p.add_argument("--evaluate-only", action="store_true", help="re-evaluate the saved model; rewrite evaluation.json only")
     return p.parse_args(argv)
@@ -76,15 +83,63 @@ def main(argv=None) -> None:
     train, validation = data.train_validation_split(train_full, args.validation_size, args.seed)
     train = train.head(args.limit)
     keras_path = args.out / model.KERAS_MODEL_PATH.name
+    if args.feedback:
+        fine_tuning = fine_tune(args, train, validation, test, keras_path)
+        if not fine_tuning["kept"]:
+            raise SystemExit(f"refused: MNIST test accuracy would fall from {fine_tuning['test_accuracy_before']:.4%} to "
+                             f"{fine_tuning['test_accuracy_after']:.4%} (more than 0.1 points); --force keeps it anyway")
+        evaluate(args, keras_path, validation, test.head(args.eval_limit), fine_tuning)
+        return
     if not args.evaluate_only:
         train_model(args, train, validation, keras_path, data.fingerprint(train_full, test))
     evaluate(args, keras_path, validation, test.head(args.eval_limit))
 
 
-def train_model(args, train, validation, model_path: Path, data_sha256: str) -> None:
+def augmented_dataset(args, x, y):
+    """Training batches with augmentation: how people's digits differ from MNIST's.
+
+    Pen width (grey erosion/dilation), slant (rotation and shear), size, aspect (the width zoomed
+    on its own) and position, then full-strength ink as preprocessing gives.
+    """
     import keras
     import tensorflow as tf
     from keras import layers
+
+    geometry = keras.Sequential(
+        [
+            layers.RandomRotation(args.rotation / 360, fill_mode="constant"),
+            layers.RandomZoom((-args.zoom, args.zoom), (-args.zoom - args.stretch, args.zoom + args.stretch), fill_mode="constant"),
+            layers.RandomShear(args.shear, 0.0, fill_mode="constant"),
+            layers.RandomTranslation(args.shift, args.shift, fill_mode="constant"),
+        ],
+        name="augmentation",
+    )
+
+    def augment(images, labels):
+        images = geometry(vary_stroke_thickness(images, args.thickness_change), training=True)
+        peak = tf.reduce_max(images, axis=[1, 2, 3], keepdims=True)
+        return tf.clip_by_value(images / tf.maximum(peak, 1e-3), 0.0, 1.0), labels
+
+    return (
+        tf.data.Dataset.from_tensor_slices((x, y))
+        .shuffle(len(y), seed=args.seed, reshuffle_each_iteration=True)
+        .batch(args.batch_size)
+        .map(augment, num_parallel_calls=tf.data.AUTOTUNE)
+        .prefetch(tf.data.AUTOTUNE)
+    )
+
+
+def validation_dataset(validation):
+    import tensorflow as tf
+
+    from hdr_core.scaling import scale_uint8
+
+    return tf.data.Dataset.from_tensor_slices((scale_uint8(validation.x)[..., None], validation.y.astype("int32"))).batch(512)
+
+
+def train_model(args, train, validation, model_path: Path, data_sha256: str) -> None:
+    import keras
+    import tensorflow as tf
 
     from hdr_core import constants, model
     from hdr_core.preprocess import preprocess
@@ -111,29 +166,7 @@ def train_model(args, train, validation, model_path: Path, data_sha256: str) -> 
           f"validating on {len(validation)}")
 
     # 4. Augmentation: how people's digits differ from MNIST's - pen width, slant, size, aspect, position.
-    geometry = keras.Sequential(
-        [
-            layers.RandomRotation(args.rotation / 360, fill_mode="constant"),
-            layers.RandomZoom((-args.zoom, args.zoom), (-args.zoom - args.stretch, args.zoom + args.stretch), fill_mode="constant"),
-            layers.RandomShear(args.shear, 0.0, fill_mode="constant"),
-            layers.RandomTranslation(args.shift, args.shift, fill_mode="constant"),
-        ],
-        name="augmentation",
-    )
-
-    def augment(images, labels):
-        images = geometry(vary_stroke_thickness(images, args.thickness_change), training=True)
-        peak = tf.reduce_max(images, axis=[1, 2, 3], keepdims=True)
-        return tf.clip_by_value(images / tf.maximum(peak, 1e-3), 0.0, 1.0), labels  # full-strength ink, as preprocess gives
-
-    train_ds = (
-        tf.data.Dataset.from_tensor_slices((x_train, y_train))
-        .shuffle(len(y_train), seed=args.seed, reshuffle_each_iteration=True)
-        .batch(args.batch_size)
-        .map(augment, num_parallel_calls=tf.data.AUTOTUNE)
-        .prefetch(tf.data.AUTOTUNE)
-    )
-    val_ds = tf.data.Dataset.from_tensor_slices((scale_uint8(validation.x)[..., None], validation.y.astype("int32"))).batch(512)
+    train_ds = augmented_dataset(args, x_train, y_train)
 
     # 5. Model and optimiser: Adam with a cosine-decayed learning rate.
     net = model.build_model(args.dropout)
@@ -145,7 +178,8 @@ def train_model(args, train, validation, model_path: Path, data_sha256: str) -> 
     # 6. Train, keeping the epoch with the best validation accuracy (the test set plays no part).
     args.out.mkdir(parents=True, exist_ok=True)
     checkpoint = keras.callbacks.ModelCheckpoint(model_path, monitor="val_accuracy", save_best_only=True)
-    history = net.fit(train_ds, validation_data=val_ds, epochs=args.epochs, callbacks=[checkpoint], verbose=1)
+    history = net.fit(train_ds, validation_data=validation_dataset(validation), epochs=args.epochs,
+                      callbacks=[checkpoint], verbose=1)
     trained_seconds = time.time() - started
 
     config = {
@@ -174,6 +208,59 @@ def train_model(args, train, validation, model_path: Path, data_sha256: str) -> 
         (args.out / f"{name}.json").write_text(json.dumps(payload, indent=1) + "\n")
 
 
+def load_feedback(source: str):
+    """Corrections as (x uint8 (N, 28, 28), y): from a feedback .npz (MNIST layout) or a feedback database URL."""
+    from hdr_core.feedback import FeedbackStore
+
+    if source.endswith(".npz"):
+        with np.load(source) as data:
+            return data["x_train"], data["y_train"]
+    records = FeedbackStore(source).records()[::-1]
+    x = np.array([np.round(r.model_input * 255) for r in records], dtype=np.uint8).reshape(-1, 28, 28)
+    return x, np.array([r.label for r in records], dtype=np.uint8)
+
+
+def fine_tune(args, train, validation, test, keras_path: Path) -> dict:
+    """Fine-tune the saved model on MNIST with the corrections mixed in (each repeated), at a low rate.
+
+    The new model replaces the old only if its MNIST test accuracy falls by at most 0.1 points
+    (or with --force); the test set only decides whether to keep it, it never trains it.
+    """
+    import keras
+
+    from hdr_core import model
+    from hdr_core.scaling import scale_uint8
+
+    # 1. The corrections, repeated so the model sees them often enough, mixed into MNIST's training digits.
+    x_feedback, y_feedback = load_feedback(args.feedback)
+    if len(y_feedback) == 0:
+        raise SystemExit(f"no corrections in {args.feedback}")
+    x = np.concatenate([scale_uint8(train.x), np.repeat(scale_uint8(x_feedback), args.feedback_repeats, axis=0)])[..., None]
+    y = np.concatenate([train.y, np.repeat(y_feedback, args.feedback_repeats)]).astype("int32")
+    print(f"fine-tuning on {len(train)} MNIST digits and {len(y_feedback)} corrections x{args.feedback_repeats}")
+
+    # 2. A few epochs from the saved weights, at a low learning rate, keeping the best validation epoch.
+    net = model.load_model(keras_path)
+    before = float((net.predict(scale_uint8(test.x)[..., None], verbose=0).argmax(axis=1) == test.y).mean())
+    net.compile(keras.optimizers.Adam(args.fine_tune_learning_rate), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    candidate = args.out / "candidate.keras"
+    checkpoint = keras.callbacks.ModelCheckpoint(candidate, monitor="val_accuracy", save_best_only=True)
+    net.fit(augmented_dataset(args, x, y), validation_data=validation_dataset(validation),
+            epochs=args.fine_tune_epochs, callbacks=[checkpoint], verbose=1)
+
+    # 3. Keep it only if MNIST itself is not forgotten.
+    tuned = model.load_model(candidate)
+    after = float((tuned.predict(scale_uint8(test.x)[..., None], verbose=0).argmax(axis=1) == test.y).mean())
+    kept = after >= before - 0.001 or args.force
+    if kept:
+        candidate.replace(keras_path)
+    else:
+        candidate.unlink()
+    return {"feedback": str(args.feedback), "corrections": int(len(y_feedback)), "repeats": args.feedback_repeats,
+            "epochs": args.fine_tune_epochs, "learning_rate": args.fine_tune_learning_rate,
+            "test_accuracy_before": before, "test_accuracy_after": after, "kept": bool(kept), "forced": bool(args.force)}
+
+
 def png_base64(digit: np.ndarray) -> str:
     """A 28x28 digit as a base64 PNG, so the Model page can show it without the dataset."""
     import base64
@@ -186,7 +273,7 @@ def png_base64(digit: np.ndarray) -> str:
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def evaluate(args, keras_path: Path, validation, test) -> None:
+def evaluate(args, keras_path: Path, validation, test, fine_tuning: dict | None = None) -> None:
     import keras
 
     from hdr_core import data, metrics, model, robustness
@@ -224,6 +311,7 @@ def evaluate(args, keras_path: Path, validation, test) -> None:
         "model_file": model_path.name,
         "model_version": model.model_version(model_path),
         "keras_file": keras_path.name,
+        "fine_tuning": fine_tuning,
         "max_probability_difference_tflite_vs_keras": agreement,
         "test": {
             "n": len(test),

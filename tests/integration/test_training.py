@@ -47,3 +47,33 @@ def test_a_quick_training_run_writes_a_loadable_model_and_every_artifact(tmp_pat
     (_, test) = mnist
     readings = predictor.predict_many(test.x[:300] / 255.0)
     assert sum(r.digit == y for r, y in zip(readings, test.y[:300])) > 60  # twice chance: it learned, if only a little
+
+
+def test_fine_tuning_with_feedback_reports_before_and_after_and_refuses_to_forget_mnist(tmp_path, mnist):
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    if not env.get(MNIST_PATH_ENV):
+        (train, test) = mnist
+        env[MNIST_PATH_ENV] = str(tmp_path / "mnist.npz")
+        np.savez(env[MNIST_PATH_ENV], x_train=train.x, y_train=train.y, x_test=test.x, y_test=test.y)
+    out = tmp_path / "models"
+    quick = ["--limit", "2000", "--canvas-samples", "100", "--box-filled-samples", "100", "--validation-size", "500",
+             "--eval-limit", "300", "--photo-samples", "20", "--number-samples", "10", "--out", str(out)]
+    subprocess.run([sys.executable, "train.py", "--epochs", "2", *quick], cwd=ROOT, env=env, check=True, capture_output=True)
+    (_, test) = mnist
+
+    # Corrections of real digits with their true labels: kept with --force, and the figures are recorded.
+    good = tmp_path / "good.npz"
+    np.savez(good, x_train=test.x[5000:5040], y_train=test.y[5000:5040])
+    subprocess.run([sys.executable, "train.py", "--feedback", str(good), "--fine-tune-epochs", "1", "--force", *quick],
+                   cwd=ROOT, env=env, check=True, capture_output=True)
+    tuning = json.loads((out / "evaluation.json").read_text())["fine_tuning"]
+    assert tuning["corrections"] == 40 and tuning["kept"] and 0 < tuning["test_accuracy_after"] <= 1
+
+    # Poisoned corrections (everything labelled 0, seen 200 times each) would make it forget MNIST: refused.
+    before = (out / "digit_cnn.keras").read_bytes()
+    poison = tmp_path / "poison.npz"
+    np.savez(poison, x_train=test.x[5000:5100], y_train=np.zeros(100, np.uint8))
+    refused = subprocess.run([sys.executable, "train.py", "--feedback", str(poison), "--feedback-repeats", "200",
+                              "--fine-tune-epochs", "1", *quick], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert refused.returncode != 0 and "refused" in refused.stderr
+    assert (out / "digit_cnn.keras").read_bytes() == before
