@@ -39,7 +39,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--thickness-change", type=float, default=0.5, help="share of digits drawn thinner or thicker")
     p.add_argument("--photo-samples", type=int, default=2000, help="test digits photographed on simulated paper")
     p.add_argument("--number-samples", type=int, default=1000, help="whole numbers composed from test digits")
-    p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--seed", type=int, default=42, help="weights, shuffling, augmentation and redraws")
+    p.add_argument("--split-seed", type=int, default=42, help="which training images are held out for validation")
     p.add_argument("--semeion", default=None, help="semeion.npz (default: $HDR_SEMEION_PATH)")
     p.add_argument("--unsure-target", type=float, default=0.99,
                    help="'not sure' below the confidence where validation drawings reach this accuracy")
@@ -50,6 +51,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--feedback-repeats", type=int, default=20, help="times each correction is seen per fine-tuning epoch")
     p.add_argument("--force", action="store_true",
                    help="keep a fine-tuned model even if its MNIST test accuracy drops by more than 0.1 points")
+    p.add_argument("--combine", nargs="+", type=Path, default=None, metavar="KERAS",
+                   help="average these trained .keras models into one; kept only if validation accuracy improves")
     p.add_argument("--out", type=Path, default=Path("models"))
     p.add_argument("--evaluate-only", action="store_true", help="re-evaluate the saved model; rewrite evaluation.json only")
     return p.parse_args(argv)
@@ -80,9 +83,13 @@ def main(argv=None) -> None:
 
     # 1. Data: MNIST's training set minus a held-out validation set; the test set stays untouched.
     train_full, test = data.load_mnist()
-    train, validation = data.train_validation_split(train_full, args.validation_size, args.seed)
+    train, validation = data.train_validation_split(train_full, args.validation_size, args.split_seed)
     train = train.head(args.limit)
     keras_path = args.out / model.KERAS_MODEL_PATH.name
+    if args.combine:
+        combine(args, validation, keras_path)
+        evaluate(args, keras_path, validation, test.head(args.eval_limit))
+        return
     if args.feedback:
         fine_tuning = fine_tune(args, train, validation, test, keras_path)
         if not fine_tuning["kept"]:
@@ -206,6 +213,34 @@ def train_model(args, train, validation, model_path: Path, data_sha256: str) -> 
                    **{k: [float(v) for v in vs] for k, vs in history.history.items()}}
     for name, payload in [("train_config", config), ("history", history_out)]:
         (args.out / f"{name}.json").write_text(json.dumps(payload, indent=1) + "\n")
+
+
+def combine(args, validation, keras_path: Path) -> None:
+    """Average trained members into one model, if that reads the validation set better than each alone."""
+    from hdr_core import model
+    from hdr_core.scaling import scale_uint8
+
+    members = [model.load_model(path) for path in args.combine]
+    x_val = scale_uint8(validation.x)[..., None]
+    accuracy = [float((m.predict(x_val, verbose=0).argmax(axis=1) == validation.y).mean()) for m in members]
+    ensemble = model.build_ensemble(members)
+    together = float((ensemble.predict(x_val, verbose=0).argmax(axis=1) == validation.y).mean())
+    print(f"validation accuracy: members {[f'{a:.4%}' for a in accuracy]}, averaged {together:.4%}")
+    if together <= max(accuracy):
+        raise SystemExit("refused: the average does not read the validation set better than the best member")
+    ensemble.save(keras_path)
+    config_path = args.out / "train_config.json"
+    config = json.loads(config_path.read_text())
+    member_configs = []
+    for path in args.combine:
+        member_config = path.parent / "train_config.json"
+        member_configs.append(json.loads(member_config.read_text()) if member_config.is_file() else {"file": str(path)})
+    config.update({"parameters": int(ensemble.count_params()),
+                   "ensemble": {"members": len(members), "how": "probabilities averaged",
+                                "member_validation_accuracy": accuracy, "ensemble_validation_accuracy": together,
+                                "member_settings": [{k: c.get(k) for k in ("seed", "split_seed", "epochs", "train_seconds",
+                                                                          "training_images")} for c in member_configs]}})
+    config_path.write_text(json.dumps(config, indent=1) + "\n")
 
 
 def load_feedback(source: str):

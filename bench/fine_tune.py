@@ -42,7 +42,7 @@ def drawings(split, rng):
 def main() -> None:
     config = json.loads((MODELS_DIR / "train_config.json").read_text())
     train_full, _ = load_mnist()
-    _, validation = train_validation_split(train_full, config["validation_size"], config["seed"])
+    _, validation = train_validation_split(train_full, config["validation_size"], config.get("split_seed", config["seed"]))
     rng = np.random.default_rng(7)
     order = rng.permutation(len(validation))
     feedback_split = type(validation)(validation.x[order[:FEEDBACK]], validation.y[order[:FEEDBACK]])

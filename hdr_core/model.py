@@ -97,6 +97,17 @@ def build_model(dropout: float = 0.4):
     return keras.Model(inputs, outputs, name="digit_cnn")
 
 
+def build_ensemble(members: list):
+    """One model that averages the probabilities of several trained CNNs (members trained with other seeds)."""
+    import keras
+    from keras import layers
+
+    inputs = keras.Input(shape=INPUT_SHAPE, name="digit")
+    renamed = [keras.Model(m.inputs, m.outputs, name=f"member_{i + 1}") for i, m in enumerate(members)]
+    outputs = layers.Average(name="probabilities")([member(inputs) for member in renamed])
+    return keras.Model(inputs, outputs, name=f"digit_cnn_ensemble_of_{len(members)}")
+
+
 def load_model(path: str | Path = KERAS_MODEL_PATH):
     """Load the saved Keras model (for training and checks; the app serves the .tflite)."""
     import keras

@@ -11,8 +11,11 @@ evaluation, history, config = (resources.artifact(name) for name in ("evaluation
 test, robustness = evaluation["test"], evaluation["robustness"]
 
 st.title("The model")
-st.caption(f"A {config['parameters']:,}-parameter convolutional network trained on MNIST by `python train.py` "
-           f"in {config['train_seconds'] / 60:.0f} minutes. Every figure on this page is read from `models/*.json`.")
+ensemble = config.get("ensemble")
+what = (f"The average of {ensemble['members']} convolutional networks trained with different seeds "
+        f"({config['parameters']:,} parameters in all)" if ensemble else
+        f"A {config['parameters']:,}-parameter convolutional network")
+st.caption(f"{what}, trained on MNIST by `python train.py`. Every figure on this page is read from `models/*.json`.")
 
 cols = st.columns(4)
 cols[0].metric("MNIST test accuracy", f"{test['accuracy']:.2%}", help=f"All {test['n']:,} MNIST test images; never used for training or tuning.")
@@ -54,6 +57,8 @@ with calibration:
 
 with architecture:
     st.metric("Parameters", f"{config['parameters']:,}")
+    if ensemble:
+        st.write(f"Each of the {ensemble['members']} members has these layers; their probabilities are averaged.")
     st.dataframe(pd.DataFrame(config["layers"]), hide_index=True, width="stretch")
     st.subheader("Training settings")
     st.json({k: v for k, v in config.items() if k not in ("layers",)}, expanded=False)

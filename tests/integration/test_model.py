@@ -121,3 +121,15 @@ def test_a_drawn_digit_goes_from_pixels_to_the_right_answer(predictor):
 def test_a_missing_model_file_raises_a_named_error(tmp_path):
     with pytest.raises(ModelNotFoundError):
         load_model(tmp_path / "nothing.keras")
+
+
+def test_an_ensemble_gives_the_mean_of_its_members_probabilities():
+    import keras
+
+    from hdr_core.model import build_ensemble, build_model
+
+    keras.utils.set_random_seed(1)
+    members = [build_model(), build_model()]
+    digits = np.random.default_rng(0).random((4, 28, 28, 1)).astype(np.float32)
+    expected = (members[0].predict(digits, verbose=0) + members[1].predict(digits, verbose=0)) / 2
+    np.testing.assert_allclose(build_ensemble(members).predict(digits, verbose=0), expected, atol=1e-6)
