@@ -103,7 +103,7 @@ def build_ensemble(members: list):
     from keras import layers
 
     inputs = keras.Input(shape=INPUT_SHAPE, name="digit")
-    renamed = [keras.Model(m.inputs, m.outputs, name=f"member_{i + 1}") for i, m in enumerate(members)]
+    renamed = [keras.Model(m.inputs, m.outputs[0], name=f"member_{i + 1}") for i, m in enumerate(members)]
     outputs = layers.Average(name="probabilities")([member(inputs) for member in renamed])
     return keras.Model(inputs, outputs, name=f"digit_cnn_ensemble_of_{len(members)}")
 
