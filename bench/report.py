@@ -1,0 +1,110 @@
+"""Print the README's Results and Performance tables from models/evaluation.json and bench/results/*.json.
+
+    python bench/report.py
+
+Nothing is measured here: every figure comes from the JSON the commands in the tables wrote.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def load(path: str) -> dict | None:
+    file = ROOT / path
+    return json.loads(file.read_text()) if file.is_file() else None
+
+
+def pct(value: float) -> str:
+    return f"{value * 100:.2f}%"
+
+
+def results() -> list[str]:
+    e = load("models/evaluation.json")
+    r = e["robustness"]
+    rows = [
+        ("MNIST test accuracy, all 10,000 test images", pct(e["test"]["accuracy"]), ">= 99.60%", "python train.py --evaluate-only"),
+        ("MNIST test loss / expected calibration error", f"{e['test']['loss']:.4f} / {e['test']['calibration']['ece']:.4f}", "", "python train.py --evaluate-only"),
+        (f"Semeion, {r['semeion']['n']:,} digits by about 80 writers, upload preprocessing", pct(r["semeion"]["accuracy"]), ">= 94%", "python train.py --evaluate-only"),
+        (f"Canvas-style redraws of all {r['canvas']['n']:,} test digits", pct(r["canvas"]["accuracy"]), ">= 98.5%", "python train.py --evaluate-only"),
+        (f"Phone photos of {r['photos']['n']:,} test digits on paper", pct(r["photos"]["accuracy"]), ">= 98%", "python train.py --evaluate-only"),
+        (f"Whole numbers of 2-6 test digits ({r['numbers']['n']:,}), whole / per digit",
+         f"{pct(r['numbers']['whole_number_accuracy'])} / {pct(r['numbers']['digit_accuracy'])}", ">= 95% / >= 99%", "python train.py --evaluate-only"),
+        ("Served LiteRT model against the Keras model, largest probability difference",
+         f"{e['max_probability_difference_tflite_vs_keras']:.1e}", "", "python train.py --evaluate-only"),
+        ("*Not sure* note below this confidence (set on validation drawings)", pct(e["unsure_below"]["threshold"]), "", "python train.py --evaluate-only"),
+    ]
+    tune = load("bench/results/fine_tune.json")
+    if tune:
+        rows += [
+            (f"Fine-tuning on {tune['corrections']} corrections in one style: held-out drawings of that style",
+             f"{pct(tune['held_out_accuracy_before'])} -> {pct(tune['held_out_accuracy_after'])}", "improves", "python bench/fine_tune.py"),
+            ("... and MNIST test accuracy", f"{pct(tune['mnist_test_accuracy_before'])} -> {pct(tune['mnist_test_accuracy_after'])}",
+             "within 0.1 points", "python bench/fine_tune.py"),
+        ]
+    return table(rows)
+
+
+def performance() -> list[str]:
+    rows = []
+    core = load("bench/results/core.json")
+    if core:
+        single = core["canvas_image_preprocess_and_predict"]
+        rows += [
+            ("One 280x280 canvas image, preprocessing + prediction", f"median {single['median_ms']:.2f} ms (p95 {single['p95_ms']:.2f})", "<= 5 ms", "python bench/core.py"),
+            ("One PNG upload, decoding + preprocessing + prediction", f"median {core['png_upload_preprocess_and_predict']['median_ms']:.2f} ms", "", "python bench/core.py"),
+            (f"Batch of {core['batch']['digits']:,} preprocessed digits", f"{core['batch']['digits_per_second']:,} digits/s", ">= 2,000/s", "python bench/core.py"),
+        ]
+    cold = load("bench/results/cold_start.json")
+    if cold:
+        rows += [
+            ("Engine: process start to model ready", f"{cold['process_start_to_model_ready_s']:.2f} s", "", "python bench/cold_start.py"),
+            ("Engine: resident memory after start / after 1,000 readings",
+             f"{cold['rss_after_start_mb']:.0f} MB / {cold['rss_after_1000_readings_mb']:.0f} MB", "", "python bench/cold_start.py"),
+        ]
+    browser = load("bench/results/browser.json")
+    if browser:
+        latency = browser["mouse_up_to_prediction_ms"]
+        rows += [
+            ("Real Chromium: mouse-up to prediction shown", f"median {latency['median']:.0f} ms (p95 {latency['p95']:.0f})", "<= 400 ms", "python bench/browser.py"),
+            ("Cold start: `streamlit run` to first prediction shown", f"{browser['cold_start_s']['first_prediction_shown']:.1f} s", "<= 15 s", "python bench/browser.py"),
+        ]
+    for mode, bars in (("protocol", ("0 / 0", ">= 20/s, p95 <= 2 s")), ("browser", ("0 / 0", "median <= 1.5 s"))):
+        load_run = load(f"bench/results/load_{mode}.json")
+        if not load_run:
+            continue
+        server = load_run["server"]
+        command = f"python bench/load.py {mode} --sessions {load_run['sessions']} --predictions {load_run['predictions_per_session']}"
+        if server.get("further_predictions"):
+            command += f" --then {server['further_predictions']}"
+        who = "protocol-client sessions" if mode == "protocol" else "Chromium pages"
+        rows += [
+            (f"{load_run['sessions']} {who} x {load_run['predictions_per_session']} predictions: errors / mixed-up results",
+             f"{load_run['errors']} / {load_run['mixed_up']}", bars[0], command),
+            ("... latency (request to prediction)", f"median {load_run['latency_s']['median'] * 1000:.0f} ms, p95 {load_run['latency_s']['p95'] * 1000:.0f} ms",
+             bars[1], command),
+            ("... throughput; server CPU (share of one core, of 2)", f"{load_run['throughput_per_s']:.1f} predictions/s; {server['cpu_share_of_one_core']:.2f}", "", command),
+            ("... server cost of one rerun (script thread CPU time), median / p95",
+             f"{server['rerun_cpu_ms']['median']:.1f} / {server['rerun_cpu_ms']['p95']:.1f} ms (wall {server['rerun_wall_ms']['median']:.0f} ms)",
+             "<= 50 ms" if mode == "protocol" else "", command),
+            ("... server memory: after first visit / after the load" + (" / after further predictions" if server.get("rss_mb_after_further") else ""),
+             " / ".join(f"{v:.0f} MB" for v in (server["rss_mb_at_start_after_first_visit"], server["rss_mb_after_load"], server.get("rss_mb_after_further")) if v),
+             "<= 690 MB", command),
+        ]
+    return table(rows)
+
+
+def table(rows) -> list[str]:
+    lines = ["| measure | result | bar | command |", "|---|---|---|---|"]
+    lines += [f"| {a} | {b} | {c} | `{d}` |" for a, b, c, d in rows]
+    return lines
+
+
+if __name__ == "__main__":
+    print("## Results\n")
+    print("\n".join(results()))
+    print("\n## Performance\n")
+    print("\n".join(performance()))
