@@ -84,7 +84,7 @@ def performance() -> list[str]:
         rows += [
             (f"{load_run['sessions']} {who} x {load_run['predictions_per_session']} predictions: errors / mixed-up results",
              f"{load_run['errors']} / {load_run['mixed_up']}", bars[0], command),
-            ("... latency (request to prediction)", f"median {load_run['latency_s']['median'] * 1000:.0f} ms, p95 {load_run['latency_s']['p95'] * 1000:.0f} ms",
+            ("... latency (" + ("rerun request to prediction" if mode == "protocol" else "start of the stroke to prediction shown, drawing included") + ")", f"median {load_run['latency_s']['median'] * 1000:.0f} ms, p95 {load_run['latency_s']['p95'] * 1000:.0f} ms",
              bars[1], command),
             ("... throughput; server CPU (share of one core, of 2)", f"{load_run['throughput_per_s']:.1f} predictions/s; {server['cpu_share_of_one_core']:.2f}", "", command),
             ("... server cost of one rerun (script thread CPU time), median / p95",
