@@ -82,7 +82,7 @@ def show_reading(reading: Reading, *, source: str, with_input: bool = True) -> N
 
     prediction = reading.prediction
     threshold = resources.unsure_below()
-    left, right = st.columns([1, 2], gap="medium")
+    left, right = st.columns([1, 1.6], gap="medium")
     with left:
         st.metric("Prediction", str(prediction.digit), f"{prediction.confidence:.1%} sure", delta_color="off", delta_arrow="off")
         if prediction.confidence < threshold:
@@ -92,10 +92,10 @@ def show_reading(reading: Reading, *, source: str, with_input: bool = True) -> N
                 f"Readings below {threshold:.0%} confidence get this note: above it, the model reads "
                 "canvas drawings of held-out digits right 99% of the time."
             )
-        if with_input:
-            show_model_input(reading)
     with right:
         st.altair_chart(charts.probability_chart(prediction.probabilities), width="stretch")
+    if with_input:
+        show_model_input(reading)
     history.remember(reading.model_input, str(prediction.digit), prediction.confidence, source)
     feedback.controls(reading.steps.upright, reading.model_input, prediction, source, key=f"{source}.feedback")
     show_explanation(reading)
