@@ -16,6 +16,13 @@ from .model import Predictor
 from .preprocess import preprocess
 
 
+def thumbnail_url(model_input: np.ndarray, pixel: int = 2) -> str:
+    """A (28, 28) model input as a small PNG data URL, for a table cell."""
+    buffer = io.BytesIO()
+    Image.fromarray((np.kron(model_input, np.ones((pixel, pixel))) * 255).astype(np.uint8)).save(buffer, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
 @dataclass(frozen=True)
 class FileReading:
     """One file's result: a digit and its confidence, or the reason it could not be read."""
@@ -26,13 +33,9 @@ class FileReading:
     error: str | None
     model_input: np.ndarray | None
 
-    def thumbnail(self, pixel: int = 2) -> str | None:
+    def thumbnail(self) -> str | None:
         """The model's 28x28 input as a small PNG data URL (for a table cell)."""
-        if self.model_input is None:
-            return None
-        buffer = io.BytesIO()
-        Image.fromarray((np.kron(self.model_input, np.ones((pixel, pixel))) * 255).astype(np.uint8)).save(buffer, format="PNG")
-        return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+        return None if self.model_input is None else thumbnail_url(self.model_input)
 
 
 def read_files(predictor: Predictor, files: Iterable[tuple[str, bytes]], total: int | None = None,

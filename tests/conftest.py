@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import io
-import os
 
-import numpy as np
 import pytest
 from PIL import Image
 
@@ -51,5 +49,3 @@ def drawn_seven(size: int = 280, offset: tuple[int, int] = (60, 50), scale: floa
         draw.ellipse((x - r, y - r, x + r, y + r), fill=0)
     return image
 
-
-MNIST_AVAILABLE = bool(os.environ.get("HDR_MNIST_PATH"))

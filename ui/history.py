@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import io
 from datetime import datetime, timezone
 
 import numpy as np
 import streamlit as st
-from PIL import Image
+
+from hdr_core.batch import thumbnail_url
 
 KEY = "history.items"
 LIMIT = 200
-
-
-def _thumbnail(model_input: np.ndarray) -> str:
-    buffer = io.BytesIO()
-    Image.fromarray((np.kron(model_input, np.ones((2, 2))) * 255).astype(np.uint8)).save(buffer, format="PNG")
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
 def remember(model_input: np.ndarray, reading: str, confidence: float, source: str) -> None:
@@ -28,5 +21,5 @@ def remember(model_input: np.ndarray, reading: str, confidence: float, source: s
     if items and items[-1]["fingerprint"] == fingerprint:
         return
     items.append({"fingerprint": fingerprint, "time": datetime.now(timezone.utc), "source": source,
-                  "reading": reading, "confidence": confidence, "input": _thumbnail(model_input)})
+                  "reading": reading, "confidence": confidence, "input": thumbnail_url(model_input)})
     del items[:-LIMIT]

@@ -5,15 +5,14 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
+from hdr_core.batch import thumbnail_url
 from hdr_core.feedback import FeedbackStore
 from hdr_core.metrics import confusion_matrix
 
 from . import charts
-from .history import _thumbnail
 
 
 def auth_configured() -> bool:
@@ -42,7 +41,7 @@ def show(store: FeedbackStore) -> None:
     cols[1].metric("Model was wrong", len(wrong))
     cols[2].metric("Model was right", len(records) - len(wrong))
     shown = wrong if st.toggle("Only wrong predictions", key="review.wrong_only") else records
-    st.dataframe(pd.DataFrame([{"input": _thumbnail(r.model_input), "id": r.id, "time": r.created_at, "source": r.source,
+    st.dataframe(pd.DataFrame([{"input": thumbnail_url(r.model_input), "id": r.id, "time": r.created_at, "source": r.source,
                                 "read": r.predicted, "is": r.label, "confidence": r.confidence, "model": r.model_version}
                                for r in shown]),
                  hide_index=True, width="stretch", column_config={"input": st.column_config.ImageColumn("model input")})
