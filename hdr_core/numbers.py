@@ -95,8 +95,8 @@ def _merge_fragments(groups: list[tuple[int, int, list[int]]], spans) -> list[li
         if not small:
             break
         i = min(small, key=lambda k: heights[k])
-        gaps = [(groups[j][0] - groups[i][1]) if j > i else (groups[i][0] - groups[j][1]) for j in (i - 1, i + 1) if 0 <= j < len(groups)]
         neighbours = [j for j in (i - 1, i + 1) if 0 <= j < len(groups)]
+        gaps = [(groups[j][0] - groups[i][1]) if j > i else (groups[i][0] - groups[j][1]) for j in neighbours]
         j = neighbours[int(np.argmin(gaps))]
         a, b = sorted((i, j))
         merged = (min(groups[a][0], groups[b][0]), max(groups[a][1], groups[b][1]), groups[a][2] + groups[b][2])

@@ -181,7 +181,8 @@ def flatten_lighting(ink: np.ndarray) -> np.ndarray:
 
     MNIST's scans had perfectly even paper. The paper's own brightness is estimated by a
     morphological closing over a sixth of the image, and at least 12 pixels (it erases the
-    strokes, which are narrower, and follows the edge of a shadow), and the image is divided by it. Evenly lit input - the canvas, scans, MNIST itself - passes unchanged.
+    strokes, which are narrower, and follows the edge of a shadow), and the image is divided by
+    it. Evenly lit input - the canvas, scans, MNIST itself - passes unchanged.
     """
     paper = 1.0 - ink
     factor = max(1, min(paper.shape) // 48)

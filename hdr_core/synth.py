@@ -57,12 +57,17 @@ def draw_like_canvas(digit: np.ndarray, rng: np.random.Generator, size: int = CA
     drawn = extent * scale + pen
     room = np.maximum(size - drawn, 0.0)
     offset = np.array([rng.uniform(0, room[0]), rng.uniform(0, room[1])]) + pen / 2
-    centres = (points - top_left) * scale + offset
-    canvas = Image.new("L", (size, size), 255)
+    return _paint([(points - top_left) * scale + offset], pen, (size, size))
+
+
+def _paint(strokes: list[np.ndarray], pen: float, size: tuple[int, int]) -> Image.Image:
+    """Black round pen marks of width ``pen`` at every (row, col) centre, on a white canvas of (width, height)."""
+    canvas = Image.new("L", size, 255)
     draw = ImageDraw.Draw(canvas)
     radius = pen / 2
-    for row, col in centres:
-        draw.ellipse((col - radius, row - radius, col + radius, row + radius), fill=0)
+    for centres in strokes:
+        for row, col in centres:
+            draw.ellipse((col - radius, row - radius, col + radius, row + radius), fill=0)
     return canvas
 
 
@@ -113,13 +118,7 @@ def draw_number_like_canvas(digits: list[np.ndarray], rng: np.random.Generator, 
         width = extent[1] * scale + pen
         x += width + float(rng.uniform(-0.06, 0.45)) * max(width, 0.4 * digit_height)  # touching to well apart
     canvas_width = int(max(c[:, 1].max() for c in placed) + pen + rng.uniform(10, 40))
-    canvas = Image.new("L", (canvas_width, height), 255)
-    draw = ImageDraw.Draw(canvas)
-    radius = pen / 2
-    for centres in placed:
-        for row, col in centres:
-            draw.ellipse((col - radius, row - radius, col + radius, row + radius), fill=0)
-    return canvas
+    return _paint(placed, pen, (canvas_width, height))
 
 
 EXIF_ORIENTATION = 0x0112
