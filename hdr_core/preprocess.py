@@ -152,18 +152,24 @@ def to_grayscale(image: Image.Image) -> np.ndarray:
     return np.asarray(image, dtype=np.float32) / np.float32(255.0)
 
 
-def _border(values: np.ndarray) -> np.ndarray:
-    """The outermost pixels of an image, where the background of a photo or drawing shows."""
-    return np.concatenate([values[0], values[-1], values[1:-1, 0], values[1:-1, -1]])
+def background_level(values: np.ndarray) -> float:
+    """The grey level of the paper (or ground): the median of the whole image.
+
+    A digit covers a minority of its image even when drawn thick, cropped tight or stretched to
+    fill its box (scanned digit sets such as Semeion), where it touches the border on every side;
+    the border alone would then be read as ink.
+    """
+    return float(np.median(values))
 
 
 def to_ink(gray: np.ndarray) -> np.ndarray:
     """Make ink bright on a dark ground, the MNIST polarity (white ink on black).
 
-    The background is read from the image border. Dark ink on light paper (the usual drawing,
-    scan or photo) is inverted; light ink on a dark ground (an MNIST sample) is kept.
+    The background is the image's median grey (see ``background_level``). Dark ink on light
+    paper (the usual drawing, scan or photo) is inverted; light ink on a dark ground (an MNIST
+    sample) is kept.
     """
-    background = float(np.median(_border(gray)))
+    background = background_level(gray)
     darker_ink = background - float(gray.min())
     lighter_ink = float(gray.max()) - background
     return (1.0 - gray) if darker_ink > lighter_ink else gray
@@ -203,7 +209,7 @@ def suppress_background(ink: np.ndarray) -> np.ndarray:
     MNIST digits lie on a pure black ground with saturated strokes; paper grey, JPEG noise and
     stray dots have no place there. Raises ``EmptyImageError`` when nothing stands out.
     """
-    background = float(np.median(_border(ink)))
+    background = background_level(ink)
     contrast = float(ink.max()) - background
     if contrast < MIN_CONTRAST:
         raise EmptyImageError("No digit found: the image is blank or a single colour. Draw or upload a digit.")

@@ -63,6 +63,14 @@ def test_dark_ink_on_light_paper_equals_the_inverse_of_light_ink_on_dark():
     np.testing.assert_allclose(preprocess(dark_on_light), preprocess(light_on_dark), atol=1e-6)
 
 
+def test_a_digit_cropped_so_tight_that_it_fills_the_border_keeps_its_polarity():
+    paper = np.full((100, 100), 255, dtype=np.uint8)
+    paper[:12], paper[-12:], paper[:, :12], paper[:, -12:] = 0, 0, 0, 0  # a box-shaped 0 touching every edge
+    digit = preprocess(png_bytes(Image.fromarray(paper)))
+    assert digit[14, 14] == 0.0  # the hole stays background...
+    assert digit[14, 4:8].mean() > 0.5  # ...and the frame is ink
+
+
 def test_a_transparent_png_with_black_strokes_is_read_as_black_strokes():
     strokes = np.asarray(drawn_seven()) < 128
     rgba = np.zeros((*strokes.shape, 4), dtype=np.uint8)  # transparent black everywhere...
