@@ -39,6 +39,11 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--thickness-change", type=float, default=0.5, help="share of digits drawn thinner or thicker")
     p.add_argument("--photo-samples", type=int, default=2000, help="test digits photographed on simulated paper")
     p.add_argument("--number-samples", type=int, default=1000, help="whole numbers composed from test digits")
+    p.add_argument("--segmenter-numbers", type=int, default=4000,
+                   help="numbers of training digits whose candidate cuts teach the segment model")
+    p.add_argument("--segmenter-epochs", type=int, default=8)
+    p.add_argument("--segmenter-only", action="store_true",
+                   help="train only the segment model (the digit model is kept); --evaluate-only then refreshes the figures")
     p.add_argument("--seed", type=int, default=42, help="weights, shuffling, augmentation and redraws")
     p.add_argument("--split-seed", type=int, default=42, help="which training images are held out for validation")
     p.add_argument("--semeion", default=None, help="semeion.npz (default: $HDR_SEMEION_PATH)")
@@ -97,8 +102,12 @@ def main(argv=None) -> None:
                              f"{fine_tuning['test_accuracy_after']:.4%} (more than 0.1 points); --force keeps it anyway")
         evaluate(args, keras_path, validation, test.head(args.eval_limit), fine_tuning)
         return
+    if args.segmenter_only:
+        train_segmenter(args, train, validation)
+        return
     if not args.evaluate_only:
         train_model(args, train, validation, keras_path, data.fingerprint(train_full, test))
+        train_segmenter(args, train, validation)
     evaluate(args, keras_path, validation, test.head(args.eval_limit))
 
 
@@ -215,6 +224,45 @@ def train_model(args, train, validation, model_path: Path, data_sha256: str) -> 
         (args.out / f"{name}.json").write_text(json.dumps(payload, indent=1) + "\n")
 
 
+def train_segmenter(args, train, validation) -> None:
+    """The segment model for whole numbers: is a candidate cut from a number one whole digit?"""
+    import keras
+
+    from hdr_core import model
+    from hdr_core.numbers import SEGMENTER_PATH
+    from hdr_core.scaling import scale_uint8
+    from hdr_core.synth import segmentation_examples
+
+    # 1. Numbers drawn with training digits, cut as the app cuts them; each candidate labelled by the drawing.
+    started = time.time()
+    rng = np.random.default_rng([args.seed, 1])
+    x, y = segmentation_examples(train.x, args.segmenter_numbers, rng)
+    x_val, y_val = segmentation_examples(validation.x, max(1, args.segmenter_numbers // 5), rng)
+    print(f"segment model: {len(y)} candidates ({y.mean():.1%} whole digits), validating on {len(y_val)}")
+
+    # 2. A small CNN, trained briefly; the epoch with the best validation accuracy is kept.
+    net = model.build_segmenter()
+    net.compile(keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    candidate_path = args.out / "segmenter.keras"
+    args.out.mkdir(parents=True, exist_ok=True)
+    checkpoint = keras.callbacks.ModelCheckpoint(candidate_path, monitor="val_accuracy", save_best_only=True)
+    history = net.fit(scale_uint8(x)[..., None], y, batch_size=256, epochs=args.segmenter_epochs, verbose=2,
+                      validation_data=(scale_uint8(x_val)[..., None], y_val), callbacks=[checkpoint])
+    best = model.load_model(candidate_path)
+    model.export_tflite(best, args.out / SEGMENTER_PATH.name)
+    candidate_path.unlink()
+
+    # 3. Its settings and figures beside the digit model's.
+    config_path = args.out / "train_config.json"
+    config = json.loads(config_path.read_text()) if config_path.is_file() else {}
+    config["segmenter"] = {"numbers": args.segmenter_numbers, "epochs": args.segmenter_epochs,
+                           "candidates": int(len(y)), "whole_share": float(y.mean()),
+                           "validation_candidates": int(len(y_val)),
+                           "validation_accuracy": max(float(a) for a in history.history["val_accuracy"]),
+                           "parameters": int(net.count_params()), "train_seconds": round(time.time() - started, 1)}
+    config_path.write_text(json.dumps(config, indent=1) + "\n")
+
+
 def combine(args, validation, keras_path: Path) -> None:
     """Average trained members into one model, if that reads the validation set better than each alone."""
     from hdr_core import model
@@ -312,6 +360,7 @@ def evaluate(args, keras_path: Path, validation, test, fine_tuning: dict | None 
     import keras
 
     from hdr_core import data, metrics, model, robustness
+    from hdr_core.numbers import SEGMENTER_PATH
     from hdr_core.scaling import scale_uint8
 
     # 7. Convert the best Keras model to the LiteRT file the app serves, and check they agree.
@@ -332,7 +381,8 @@ def evaluate(args, keras_path: Path, validation, test, fine_tuning: dict | None 
 
     canvas = robustness.canvas_accuracy(predictor, test)
     photos = robustness.photo_accuracy(predictor, test.head(args.photo_samples))
-    numbers = robustness.number_accuracy(predictor, test, args.number_samples)
+    segmenter = model.Predictor(args.out / SEGMENTER_PATH.name)
+    numbers = robustness.number_accuracy(predictor, test, args.number_samples, segmenter=segmenter)
     validation_canvas = robustness.canvas_accuracy(predictor, validation, robustness.VALIDATION_CANVAS_SEED)
     unsure_below = metrics.confidence_threshold(validation_canvas.probabilities, validation.y, args.unsure_target)
     semeion_split = data.load_semeion(args.semeion)
@@ -381,7 +431,7 @@ def evaluate(args, keras_path: Path, validation, test, fine_tuning: dict | None 
                        "how": "MNIST test digits skeletonised and redrawn with round black pens 10-30 px wide on a white 280x280 canvas, 40-85% of its height, anywhere on it; full preprocessing"},
             "numbers": {**numbers, "how": "2-6 test digits drawn as one number with one round pen (8-20 px) on a "
                         "200 px high white canvas: sizes +-15%, wandering baseline, gaps from touching to wide, a "
-                        "gap inside 20% of digits; segmented and read by hdr_core.numbers"},
+                        "gap inside 20% of digits; cut by recognition (digit CNN and segment model) in hdr_core.numbers"},
             "photos": {**photos.summary(), "seed": robustness.PHOTO_SEED,
                        "how": "MNIST test digits printed in dark ink on simulated paper (texture, lighting gradient, "
                               "soft shadow, blur, rotation up to 10 degrees, digit 20-60% of the frame), EXIF "

@@ -1,4 +1,4 @@
-"""Core speed: preprocessing + prediction of one canvas image, and batch throughput.
+"""Core speed: preprocessing + prediction of one canvas image, batch throughput, and a whole number.
 
     python bench/core.py            # prints medians, writes bench/results/core.json
 
@@ -27,8 +27,9 @@ from PIL import Image  # noqa: E402
 
 from hdr_core import Predictor, preprocess  # noqa: E402
 from hdr_core.data import load_mnist  # noqa: E402
+from hdr_core.numbers import default_segmenter, read_number  # noqa: E402
 from hdr_core.scaling import scale_uint8  # noqa: E402
-from hdr_core.synth import draw_like_canvas  # noqa: E402
+from hdr_core.synth import draw_like_canvas, draw_number_like_canvas  # noqa: E402
 
 
 def timed(fn, repeats: int) -> np.ndarray:
@@ -46,6 +47,7 @@ def main() -> None:
     parser.add_argument("--images", type=int, default=500, help="single-image calls to time")
     parser.add_argument("--batch", type=int, default=1000, help="digits per batch")
     parser.add_argument("--batch-repeats", type=int, default=15)
+    parser.add_argument("--numbers", type=int, default=100, help="4-digit numbers (number canvas) to time")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "core.json")
     args = parser.parse_args()
 
@@ -68,6 +70,10 @@ def main() -> None:
     batch = scale_uint8(test.x[: args.batch])
     predictor.predict_many(batch)
     batch_s = timed(lambda i: predictor.predict_many(batch), args.batch_repeats)
+    segmenter = default_segmenter()
+    numbers = [draw_number_like_canvas(list(test.x[4 * i : 4 * i + 4]), rng).convert("RGBA") for i in range(args.numbers)]
+    read_number(predictor, numbers[0], segmenter)
+    number_s = timed(lambda i: read_number(predictor, numbers[i], segmenter), args.numbers)
 
     def ms(samples: np.ndarray) -> dict:
         return {"median_ms": round(float(np.median(samples)) * 1e3, 3), "p95_ms": round(float(np.percentile(samples, 95)) * 1e3, 3)}
@@ -78,7 +84,8 @@ def main() -> None:
         "canvas_image_preprocess_only": ms(preprocess_s),
         "batch": {"digits": args.batch, "median_s": round(float(np.median(batch_s)), 4),
                   "digits_per_second": round(args.batch / float(np.median(batch_s)))},
-        "samples": {"single": args.images, "batch_repeats": args.batch_repeats},
+        "four_digit_number_read": ms(number_s),
+        "samples": {"single": args.images, "batch_repeats": args.batch_repeats, "numbers": args.numbers},
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -87,6 +94,7 @@ def main() -> None:
           f" (p95 {result['canvas_image_preprocess_and_predict']['p95_ms']} ms)")
     print(f"one PNG upload, decode + preprocess + predict:  median {result['png_upload_preprocess_and_predict']['median_ms']} ms")
     print(f"batch of {args.batch} preprocessed digits: {result['batch']['digits_per_second']} digits/s (median of {args.batch_repeats})")
+    print(f"a 4-digit number on the number canvas, cut and read: median {result['four_digit_number_read']['median_ms']} ms")
     print(f"wrote {args.out}")
 
 

@@ -58,6 +58,9 @@ def performance() -> list[str]:
             ("One PNG upload, decoding + preprocessing + prediction", f"median {core['png_upload_preprocess_and_predict']['median_ms']:.2f} ms", "", "python bench/core.py"),
             (f"Batch of {core['batch']['digits']:,} preprocessed digits", f"{core['batch']['digits_per_second']:,} digits/s", ">= 2,000/s", "python bench/core.py"),
         ]
+        if "four_digit_number_read" in core:
+            number = core["four_digit_number_read"]
+            rows.append(("A 4-digit number on the number canvas, cut and read", f"median {number['median_ms']:.1f} ms (p95 {number['p95_ms']:.1f})", "", "python bench/core.py"))
     cold = load("bench/results/cold_start.json")
     if cold:
         rows += [

@@ -108,6 +108,24 @@ def build_ensemble(members: list):
     return keras.Model(inputs, outputs, name=f"digit_cnn_ensemble_of_{len(members)}")
 
 
+def build_segmenter(dropout: float = 0.3):
+    """A small CNN that tells whether a candidate cut from a number is one whole digit (class 1) or not.
+
+    It sees the candidate in a window with its neighbours faint (``numbers.context_window``), so it
+    can recognise a part of a digit or two touching digits. About 40k parameters.
+    """
+    import keras
+    from keras import layers
+
+    inputs = keras.Input(shape=INPUT_SHAPE, name="window")
+    x = layers.MaxPooling2D()(layers.Conv2D(16, 3, activation="relu")(inputs))  # 13x13
+    x = layers.MaxPooling2D()(layers.Conv2D(32, 3, activation="relu")(x))  # 5x5
+    x = layers.Flatten()(layers.Conv2D(64, 3, activation="relu")(x))  # 3x3
+    x = layers.Dropout(dropout)(layers.Dense(64, activation="relu")(x))
+    outputs = layers.Dense(2, activation="softmax", name="whole_digit")(x)
+    return keras.Model(inputs, outputs, name="digit_segments")
+
+
 def load_model(path: str | Path = KERAS_MODEL_PATH):
     """Load the saved Keras model (for training and checks; the app serves the .tflite)."""
     import keras

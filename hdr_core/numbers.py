@@ -1,19 +1,31 @@
 """Whole numbers: split an image of several digits into single digits and read them all at once.
 
-Each digit is then framed exactly as a single digit is (``fit_into_box`` and ``center_by_mass``,
-MNIST's 20x20 box and centre of mass), so a number is read by the same model with no retraining.
+Segmentation by recognition: the ink is cut into pieces (blobs, and slices of wide blobs at their
+thinnest columns), every run of neighbouring pieces is a candidate digit, and two models judge each
+candidate - the digit CNN (how surely it reads a digit there, framed exactly as a single digit is:
+MNIST's 20x20 box and centre of mass) and a small segment model trained by ``train.py`` (whether
+the candidate, seen with its neighbours, is one whole digit rather than a part of one or two
+touching). Dynamic programming picks the split of the pieces that both find most likely.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
+from PIL import Image
 from scipy import ndimage
 
 from .errors import EmptyImageError
-from .model import Prediction, Predictor
-from .preprocess import ImageInput, PreprocessSteps, center_by_mass, fit_into_box, preprocess_steps
+from .model import MODELS_DIR, Prediction, Predictor
+from .preprocess import (
+    ImageInput,
+    PreprocessSteps,
+    center_by_mass,
+    fit_into_box,
+    preprocess_steps,
+)
 
 OVERLAP_TO_MERGE = 0.5
 """Ink blobs whose column ranges overlap by this share of the narrower one are parts of one digit
@@ -22,13 +34,6 @@ OVERLAP_TO_MERGE = 0.5
 FRAGMENT_HEIGHT = 0.5
 """A group less than this share of the typical digit height is a fragment (a bar, a piece cut off by
 a pen lift) and joins its nearest neighbour."""
-
-WIDEST_DIGIT = 1.3
-"""A blob wider than this many times its height holds more than one digit (touching digits).
-Chosen on numbers made of MNIST training digits, never test digits."""
-
-TALL_PIECE = 0.6
-"""Both sides of a cut between touching digits must be at least this share of the blob's height."""
 
 NUMBER_ASPECT = 1.3
 """Ink laid out at least this much wider than tall, in separate groups, is taken for a number."""
@@ -104,56 +109,156 @@ def _merge_fragments(groups: list[tuple[int, int, list[int]]], spans) -> list[li
     return [members for _, _, members in groups]
 
 
-def _ink_height(ink: np.ndarray) -> int:
-    rows = np.flatnonzero(ink.any(axis=1))
-    return int(rows[-1] - rows[0] + 1) if rows.size else 0
+SEGMENTER_PATH = MODELS_DIR / "digit_segments.tflite"
+"""The segment model: is a candidate (seen with its neighbours) exactly one whole digit?"""
+
+CUT_WIDTH = 0.7
+"""Blobs wider than this share of the digit height may be touching digits: they are also cut."""
+
+CUT_SPACING = 0.25
+"""Cuts in a blob are at least this share of the digit height apart, and from its ends."""
+
+MOST_PIECES_PER_DIGIT = 4
+"""A digit is made of at most this many pieces (blobs or slices)."""
+
+WINDOW_SPAN = 1.6
+"""The segment model sees a square this many digit heights across, centred on the candidate."""
+
+CONTEXT_INK = 0.35
+"""Ink outside the candidate is shown this faint in the segment model's window, so it sees neighbours."""
 
 
-def _split_touching(ink: np.ndarray) -> list[tuple[int, int]]:
-    """Column ranges of the digits in one blob: cut where the ink is thinnest near the expected joins.
+@dataclass(frozen=True)
+class Piece:
+    """A blob of ink, or a slice of a wide blob: the smallest unit a digit is built from."""
 
-    A cut is kept only if the ink on both sides stands tall (a join between two digits); a long
-    tail or crossbar of one wide digit leaves a short piece, so that digit stays whole.
-    """
-    height, width = _ink_height(ink), ink.shape[1]
-    if width <= WIDEST_DIGIT * height:
-        return [(0, width)]
-    count = max(2, round(width / (DIGIT_ASPECT * height)))
-    profile = ndimage.uniform_filter1d(ink.sum(axis=0), size=3)
-    cuts, step = [0], width / count
-    for k in range(1, count):
-        low, high = max(int(step * (k - 0.35)), cuts[-1] + 1), min(int(step * (k + 0.35)), width - 1)
-        if high <= low:
-            continue
-        cut = low + int(np.argmin(profile[low:high]))
-        if min(_ink_height(ink[:, cuts[-1]:cut]), _ink_height(ink[:, cut:])) >= TALL_PIECE * height:
-            cuts.append(cut)
-    cuts.append(width)
-    return [(a, b) for a, b in zip(cuts, cuts[1:]) if b - a >= 2]
+    mask: np.ndarray  # bool, the shape of the whole ink map
+    left: int
+    right: int  # exclusive
+    top: int
+    bottom: int  # exclusive
 
 
-def segment(cleaned: np.ndarray) -> list[tuple[Box, np.ndarray]]:
-    """Split a cleaned ink map (``PreprocessSteps.cleaned``) into digits, left to right.
+def _piece(mask: np.ndarray) -> Piece:
+    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+    return Piece(mask, int(cols[0]), int(cols[-1] + 1), int(rows[0]), int(rows[-1] + 1))
 
-    Returns each digit's box in the ink map and its ink alone (other digits' ink removed).
-    """
+
+def _digit_height(blobs: list[Piece]) -> float:
+    """The typical height of one digit: the median of the blobs at least half as tall as the tallest."""
+    heights = np.array([b.bottom - b.top for b in blobs], dtype=float)
+    return float(np.median(heights[heights >= FRAGMENT_HEIGHT * heights.max()]))
+
+
+def _cuts(blob: Piece, height: float) -> list[int]:
+    """Columns where a wide, tall blob is thinnest: where touching digits may join (twice as many as expected)."""
+    width = blob.right - blob.left
+    if width <= CUT_WIDTH * height or blob.bottom - blob.top < FRAGMENT_HEIGHT * height:
+        return []  # narrow enough for one digit, or a short stroke (a 5's bar) that cannot be two digits
+    profile = ndimage.uniform_filter1d(blob.mask[:, blob.left : blob.right].sum(axis=0).astype(float), size=5)
+    spacing = max(2, int(CUT_SPACING * height))
+    wanted = 2 * max(1, round(width / (DIGIT_ASPECT * height)))
+    chosen: list[int] = []
+    for column in np.argsort(profile, kind="stable"):
+        if spacing <= column <= width - spacing and all(abs(column - c) >= spacing for c in chosen):
+            chosen.append(int(column))
+            if len(chosen) == wanted:
+                break
+    return sorted(blob.left + c for c in chosen)
+
+
+def pieces(cleaned: np.ndarray) -> tuple[list[Piece], float]:
+    """Every blob of ink, wide ones also cut into slices, left to right; and the typical digit height."""
     labels, count = ndimage.label(cleaned > 0, structure=np.ones((3, 3), dtype=bool))
     if count == 0:
         raise EmptyImageError("No digits found. Write or upload a number.")
+    blobs = [_piece(_place(labels[box] == k + 1, box, cleaned.shape)) for k, box in enumerate(ndimage.find_objects(labels))]
+    height = _digit_height(blobs)
+    found = []
+    for blob in blobs:
+        edges = [blob.left, *_cuts(blob, height), blob.right]
+        for a, b in zip(edges, edges[1:]):
+            part = np.zeros_like(blob.mask)
+            part[:, a:b] = blob.mask[:, a:b]
+            if part.any():
+                found.append(_piece(part))
+    return sorted(found, key=lambda p: (p.left + p.right) / 2), height
+
+
+def _place(mask: np.ndarray, box: tuple[slice, slice], shape: tuple[int, int]) -> np.ndarray:
+    full = np.zeros(shape, dtype=bool)
+    full[box] = mask
+    return full
+
+
+def candidates(found: list[Piece]) -> list[tuple[int, int]]:
+    """Every run of 1 to ``MOST_PIECES_PER_DIGIT`` neighbouring pieces, as (first, end) indices."""
+    return [(i, j) for i in range(len(found)) for j in range(i + 1, min(i + MOST_PIECES_PER_DIGIT, len(found)) + 1)]
+
+
+def union(found: list[Piece], run: tuple[int, int]) -> np.ndarray:
+    return np.logical_or.reduce([p.mask for p in found[run[0] : run[1]]])
+
+
+def digit_ink(cleaned: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """A candidate digit's ink alone, cropped to it: what ``fit_into_box`` takes."""
+    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+    return np.where(mask, cleaned, 0.0)[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+
+
+def context_window(cleaned: np.ndarray, mask: np.ndarray, height: float, size: int = 28) -> np.ndarray:
+    """What the segment model sees: ``WINDOW_SPAN`` digit heights around the candidate, size x size.
+
+    The candidate's ink is full strength and the rest faint, so the model can tell a whole digit
+    from a piece of one (the rest of it is nearby) or from two touching digits (too wide).
+    """
+    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+    side = max(2, round(WINDOW_SPAN * height))
+    top = round((rows[0] + rows[-1]) / 2 - side / 2)
+    left = round((cols[0] + cols[-1]) / 2 - side / 2)
+    shown = np.where(mask, cleaned, CONTEXT_INK * cleaned).astype(np.float32)
+    padded = np.pad(shown, side)
+    crop = padded[top + side : top + 2 * side, left + side : left + 2 * side]
+    return np.clip(np.asarray(Image.fromarray(crop).resize((size, size), Image.Resampling.BOX), dtype=np.float32), 0.0, 1.0)
+
+
+@lru_cache(maxsize=4)
+def default_segmenter(path: str = str(SEGMENTER_PATH)) -> Predictor:
+    """The segment model beside the digit model (thread-safe, loaded once per process)."""
+    return Predictor(path)
+
+
+def segment(cleaned: np.ndarray, predictor: Predictor, segmenter: Predictor | None = None
+            ) -> list[tuple[Box, np.ndarray, Prediction]]:
+    """Split a cleaned ink map (``PreprocessSteps.cleaned``) into digits, left to right, and read them.
+
+    Each candidate scores log P(digit CNN's reading) + log P(segment model: one whole digit); the
+    split of the pieces into digits with the highest total wins (dynamic programming).
+    """
+    segmenter = segmenter or default_segmenter()
+    found, height = pieces(cleaned)
+    runs = candidates(found)
+    masks = [union(found, run) for run in runs]
+    inks = [digit_ink(cleaned, mask) for mask in masks]
+    readings = predictor.predict_many(np.stack([center_by_mass(fit_into_box(ink)) for ink in inks]))
+    whole = segmenter.probabilities(np.stack([context_window(cleaned, mask, height) for mask in masks]))[:, 1]
+    score = {run: float(np.log(max(r.confidence, 1e-9)) + np.log(max(w, 1e-9))) for run, r, w in zip(runs, readings, whole)}
+    best, back = [0.0] + [-np.inf] * len(found), [0] * (len(found) + 1)
+    for j in range(1, len(found) + 1):
+        for i in range(max(0, j - MOST_PIECES_PER_DIGIT), j):
+            if best[i] + score[i, j] > best[j]:
+                best[j], back[j] = best[i] + score[i, j], i
+    chosen, j = [], len(found)
+    while j > 0:
+        chosen.append((back[j], j))
+        j = back[j]
+    index = {run: k for k, run in enumerate(runs)}
     digits = []
-    for members in _column_groups(labels, count):
-        mask = np.isin(labels, members)
-        rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
-        top, left = rows[0], cols[0]
-        ink = np.where(mask, cleaned, 0.0)[top : rows[-1] + 1, left : cols[-1] + 1]
-        for a, b in _split_touching(ink):
-            piece = ink[:, a:b]
-            rows_p = np.flatnonzero(piece.any(axis=1))
-            if rows_p.size == 0:
-                continue
-            piece = piece[rows_p[0] : rows_p[-1] + 1]
-            box = Box(int(left + a), int(top + rows_p[0]), int(b - a), int(piece.shape[0]))
-            digits.append((box, piece))
+    for run in reversed(chosen):
+        k = index[run]
+        rows, cols = np.flatnonzero(masks[k].any(axis=1)), np.flatnonzero(masks[k].any(axis=0))
+        box = Box(int(cols[0]), int(rows[0]), int(cols[-1] - cols[0] + 1), int(rows[-1] - rows[0] + 1))
+        digits.append((box, inks[k], readings[k]))
     return digits
 
 
@@ -170,12 +275,13 @@ def looks_like_number(steps: PreprocessSteps) -> bool:
     return len(_column_groups(labels, count)) > 1
 
 
-def read_number(predictor: Predictor, image: ImageInput | PreprocessSteps) -> NumberReading:
-    """Read every digit in an image, left to right, in one batch through the model."""
+def read_number(predictor: Predictor, image: ImageInput | PreprocessSteps, segmenter: Predictor | None = None
+                ) -> NumberReading:
+    """Read every digit in an image, left to right (see ``segment``)."""
     steps = image if isinstance(image, PreprocessSteps) else preprocess_steps(image)
-    pieces = segment(steps.cleaned)
-    inputs = tuple(center_by_mass(fit_into_box(piece)) for _, piece in pieces)
+    digits = segment(steps.cleaned, predictor, segmenter)
+    inputs = tuple(center_by_mass(fit_into_box(ink)) for _, ink, _ in digits)
     scale = steps.upright.size[0] / steps.cleaned.shape[1]  # the ink map may be a reduced photo
     boxes = tuple(Box(round(b.left * scale), round(b.top * scale), round(b.width * scale), round(b.height * scale))
-                  for b, _ in pieces)
-    return NumberReading(tuple(predictor.predict_many(np.stack(inputs))), boxes, inputs, steps)
+                  for b, _, _ in digits)
+    return NumberReading(tuple(p for _, _, p in digits), boxes, inputs, steps)

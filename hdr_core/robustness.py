@@ -90,7 +90,7 @@ NUMBER_SEED = 2026
 """Seed of the whole numbers composed from test digits."""
 
 
-def number_accuracy(predictor, split: Split, count: int = 1000, seed: int = NUMBER_SEED) -> dict:
+def number_accuracy(predictor, split: Split, count: int = 1000, seed: int = NUMBER_SEED, segmenter=None) -> dict:
     """Numbers of 2-6 test digits drawn as on the canvas (``synth.draw_number_like_canvas``), read whole.
 
     Per-digit accuracy is strict: a number cut into the wrong count of digits scores none of its digits.
@@ -105,7 +105,7 @@ def number_accuracy(predictor, split: Split, count: int = 1000, seed: int = NUMB
         truth = "".join(str(int(split.y[i])) for i in chosen)
         digits_total += len(truth)
         try:
-            text = read_number(predictor, draw_number_like_canvas([split.x[i] for i in chosen], rng)).text
+            text = read_number(predictor, draw_number_like_canvas([split.x[i] for i in chosen], rng), segmenter).text
         except InputError:
             refused += 1
             continue

@@ -100,6 +100,19 @@ def draw_number_like_canvas(digits: list[np.ndarray], rng: np.random.Generator, 
     Sizes vary by digit (+-15%), baselines wander, gaps between digits range from touching to
     wide, and some digits have a small gap inside (the pen lifted mid-stroke).
     """
+    placed, pen, size = _lay_out_number(digits, rng, height)
+    return _paint(placed, pen, size)
+
+
+def draw_number_with_masks(digits: list[np.ndarray], rng: np.random.Generator,
+                           height: int = NUMBER_HEIGHT) -> tuple[Image.Image, list[np.ndarray]]:
+    """``draw_number_like_canvas`` plus where each digit's own ink is (bool masks): segmentation truth."""
+    placed, pen, size = _lay_out_number(digits, rng, height)
+    return _paint(placed, pen, size), [np.asarray(_paint([centres], pen, size)) < 128 for centres in placed]
+
+
+def _lay_out_number(digits: list[np.ndarray], rng: np.random.Generator, height: int):
+    """Pen centres of each digit of a number, the pen width and the canvas size (width, height)."""
     pen = float(rng.uniform(8, 20))
     base = float(rng.uniform(0.45, 0.75)) * height
     placed, x = [], float(rng.uniform(10, 40))
@@ -118,7 +131,41 @@ def draw_number_like_canvas(digits: list[np.ndarray], rng: np.random.Generator, 
         width = extent[1] * scale + pen
         x += width + float(rng.uniform(-0.06, 0.45)) * max(width, 0.4 * digit_height)  # touching to well apart
     canvas_width = int(max(c[:, 1].max() for c in placed) + pen + rng.uniform(10, 40))
-    return _paint(placed, pen, (canvas_width, height))
+    return placed, pen, (canvas_width, height)
+
+
+WHOLE_SHARE = 0.9
+"""A candidate is one whole digit when it holds this share of that digit's ink and this share of
+its own ink is that digit's."""
+
+
+def segmentation_examples(digits: np.ndarray, count: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Teaching material for the segment model, from ``count`` numbers drawn with dataset digits.
+
+    Each number is cut into candidates exactly as ``numbers.segment`` cuts a user's number; each
+    candidate's context window is labelled 1 if it is one whole digit (by the drawing's own
+    per-digit ink), else 0 (a part of a digit, or parts of two). Returns (uint8 windows, labels).
+    """
+    from .numbers import candidates, context_window, pieces, union
+    from .preprocess import preprocess_steps
+
+    windows, labels = [], []
+    for _ in range(count):
+        chosen = rng.integers(0, len(digits), int(rng.integers(2, 7)))
+        image, own_inks = draw_number_with_masks([digits[i] for i in chosen], rng)
+        cleaned = preprocess_steps(image).cleaned
+        ink = cleaned > 0
+        size = cleaned.shape[::-1]  # a very wide number is reduced by preprocessing
+        truths = [np.asarray(Image.fromarray(m).resize(size, Image.Resampling.NEAREST)) & ink for m in own_inks]
+        found, height = pieces(cleaned)
+        for run in candidates(found):
+            mask = union(found, run)
+            area = mask.sum()
+            shared = [(mask & truth).sum() for truth in truths]
+            whole = any(s >= WHOLE_SHARE * area and s >= WHOLE_SHARE * truth.sum() for s, truth in zip(shared, truths))
+            windows.append(np.round(context_window(cleaned, mask, height) * 255).astype(np.uint8))
+            labels.append(int(whole))
+    return np.stack(windows), np.array(labels, dtype=np.int32)
 
 
 EXIF_ORIENTATION = 0x0112

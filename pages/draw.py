@@ -30,7 +30,7 @@ with right:
         if mode == "One digit":
             result.show_reading(resources.predictor().read(image), source="draw")
         else:
-            show_number(read_number(resources.predictor(), image), source="draw")
+            show_number(read_number(resources.predictor(), image, resources.segmenter()), source="draw")
     except InputError:
         st.info(f"Draw {'a digit' if mode == 'One digit' else 'a number'} on the canvas to see what the model reads, "
                 "how sure it is, and what it saw.", icon=":material/draw:")

@@ -22,7 +22,7 @@ if upload is None:
 try:
     steps = preprocess_steps(upload.getvalue())
     as_number = read_as == "A number" or (read_as != "One digit" and looks_like_number(steps))
-    reading = read_number(resources.predictor(), steps) if as_number else resources.predictor().read(steps)
+    reading = read_number(resources.predictor(), steps, resources.segmenter()) if as_number else resources.predictor().read(steps)
 except InputError as err:
     st.error(f"Could not read {plain(upload.name)}: {err}", icon=":material/error:")
     st.stop()

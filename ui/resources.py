@@ -8,12 +8,19 @@ from pathlib import Path
 import streamlit as st
 
 from hdr_core.model import DEFAULT_MODEL_PATH, MODELS_DIR, Predictor
+from hdr_core.numbers import SEGMENTER_PATH
 
 
 @st.cache_resource(show_spinner="Loading the model...")
 def predictor() -> Predictor:
     """One predictor per server process; it is thread-safe, so all sessions share it."""
     return Predictor.from_file(DEFAULT_MODEL_PATH)
+
+
+@st.cache_resource(show_spinner=False)
+def segmenter() -> Predictor:
+    """The segment model that helps cut whole numbers into digits; shared like the digit model."""
+    return Predictor.from_file(SEGMENTER_PATH)
 
 
 @st.cache_data(show_spinner=False)

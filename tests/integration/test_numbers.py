@@ -5,9 +5,17 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PIL import Image
+from scipy import ndimage
 
 from hdr_core import Predictor, preprocess_steps
-from hdr_core.numbers import looks_like_number, read_number, segment
+from hdr_core.numbers import (
+    context_window,
+    default_segmenter,
+    looks_like_number,
+    read_number,
+    segment,
+)
+from hdr_core.synth import draw_number_with_masks, segmentation_examples
 from tests.conftest import drawn_seven
 
 
@@ -44,7 +52,7 @@ def test_separate_digits_are_read_as_the_number_they_form(predictor, mnist):
 
 def test_touching_digits_are_split_where_they_meet(predictor, mnist):
     paper, truth = written(mnist, [3, 4, 5], gap=-4)  # 0, 4, 1 touching
-    assert len(segment(preprocess_steps(paper).cleaned)) == 3
+    assert len(segment(preprocess_steps(paper).cleaned, predictor)) == 3
     assert read_number(predictor, paper).text == truth
 
 
@@ -54,11 +62,39 @@ def test_several_digits_side_by_side_look_like_a_number_and_one_digit_does_not(m
     assert not looks_like_number(preprocess_steps(drawn_seven()))
 
 
-def test_a_digit_in_two_strokes_stays_one_digit():
+def test_a_digit_in_two_strokes_stays_one_digit(predictor):
     paper = np.full((200, 200), 255, dtype=np.uint8)
     paper[40:52, 60:150] = 0  # the bar of a 5, not touching the rest
     paper[60:170, 60:72] = 0
     paper[100:112, 60:140] = 0
     paper[100:170, 130:142] = 0
     paper[160:172, 60:140] = 0
-    assert len(segment(preprocess_steps(paper).cleaned)) == 1
+    assert len(segment(preprocess_steps(paper).cleaned, predictor)) == 1
+
+
+def test_the_segment_model_tells_a_whole_digit_from_half_of_one(mnist):
+    paper, _ = written(mnist, [3, 1], gap=60)  # a 0 and a 2, well apart
+    cleaned = preprocess_steps(paper).cleaned
+    labels, _ = ndimage.label(cleaned > 0, structure=np.ones((3, 3), dtype=bool))
+    zero = labels == labels[:, np.flatnonzero((labels > 0).any(axis=0))[0]].max()  # the leftmost blob
+    cols = np.flatnonzero(zero.any(axis=0))
+    half = zero.copy()
+    half[:, (cols[0] + cols[-1]) // 2 :] = False
+    height = float(np.ptp(np.flatnonzero(zero.any(axis=1))) + 1)
+    whole = default_segmenter().probabilities(np.stack([context_window(cleaned, m, height) for m in (zero, half)]))[:, 1]
+    assert whole[0] > 0.5 > whole[1]
+
+
+def test_a_drawn_number_comes_with_the_ink_of_each_digit(mnist):
+    train, _ = mnist
+    image, masks = draw_number_with_masks(list(train.x[:3]), np.random.default_rng(0))
+    ink = np.asarray(image) < 128
+    assert len(masks) == 3 and all(m.shape == ink.shape and m.any() for m in masks)
+    np.testing.assert_array_equal(np.logical_or.reduce(masks), ink)
+
+
+def test_segment_examples_hold_whole_digits_and_parts_of_them(mnist):
+    train, _ = mnist
+    windows, labels = segmentation_examples(train.x[:200], 5, np.random.default_rng(0))
+    assert windows.dtype == np.uint8 and windows.shape[1:] == (28, 28) and len(windows) == len(labels)
+    assert 0 < labels.sum() < len(labels)  # both kinds, as the segment model must learn

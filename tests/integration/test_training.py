@@ -24,15 +24,18 @@ def test_a_quick_training_run_writes_a_loadable_model_and_every_artifact(tmp_pat
         np.savez(env[MNIST_PATH_ENV], x_train=train.x, y_train=train.y, x_test=test.x, y_test=test.y)
     out = tmp_path / "models"
     command = [sys.executable, "train.py", "--epochs", "2", "--limit", "1500", "--canvas-samples", "200",
-               "--validation-size", "500", "--eval-limit", "300", "--photo-samples", "40", "--number-samples", "20", "--out", str(out)]
+               "--validation-size", "500", "--eval-limit", "300", "--photo-samples", "40", "--number-samples", "20", "--segmenter-numbers", "40",
+               "--segmenter-epochs", "1", "--out", str(out)]
     subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True)
 
-    assert {p.name for p in out.iterdir()} >= {"digit_cnn.keras", "digit_cnn.tflite", "train_config.json", "history.json", "evaluation.json"}
+    assert {p.name for p in out.iterdir()} >= {"digit_cnn.keras", "digit_cnn.tflite", "digit_segments.tflite",
+                                               "train_config.json", "history.json", "evaluation.json"}
     config = json.loads((out / "train_config.json").read_text())
     history = json.loads((out / "history.json").read_text())
     evaluation = json.loads((out / "evaluation.json").read_text())
     assert config["epochs"] == 2 and config["limit"] == 1500 and len(config["data_sha256"]) == 64
     assert config["versions"]["tensorflow"] and config["parameters"] > 100_000
+    assert config["segmenter"]["numbers"] == 40 and 0.0 < config["segmenter"]["whole_share"] < 1.0
     assert history["epoch"] == [1, 2] and len(history["val_accuracy"]) == 2 and len(history["learning_rate"]) == 2
     assert evaluation["test"]["n"] == 300 and np.sum(evaluation["test"]["confusion_matrix"]) == 300
     assert len(evaluation["test"]["per_class"]) == 10 and 0.0 <= evaluation["test"]["calibration"]["ece"] <= 1.0
@@ -57,7 +60,8 @@ def test_fine_tuning_with_feedback_reports_before_and_after_and_refuses_to_forge
         np.savez(env[MNIST_PATH_ENV], x_train=train.x, y_train=train.y, x_test=test.x, y_test=test.y)
     out = tmp_path / "models"
     quick = ["--limit", "2000", "--canvas-samples", "100", "--box-filled-samples", "100", "--validation-size", "500",
-             "--eval-limit", "300", "--photo-samples", "20", "--number-samples", "10", "--out", str(out)]
+             "--eval-limit", "300", "--photo-samples", "20", "--number-samples", "10", "--segmenter-numbers", "20",
+             "--segmenter-epochs", "1", "--out", str(out)]
     subprocess.run([sys.executable, "train.py", "--epochs", "2", *quick], cwd=ROOT, env=env, check=True, capture_output=True)
     (_, test) = mnist
 

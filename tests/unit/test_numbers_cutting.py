@@ -1,0 +1,50 @@
+"""Cutting a number into candidate digits: pieces, runs of neighbouring pieces, context windows."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from hdr_core.errors import EmptyImageError
+from hdr_core.numbers import candidates, context_window, pieces
+
+
+def bars(*spans: tuple[int, int], height: int = 100, width: int = 400) -> np.ndarray:
+    """An ink map with one full-height stroke per (left, right) column span."""
+    ink = np.zeros((height + 40, width), dtype=np.float32)
+    for left, right in spans:
+        ink[20 : 20 + height, left:right] = 1.0
+    return ink
+
+
+def test_separate_blobs_are_pieces_ordered_left_to_right():
+    found, height = pieces(bars((200, 215), (40, 55)))
+    assert [p.left for p in found] == [40, 200] and height == 100
+
+
+def test_a_blob_wider_than_a_digit_is_also_cut_at_its_thinnest_columns():
+    ink = bars((40, 200))
+    ink[60:140, 100:120] = 0.0  # a thin waist where two digits would touch
+    found, _ = pieces(ink)
+    assert len(found) > 1
+    assert any(abs(p.left - 110) <= 12 for p in found[1:])
+    assert np.array_equal(np.logical_or.reduce([p.mask for p in found]), ink > 0)  # no ink lost or doubled
+    assert sum(p.mask.sum() for p in found) == (ink > 0).sum()
+
+
+def test_candidates_are_runs_of_up_to_four_neighbouring_pieces():
+    assert candidates(list(range(5))) == [(i, j) for i in range(5) for j in range(i + 1, min(i + 4, 5) + 1)]
+
+
+def test_the_context_window_shows_the_candidate_bright_and_its_neighbours_faint():
+    ink = bars((100, 115), (150, 165))
+    found, height = pieces(ink)
+    window = context_window(ink, found[0].mask, height)
+    assert window.shape == (28, 28) and window.dtype == np.float32
+    left, right = window[:, :14], window[:, 15:]
+    assert left.max() == pytest.approx(1.0) and 0.0 < right.max() < 0.5
+
+
+def test_an_empty_ink_map_raises_empty_image_error():
+    with pytest.raises(EmptyImageError):
+        pieces(np.zeros((50, 50), dtype=np.float32))
