@@ -21,7 +21,7 @@ import numpy as np
 
 def parse_args(argv=None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--epochs", type=int, default=30)
+    p.add_argument("--epochs", type=int, default=24)
     p.add_argument("--batch-size", type=int, default=128)
     p.add_argument("--learning-rate", type=float, default=2e-3, help="peak Adam rate, cosine-decayed to 0")
     p.add_argument("--dropout", type=float, default=0.4)
@@ -42,9 +42,11 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--segmenter-numbers", type=int, default=4000,
                    help="numbers of training digits whose candidate cuts teach the segment model")
     p.add_argument("--segmenter-epochs", type=int, default=8)
+    p.add_argument("--segmenter-seed", type=int, default=42, help="the segment model's numbers and weights")
     p.add_argument("--segmenter-only", action="store_true",
                    help="train only the segment model (the digit model is kept); --evaluate-only then refreshes the figures")
-    p.add_argument("--seed", type=int, default=42, help="weights, shuffling, augmentation and redraws")
+    p.add_argument("--seed", type=int, default=43,
+                   help="weights, shuffling, augmentation and redraws (43 read the validation set best of 42-44)")
     p.add_argument("--split-seed", type=int, default=42, help="which training images are held out for validation")
     p.add_argument("--semeion", default=None, help="semeion.npz (default: $HDR_SEMEION_PATH)")
     p.add_argument("--unsure-target", type=float, default=0.99,
@@ -235,7 +237,8 @@ def train_segmenter(args, train, validation) -> None:
 
     # 1. Numbers drawn with training digits, cut as the app cuts them; each candidate labelled by the drawing.
     started = time.time()
-    rng = np.random.default_rng([args.seed, 1])
+    keras.utils.set_random_seed(args.segmenter_seed)
+    rng = np.random.default_rng([args.segmenter_seed, 1])
     x, y = segmentation_examples(train.x, args.segmenter_numbers, rng)
     x_val, y_val = segmentation_examples(validation.x, max(1, args.segmenter_numbers // 5), rng)
     print(f"segment model: {len(y)} candidates ({y.mean():.1%} whole digits), validating on {len(y_val)}")
@@ -255,7 +258,7 @@ def train_segmenter(args, train, validation) -> None:
     # 3. Its settings and figures beside the digit model's.
     config_path = args.out / "train_config.json"
     config = json.loads(config_path.read_text()) if config_path.is_file() else {}
-    config["segmenter"] = {"numbers": args.segmenter_numbers, "epochs": args.segmenter_epochs,
+    config["segmenter"] = {"numbers": args.segmenter_numbers, "epochs": args.segmenter_epochs, "seed": args.segmenter_seed,
                            "candidates": int(len(y)), "whole_share": float(y.mean()),
                            "validation_candidates": int(len(y_val)),
                            "validation_accuracy": max(float(a) for a in history.history["val_accuracy"]),
