@@ -37,6 +37,11 @@ def results() -> list[str]:
          f"{e['max_probability_difference_tflite_vs_keras']:.1e}", "", "python train.py --evaluate-only"),
         ("*Not sure* note below this confidence (set on validation drawings)", pct(e["unsure_below"]["threshold"]), "", "python train.py --evaluate-only"),
     ]
+    cuts = load("bench/results/number_cuts.json")
+    if cuts:
+        rows.append((f"Whole numbers of 2-6 validation digits ({cuts['numbers']:,}): a correct cut among the candidates / read right",
+                     f"{pct(cuts['correct_split_among_candidates'])} / {pct(cuts['outcomes'].get('right', 0.0))}", "",
+                     "python bench/number_cuts.py"))
     tune = load("bench/results/fine_tune.json")
     if tune:
         rows += [

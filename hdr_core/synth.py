@@ -154,18 +154,28 @@ def segmentation_examples(digits: np.ndarray, count: int, rng: np.random.Generat
         chosen = rng.integers(0, len(digits), int(rng.integers(2, 7)))
         image, own_inks = draw_number_with_masks([digits[i] for i in chosen], rng)
         cleaned = preprocess_steps(image).cleaned
-        ink = cleaned > 0
-        size = cleaned.shape[::-1]  # a very wide number is reduced by preprocessing
-        truths = [np.asarray(Image.fromarray(m).resize(size, Image.Resampling.NEAREST)) & ink for m in own_inks]
         found, height = pieces(cleaned)
-        for run in candidates(found):
-            mask = union(found, run)
-            area = mask.sum()
-            shared = [(mask & truth).sum() for truth in truths]
-            whole = any(s >= WHOLE_SHARE * area and s >= WHOLE_SHARE * truth.sum() for s, truth in zip(shared, truths))
-            windows.append(np.round(context_window(cleaned, mask, height) * 255).astype(np.uint8))
+        runs = candidates(found)
+        for run, whole in zip(runs, whole_digit_runs(cleaned, found, runs, own_inks)):
+            windows.append(np.round(context_window(cleaned, union(found, run), height) * 255).astype(np.uint8))
             labels.append(int(whole))
     return np.stack(windows), np.array(labels, dtype=np.int32)
+
+
+def whole_digit_runs(cleaned: np.ndarray, found: list, runs: list[tuple[int, int]], own_inks: list[np.ndarray]) -> list[bool]:
+    """Which candidate runs of pieces are one whole digit, judged by each digit's own ink in the drawing."""
+    from .numbers import union
+
+    ink = cleaned > 0
+    size = cleaned.shape[::-1]  # a very wide number is reduced by preprocessing
+    truths = [np.asarray(Image.fromarray(m).resize(size, Image.Resampling.NEAREST)) & ink for m in own_inks]
+    wholes = []
+    for run in runs:
+        mask = union(found, run)
+        area = mask.sum()
+        shared = [(mask & truth).sum() for truth in truths]
+        wholes.append(any(s >= WHOLE_SHARE * area and s >= WHOLE_SHARE * truth.sum() for s, truth in zip(shared, truths)))
+    return wholes
 
 
 EXIF_ORIENTATION = 0x0112

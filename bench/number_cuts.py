@@ -1,0 +1,79 @@
+"""Where whole numbers are lost: in the cutting, or in the reading.
+
+    python bench/number_cuts.py          # prints the figures, writes bench/results/number_cuts.json
+
+Numbers of 2-6 *validation* digits (never test digits, so this can guide development) are drawn
+as on the number canvas, with each digit's own ink known. For each it records whether a correct
+split exists among the candidates ``numbers.segment`` considers (the ceiling of the method) and
+what ``read_number`` read: right, too many digits, too few, or the right count misread.
+Needs HDR_MNIST_PATH or Keras' download.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections import Counter
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
+
+from hdr_core import Predictor  # noqa: E402
+from hdr_core.data import load_mnist, train_validation_split  # noqa: E402
+from hdr_core.numbers import candidates, default_segmenter, pieces, read_number  # noqa: E402
+from hdr_core.preprocess import preprocess_steps  # noqa: E402
+from hdr_core.synth import draw_number_with_masks, whole_digit_runs  # noqa: E402
+
+
+def split_exists(count: int, runs: list[tuple[int, int]], wholes: list[bool], digits: int) -> bool:
+    """Whether whole-digit runs chain from the first piece to the last in exactly ``digits`` steps."""
+    reach = {0: {0}}
+    for (i, j), whole in sorted(zip(runs, wholes), key=lambda item: item[0][1]):
+        if whole and i in reach:
+            reach.setdefault(j, set()).update(k + 1 for k in reach[i])
+    return digits in reach.get(count, set())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--numbers", type=int, default=500)
+    parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "number_cuts.json")
+    args = parser.parse_args()
+
+    train_full, _ = load_mnist()
+    _, validation = train_validation_split(train_full, 5000, 42)
+    predictor, segmenter = Predictor.from_file(), default_segmenter()
+    rng = np.random.default_rng(args.seed)
+    outcome, possible = Counter(), 0
+    for _ in range(args.numbers):
+        chosen = rng.integers(0, len(validation), int(rng.integers(2, 7)))
+        truth = "".join(str(int(validation.y[i])) for i in chosen)
+        image, own_inks = draw_number_with_masks([validation.x[i] for i in chosen], rng)
+        steps = preprocess_steps(image)
+        found, _ = pieces(steps.cleaned)
+        runs = candidates(found)
+        possible += split_exists(len(found), runs, whole_digit_runs(steps.cleaned, found, runs, own_inks), len(truth))
+        text = read_number(predictor, steps, segmenter).text
+        outcome["right" if text == truth else "too many digits" if len(text) > len(truth)
+                else "too few digits" if len(text) < len(truth) else "right count, misread"] += 1
+
+    result = {"numbers": args.numbers, "seed": args.seed, "digits_from": "MNIST validation split (5,000 held out, split seed 42)",
+              "correct_split_among_candidates": possible / args.numbers,
+              "outcomes": {k: v / args.numbers for k, v in sorted(outcome.items())}}
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=1) + "\n")
+    print(f"a correct split is among the candidates for {result['correct_split_among_candidates']:.1%} of numbers")
+    for name, share in result["outcomes"].items():
+        print(f"  {name}: {share:.1%}")
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
