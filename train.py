@@ -55,7 +55,7 @@ def parse_args(argv=None) -> argparse.Namespace:
                    help="fine-tune the saved model with corrections: a feedback .npz (MNIST layout) or a SQLAlchemy URL")
     p.add_argument("--fine-tune-epochs", type=int, default=3)
     p.add_argument("--fine-tune-learning-rate", type=float, default=2e-4)
-    p.add_argument("--feedback-repeats", type=int, default=20, help="times each correction is seen per fine-tuning epoch")
+    p.add_argument("--feedback-repeats", type=int, default=60, help="times each correction is seen per fine-tuning epoch")
     p.add_argument("--force", action="store_true",
                    help="keep a fine-tuned model even if its MNIST test accuracy drops by more than 0.1 points")
     p.add_argument("--combine", nargs="+", type=Path, default=None, metavar="KERAS",

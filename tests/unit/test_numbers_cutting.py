@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from hdr_core.errors import EmptyImageError
-from hdr_core.numbers import candidates, context_window, pieces
+from hdr_core.numbers import MOST_PIECES_PER_DIGIT, candidates, context_window, pieces
 
 
 def bars(*spans: tuple[int, int], height: int = 100, width: int = 400) -> np.ndarray:
@@ -32,8 +32,10 @@ def test_a_blob_wider_than_a_digit_is_also_cut_at_its_thinnest_columns():
     assert sum(p.mask.sum() for p in found) == (ink > 0).sum()
 
 
-def test_candidates_are_runs_of_up_to_four_neighbouring_pieces():
-    assert candidates(list(range(5))) == [(i, j) for i in range(5) for j in range(i + 1, min(i + 4, 5) + 1)]
+def test_candidates_are_runs_of_neighbouring_pieces_up_to_the_most_one_digit_has():
+    runs = candidates(list(range(10)))
+    assert runs == [(i, j) for i in range(10) for j in range(i + 1, min(i + MOST_PIECES_PER_DIGIT, 10) + 1)]
+    assert max(j - i for i, j in runs) == MOST_PIECES_PER_DIGIT < 10
 
 
 def test_the_context_window_shows_the_candidate_bright_and_its_neighbours_faint():
