@@ -112,7 +112,7 @@ def build_segmenter(dropout: float = 0.3):
     """A small CNN that tells whether a candidate cut from a number is one whole digit (class 1) or not.
 
     It sees the candidate in a window with its neighbours faint (``numbers.context_window``), so it
-    can recognise a part of a digit or two touching digits. About 40k parameters.
+    can recognise a part of a digit or two touching digits. About 60k parameters.
     """
     import keras
     from keras import layers

@@ -10,6 +10,8 @@ from PIL import Image
 
 from tests.e2e.browser import STROKES, clear_canvas, draw, prediction
 
+PlaywrightTimeout = pytest.importorskip("playwright.sync_api").TimeoutError
+
 SCREENSHOTS = os.environ.get("HDR_SCREENSHOT_DIR")  # set to write the README's screenshots
 
 
@@ -122,7 +124,11 @@ def test_a_number_drawn_in_number_mode_is_read_digit_by_digit(page, app_url):
     for offset, digit in zip((0, 170, 340), (7, 1, 4)):  # three digits side by side on the 700x200 canvas
         strokes += [[(x * 0.62 + 40 + offset, y * 0.62 + 15) for x, y in stroke] for stroke in STROKES[digit]]
     draw(page, strokes, pause_between=True)
-    page.wait_for_function(
-        "() => [...document.querySelectorAll('[data-testid=stMetric]')].some(m => m.innerText.includes('Prediction')"
-        " && m.querySelector('[data-testid=stMetricValue]').innerText.trim() === '714')")
+    try:
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('[data-testid=stMetric]')].some(m => m.innerText.includes('Prediction')"
+            " && m.querySelector('[data-testid=stMetricValue]').innerText.trim() === '714')")
+    except PlaywrightTimeout:
+        shown = [m.inner_text() for m in page.locator('[data-testid=stMetric]').all()]
+        raise AssertionError(f"expected 714, the page shows {shown}") from None
     screenshot(page, "draw-number")
