@@ -236,6 +236,7 @@ def segment(cleaned: np.ndarray, predictor: Predictor, segmenter: Predictor | No
             ) -> list[tuple[Box, np.ndarray, Prediction]]:
     """Split a cleaned ink map (``PreprocessSteps.cleaned``) into digits, left to right, and read them.
 
+    Returns each digit's box in the ink map, the (28, 28) input the model read, and its reading.
     Each candidate scores log P(digit CNN's reading) + log P(segment model: one whole digit); the
     split of the pieces into digits with the highest total wins (dynamic programming).
     """
@@ -243,8 +244,8 @@ def segment(cleaned: np.ndarray, predictor: Predictor, segmenter: Predictor | No
     found, height = pieces(cleaned)
     runs = candidates(found)
     masks = [union(found, run) for run in runs]
-    inks = [digit_ink(cleaned, mask) for mask in masks]
-    readings = predictor.predict_many(np.stack([center_by_mass(fit_into_box(ink)) for ink in inks]))
+    inputs = [center_by_mass(fit_into_box(digit_ink(cleaned, mask))) for mask in masks]
+    readings = predictor.predict_many(np.stack(inputs))
     whole = segmenter.probabilities(np.stack([context_window(cleaned, mask, height) for mask in masks]))[:, 1]
     score = {run: float(np.log(max(r.confidence, 1e-9)) + np.log(max(w, 1e-9))) + DIGIT_BONUS
              for run, r, w in zip(runs, readings, whole)}
@@ -261,9 +262,9 @@ def segment(cleaned: np.ndarray, predictor: Predictor, segmenter: Predictor | No
     digits = []
     for run in reversed(chosen):
         k = index[run]
-        rows, cols = np.flatnonzero(masks[k].any(axis=1)), np.flatnonzero(masks[k].any(axis=0))
-        box = Box(int(cols[0]), int(rows[0]), int(cols[-1] - cols[0] + 1), int(rows[-1] - rows[0] + 1))
-        digits.append((box, inks[k], readings[k]))
+        extent = _piece(masks[k])
+        box = Box(extent.left, extent.top, extent.right - extent.left, extent.bottom - extent.top)
+        digits.append((box, inputs[k], readings[k]))
     return digits
 
 
@@ -285,7 +286,7 @@ def read_number(predictor: Predictor, image: ImageInput | PreprocessSteps, segme
     """Read every digit in an image, left to right (see ``segment``)."""
     steps = image if isinstance(image, PreprocessSteps) else preprocess_steps(image)
     digits = segment(steps.cleaned, predictor, segmenter)
-    inputs = tuple(center_by_mass(fit_into_box(ink)) for _, ink, _ in digits)
+    inputs = tuple(model_input for _, model_input, _ in digits)
     scale = steps.upright.size[0] / steps.cleaned.shape[1]  # the ink map may be a reduced photo
     boxes = tuple(Box(round(b.left * scale), round(b.top * scale), round(b.width * scale), round(b.height * scale))
                   for b, _, _ in digits)
