@@ -31,6 +31,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--canvas-samples", type=int, default=20000, help="training digits also redrawn canvas-style")
     p.add_argument("--box-filled-samples", type=int, default=10000,
                    help="training digits also stretched to fill their box, as scanned digit sets are normalised")
+    p.add_argument("--scan-samples", type=int, default=10000,
+                   help="training digits also stored as binary low-resolution scans (Semeion's 16x16) and uploaded")
     p.add_argument("--rotation", type=float, default=12.0, help="max rotation, degrees")
     p.add_argument("--zoom", type=float, default=0.12, help="max zoom in or out, share of size")
     p.add_argument("--stretch", type=float, default=0.20, help="max extra zoom of the width alone (aspect)")
@@ -60,6 +62,8 @@ def parse_args(argv=None) -> argparse.Namespace:
                    help="keep a fine-tuned model even if its MNIST test accuracy drops by more than 0.1 points")
     p.add_argument("--combine", nargs="+", type=Path, default=None, metavar="KERAS",
                    help="average these trained .keras models into one; kept only if validation accuracy improves")
+    p.add_argument("--warm-start", type=Path, default=None, metavar="KERAS",
+                   help="continue from this trained .keras model (a warm restart of the cosine schedule) instead of new weights")
     p.add_argument("--out", type=Path, default=Path("models"))
     p.add_argument("--evaluate-only", action="store_true", help="re-evaluate the saved model; rewrite evaluation.json only")
     return p.parse_args(argv)
@@ -160,9 +164,10 @@ def train_model(args, train, validation, model_path: Path, data_sha256: str) -> 
     import tensorflow as tf
 
     from hdr_core import constants, model
+    from hdr_core.errors import EmptyImageError
     from hdr_core.preprocess import preprocess
     from hdr_core.scaling import as_model_batch, scale_uint8
-    from hdr_core.synth import draw_like_canvas, fill_box_like_scans
+    from hdr_core.synth import draw_like_canvas, fill_box_like_scans, low_resolution_scan
 
     started = time.time()
     x_train, y_train = scale_uint8(train.x)[..., None], train.y.astype("int32")
@@ -180,20 +185,34 @@ def train_model(args, train, validation, model_path: Path, data_sha256: str) -> 
     if len(stretched):
         x_train = np.concatenate([x_train, as_model_batch([fill_box_like_scans(train.x[i]) for i in stretched])])
         y_train = np.concatenate([y_train, train.y[stretched].astype("int32")])
-    print(f"training on {len(y_train)} images ({len(chosen)} canvas-style, {len(stretched)} box-filled), "
+
+    # 4. Binary low-resolution scans of others, enlarged and uploaded: how Semeion's digits reach the app.
+    #    A straight 1 stretched to fill its grid is solid ink, which the app refuses too: those are left out.
+    scans = {}
+    for i in rng.choice(len(train), size=min(args.scan_samples, len(train)), replace=False):
+        try:
+            scans[i] = preprocess(low_resolution_scan(train.x[i], rng))
+        except EmptyImageError:
+            continue
+    scanned = np.array(list(scans), dtype=int)
+    if len(scanned):
+        x_train = np.concatenate([x_train, as_model_batch(list(scans.values()))])
+        y_train = np.concatenate([y_train, train.y[scanned].astype("int32")])
+    print(f"training on {len(y_train)} images ({len(chosen)} canvas-style, {len(stretched)} box-filled, "
+          f"{len(scanned)} low-resolution scans), "
           f"validating on {len(validation)}")
 
-    # 4. Augmentation: how people's digits differ from MNIST's - pen width, slant, size, aspect, position.
+    # 5. Augmentation: how people's digits differ from MNIST's - pen width, slant, size, aspect, position.
     train_ds = augmented_dataset(args, x_train, y_train)
 
-    # 5. Model and optimiser: Adam with a cosine-decayed learning rate.
-    net = model.build_model(args.dropout)
+    # 6. Model and optimiser: Adam with a cosine-decayed learning rate (a warm start restarts the schedule).
+    net = model.load_model(args.warm_start) if args.warm_start else model.build_model(args.dropout)
     steps = args.epochs * int(np.ceil(len(y_train) / args.batch_size))
     schedule = keras.optimizers.schedules.CosineDecay(args.learning_rate, decay_steps=steps)
     net.compile(keras.optimizers.Adam(schedule), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     net.summary()
 
-    # 6. Train, keeping the epoch with the best validation accuracy (the test set plays no part).
+    # 7. Train, keeping the epoch with the best validation accuracy (the test set plays no part).
     args.out.mkdir(parents=True, exist_ok=True)
     checkpoint = keras.callbacks.ModelCheckpoint(model_path, monitor="val_accuracy", save_best_only=True)
     history = net.fit(train_ds, validation_data=validation_dataset(validation), epochs=args.epochs,
@@ -222,8 +241,26 @@ def train_model(args, train, validation, model_path: Path, data_sha256: str) -> 
     learning_rates = [float(schedule(e * steps // args.epochs)) for e in range(args.epochs)]
     history_out = {"epoch": list(range(1, len(history.history["loss"]) + 1)), "learning_rate": learning_rates,
                    **{k: [float(v) for v in vs] for k, vs in history.history.items()}}
+    if args.warm_start:  # the run it continues comes first, so the curves and settings tell the whole story
+        config["warm_start"], history_out = continued_from(args.warm_start, history_out)
     for name, payload in [("train_config", config), ("history", history_out)]:
         (args.out / f"{name}.json").write_text(json.dumps(payload, indent=1) + "\n")
+
+
+def continued_from(start: Path, history: dict) -> tuple[dict, dict]:
+    """The settings of the run a warm start continues, and its history followed by the new epochs."""
+    config_path, history_path = start.parent / "train_config.json", start.parent / "history.json"
+    earlier = json.loads(config_path.read_text()) if config_path.is_file() else {}
+    before = json.loads(history_path.read_text()) if history_path.is_file() else {}
+    settings = {k: earlier.get(k) for k in ("seed", "epochs", "learning_rate", "canvas_samples", "box_filled_samples",
+                                             "training_images", "train_seconds", "data_sha256")}
+    settings["scan_samples"] = earlier.get("scan_samples", 0)  # runs from before the option had none
+    if not before:
+        return {"from": start.name, **settings}, history
+    offset = len(before["epoch"])
+    joined = {k: before.get(k, []) + history[k] for k in history}
+    joined["epoch"] = list(range(1, offset + len(history["epoch"]) + 1))
+    return {"from": start.name, **settings, "restarted_after_epoch": offset}, joined
 
 
 def train_segmenter(args, train, validation) -> None:
@@ -366,14 +403,14 @@ def evaluate(args, keras_path: Path, validation, test, fine_tuning: dict | None 
     from hdr_core.numbers import SEGMENTER_PATH
     from hdr_core.scaling import scale_uint8
 
-    # 7. Convert the best Keras model to the LiteRT file the app serves, and check they agree.
+    # 8. Convert the best Keras model to the LiteRT file the app serves, and check they agree.
     net = model.load_model(keras_path)
     model_path = model.export_tflite(net, args.out / model.DEFAULT_MODEL_PATH.name)
     predictor = model.Predictor(model_path)
     agreement = float(np.abs(net.predict(scale_uint8(validation.x[:1000])[..., None], verbose=0)
                              - predictor.probabilities(scale_uint8(validation.x[:1000]))).max())
 
-    # 8. Evaluate the served model on the test set, then on realistic input through full preprocessing.
+    # 9. Evaluate the served model on the test set, then on realistic input through full preprocessing.
     probabilities = predictor.probabilities(scale_uint8(test.x))
     predicted = probabilities.argmax(axis=1)
     test_loss = float(keras.losses.sparse_categorical_crossentropy(test.y, probabilities).numpy().mean())
@@ -387,6 +424,7 @@ def evaluate(args, keras_path: Path, validation, test, fine_tuning: dict | None 
     segmenter = model.Predictor(args.out / SEGMENTER_PATH.name)
     numbers = robustness.number_accuracy(predictor, test, args.number_samples, segmenter=segmenter)
     validation_canvas = robustness.canvas_accuracy(predictor, validation, robustness.VALIDATION_CANVAS_SEED)
+    validation_scans = robustness.scan_accuracy(predictor, validation)
     unsure_below = metrics.confidence_threshold(validation_canvas.probabilities, validation.y, args.unsure_target)
     semeion_split = data.load_semeion(args.semeion)
     semeion = robustness.semeion_accuracy(predictor, semeion_split.head(args.eval_limit)) if semeion_split else None
@@ -394,7 +432,7 @@ def evaluate(args, keras_path: Path, validation, test, fine_tuning: dict | None 
           f"  numbers {numbers['whole_number_accuracy']:.2%} whole, {numbers['digit_accuracy']:.2%} digits"
           + (f"  semeion {semeion.accuracy:.4%}" if semeion else "  semeion: not measured (no HDR_SEMEION_PATH)"))
 
-    # 9. Write the artifacts the app and the README read.
+    # 10. Write the artifacts the app and the README read.
     evaluation = {
         "model_file": model_path.name,
         "model_version": model.model_version(model_path),
@@ -422,6 +460,10 @@ def evaluate(args, keras_path: Path, validation, test, fine_tuning: dict | None 
             "accuracy_at_confidence": metrics.accuracy_at_confidence(val_probabilities, validation.y, thresholds),
             "canvas_drawings": {"accuracy": validation_canvas.accuracy, "seed": robustness.VALIDATION_CANVAS_SEED,
                                 "calibration": metrics.calibration(validation_canvas.probabilities, validation.y)},
+            "low_resolution_scans": {"accuracy": validation_scans.accuracy, "seed": robustness.VALIDATION_SCAN_SEED,
+                                     "refused_by_preprocessing": validation_scans.summary()["refused_by_preprocessing"],
+                                     "how": "validation digits stretched to fill a 12-20 cell square grid, binarised, "
+                                            "enlarged 10x and uploaded: Semeion-like input for choosing models without Semeion"},
         },
         "unsure_below": {
             "threshold": unsure_below,

@@ -5,7 +5,9 @@
 Numbers of 2-6 *validation* digits (never test digits, so this can guide development) are drawn
 as on the number canvas, with each digit's own ink known. For each it records whether a correct
 split exists among the candidates ``numbers.segment`` considers (the ceiling of the method) and
-what ``read_number`` read: right, too many digits, too few, or the right count misread.
+what ``read_number`` read: right, too many digits, too few, or the right count misread. It also
+reads each digit cut out by its own ink (a perfect cut), which bounds what any cutting can reach
+with the digit model as it is.
 Needs HDR_MNIST_PATH or Keras' download.
 """
 
@@ -26,9 +28,9 @@ import numpy as np  # noqa: E402
 
 from hdr_core import Predictor  # noqa: E402
 from hdr_core.data import load_mnist, train_validation_split  # noqa: E402
-from hdr_core.numbers import candidates, default_segmenter, pieces, read_number  # noqa: E402
-from hdr_core.preprocess import preprocess_steps  # noqa: E402
-from hdr_core.synth import draw_number_with_masks, whole_digit_runs  # noqa: E402
+from hdr_core.numbers import candidates, default_segmenter, digit_ink, pieces, read_number  # noqa: E402
+from hdr_core.preprocess import center_by_mass, fit_into_box, preprocess_steps  # noqa: E402
+from hdr_core.synth import draw_number_with_masks, own_ink_in, whole_digit_runs  # noqa: E402
 
 
 def split_exists(count: int, runs: list[tuple[int, int]], wholes: list[bool], digits: int) -> bool:
@@ -38,6 +40,12 @@ def split_exists(count: int, runs: list[tuple[int, int]], wholes: list[bool], di
         if whole and i in reach:
             reach.setdefault(j, set()).update(k + 1 for k in reach[i])
     return digits in reach.get(count, set())
+
+
+def read_perfect_cuts(predictor: Predictor, cleaned: np.ndarray, own_inks: list[np.ndarray]) -> str:
+    """The number read with each digit cut out exactly by its own ink, framed as ``segment`` frames a digit."""
+    inputs = np.stack([center_by_mass(fit_into_box(digit_ink(cleaned, ink))) for ink in own_ink_in(cleaned, own_inks)])
+    return "".join(str(p.digit) for p in predictor.predict_many(inputs))
 
 
 def main() -> None:
@@ -51,7 +59,7 @@ def main() -> None:
     _, validation = train_validation_split(train_full, 5000, 42)
     predictor, segmenter = Predictor.from_file(), default_segmenter()
     rng = np.random.default_rng(args.seed)
-    outcome, possible = Counter(), 0
+    outcome, possible, perfect_numbers, perfect_digits, digits = Counter(), 0, 0, 0, 0
     for _ in range(args.numbers):
         chosen = rng.integers(0, len(validation), int(rng.integers(2, 7)))
         truth = "".join(str(int(validation.y[i])) for i in chosen)
@@ -61,15 +69,22 @@ def main() -> None:
         runs = candidates(found)
         possible += split_exists(len(found), runs, whole_digit_runs(steps.cleaned, found, runs, own_inks), len(truth))
         text = read_number(predictor, steps, segmenter).text
+        perfect = read_perfect_cuts(predictor, steps.cleaned, own_inks)
+        perfect_numbers += perfect == truth
+        perfect_digits += sum(a == b for a, b in zip(perfect, truth))
+        digits += len(truth)
         outcome["right" if text == truth else "too many digits" if len(text) > len(truth)
                 else "too few digits" if len(text) < len(truth) else "right count, misread"] += 1
 
     result = {"numbers": args.numbers, "seed": args.seed, "digits_from": "MNIST validation split (5,000 held out, split seed 42)",
               "correct_split_among_candidates": possible / args.numbers,
+              "perfect_cuts": {"whole_number_accuracy": perfect_numbers / args.numbers, "digit_accuracy": perfect_digits / digits},
               "outcomes": {k: v / args.numbers for k, v in sorted(outcome.items())}}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=1) + "\n")
     print(f"a correct split is among the candidates for {result['correct_split_among_candidates']:.1%} of numbers")
+    print(f"cut perfectly (each digit by its own ink), {perfect_numbers / args.numbers:.1%} would be read right, "
+          f"{perfect_digits / digits:.2%} of digits")
     for name, share in result["outcomes"].items():
         print(f"  {name}: {share:.1%}")
     print(f"wrote {args.out}")

@@ -11,7 +11,7 @@ from .constants import NUM_CLASSES
 from .data import Split
 from .errors import InputError
 from .preprocess import ImageInput, preprocess
-from .synth import draw_like_canvas, photo_of_paper, semeion_as_scan
+from .synth import draw_like_canvas, low_resolution_scan, photo_of_paper, semeion_as_scan
 
 CANVAS_SEED = 2024
 """Seed of the canvas-style redraws of the test digits, so the figure is reproducible."""
@@ -21,6 +21,9 @@ PHOTO_SEED = 2025
 
 VALIDATION_CANVAS_SEED = 7
 """Seed of the canvas-style redraws of the validation digits (used to set the 'not sure' threshold)."""
+
+VALIDATION_SCAN_SEED = 8
+"""Seed of the low-resolution scans of the validation digits (Semeion-like input without Semeion)."""
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,12 @@ def canvas_accuracy(predictor, split: Split, seed: int = CANVAS_SEED) -> Reading
 def semeion_accuracy(predictor, split: Split) -> Readings:
     """Semeion digits, enlarged and uploaded as PNG scans of dark ink on white."""
     return read_all(predictor, (semeion_as_scan(digit) for digit in split.x), split.y)
+
+
+def scan_accuracy(predictor, split: Split, seed: int = VALIDATION_SCAN_SEED) -> Readings:
+    """The split's digits as binary low-resolution scans, uploaded (see ``synth.low_resolution_scan``)."""
+    rng = np.random.default_rng(seed)
+    return read_all(predictor, (low_resolution_scan(digit, rng) for digit in split.x), split.y)
 
 
 def photo_accuracy(predictor, split: Split, seed: int = PHOTO_SEED) -> Readings:

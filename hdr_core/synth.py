@@ -90,6 +90,29 @@ def fill_box_like_scans(digit: np.ndarray) -> np.ndarray:
     return center_by_mass(np.clip(stretched / max(float(stretched.max()), 1e-6), 0.0, 1.0))
 
 
+SCAN_GRIDS = (12, 20)
+"""Side, in cells, of the square grid a low-resolution scan stores a digit in (Semeion: 16, USPS: 16)."""
+
+SCAN_THRESHOLDS = (0.3, 0.6)
+"""Share of the darkest ink above which a binarising scanner marks a cell as ink."""
+
+
+def low_resolution_scan(digit: np.ndarray, rng: np.random.Generator) -> bytes:
+    """A dataset digit as scanned digit sets store one, then uploaded: PNG bytes, dark ink on white.
+
+    Stretched to fill a small square grid (aspect ratio lost, as ``fill_box_like_scans``),
+    binarised at a scanner's threshold, and enlarged 10x without smoothing as ``semeion_as_scan``
+    enlarges a Semeion digit, so it goes through the same upload preprocessing.
+    """
+    from .preprocess import crop_to_ink
+
+    crop = crop_to_ink(np.asarray(digit, dtype=np.float32) / 255.0)
+    side = int(rng.integers(SCAN_GRIDS[0], SCAN_GRIDS[1] + 1))
+    cells = np.asarray(Image.fromarray(crop).resize((side, side), Image.Resampling.BILINEAR), dtype=np.float32)
+    marked = cells > rng.uniform(*SCAN_THRESHOLDS) * max(float(cells.max()), 1e-6)
+    return semeion_as_scan(marked.astype(np.uint8) * 255)
+
+
 NUMBER_HEIGHT = 200
 """The Draw page's number canvas is 200 px high (and as wide as the number needs)."""
 
@@ -166,9 +189,7 @@ def whole_digit_runs(cleaned: np.ndarray, found: list, runs: list[tuple[int, int
     """Which candidate runs of pieces are one whole digit, judged by each digit's own ink in the drawing."""
     from .numbers import union
 
-    ink = cleaned > 0
-    size = cleaned.shape[::-1]  # a very wide number is reduced by preprocessing
-    truths = [np.asarray(Image.fromarray(m).resize(size, Image.Resampling.NEAREST)) & ink for m in own_inks]
+    truths = own_ink_in(cleaned, own_inks)
     wholes = []
     for run in runs:
         mask = union(found, run)
@@ -176,6 +197,12 @@ def whole_digit_runs(cleaned: np.ndarray, found: list, runs: list[tuple[int, int
         shared = [(mask & truth).sum() for truth in truths]
         wholes.append(any(s >= WHOLE_SHARE * area and s >= WHOLE_SHARE * truth.sum() for s, truth in zip(shared, truths)))
     return wholes
+
+
+def own_ink_in(cleaned: np.ndarray, own_inks: list[np.ndarray]) -> list[np.ndarray]:
+    """Each digit's own ink in a cleaned ink map of its number (which preprocessing may have reduced)."""
+    size = cleaned.shape[::-1]
+    return [np.asarray(Image.fromarray(m).resize(size, Image.Resampling.NEAREST)) & (cleaned > 0) for m in own_inks]
 
 
 EXIF_ORIENTATION = 0x0112

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from hdr_core import Predictor, load_model
 from hdr_core.constants import MNIST_PATH_ENV
@@ -16,19 +18,32 @@ from hdr_core.constants import MNIST_PATH_ENV
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_a_quick_training_run_writes_a_loadable_model_and_every_artifact(tmp_path, mnist):
+QUICK = ["--batch-size", "32", "--limit", "1500", "--canvas-samples", "200", "--box-filled-samples", "100",
+         "--scan-samples", "100", "--validation-size", "500", "--eval-limit", "300", "--photo-samples", "40",
+         "--number-samples", "20", "--segmenter-numbers", "40", "--segmenter-epochs", "1"]
+
+
+@pytest.fixture(scope="module")
+def train_env(tmp_path_factory, mnist):
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
     if not env.get(MNIST_PATH_ENV):  # mnist fixture loaded it from Keras' cache: write a local copy
         (train, test) = mnist
-        env[MNIST_PATH_ENV] = str(tmp_path / "mnist.npz")
+        env[MNIST_PATH_ENV] = str(tmp_path_factory.mktemp("data") / "mnist.npz")
         np.savez(env[MNIST_PATH_ENV], x_train=train.x, y_train=train.y, x_test=test.x, y_test=test.y)
-    out = tmp_path / "models"
-    command = [sys.executable, "train.py", "--epochs", "3", "--batch-size", "32", "--limit", "1500", "--canvas-samples", "200",
-               "--box-filled-samples", "100",
-               "--validation-size", "500", "--eval-limit", "300", "--photo-samples", "40", "--number-samples", "20", "--segmenter-numbers", "40",
-               "--segmenter-epochs", "1", "--out", str(out)]
-    subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True)
+    return env
 
+
+@pytest.fixture(scope="module")
+def quick_run(tmp_path_factory, train_env) -> Path:
+    """A three-epoch training run on 1,500 digits; its output folder."""
+    out = tmp_path_factory.mktemp("quick") / "models"
+    subprocess.run([sys.executable, "train.py", "--epochs", "3", *QUICK, "--out", str(out)],
+                   cwd=ROOT, env=train_env, check=True, capture_output=True)
+    return out
+
+
+def test_a_quick_training_run_writes_a_loadable_model_and_every_artifact(quick_run, mnist):
+    out = quick_run
     assert {p.name for p in out.iterdir()} >= {"digit_cnn.keras", "digit_cnn.tflite", "digit_segments.tflite",
                                                "train_config.json", "history.json", "evaluation.json"}
     config = json.loads((out / "train_config.json").read_text())
@@ -55,19 +70,28 @@ def test_a_quick_training_run_writes_a_loadable_model_and_every_artifact(tmp_pat
     # normalisation's running statistics unsettled, so held-out accuracy of so short a run swings
     # between seeds and runs; the full run's figures are checked in test_model.py.)
     assert history["accuracy"][-1] > max(0.5, history["accuracy"][0])
+    assert evaluation["validation"]["low_resolution_scans"]["accuracy"] > 0.1
 
 
-def test_fine_tuning_with_feedback_reports_before_and_after_and_refuses_to_forget_mnist(tmp_path, mnist):
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
-    if not env.get(MNIST_PATH_ENV):
-        (train, test) = mnist
-        env[MNIST_PATH_ENV] = str(tmp_path / "mnist.npz")
-        np.savez(env[MNIST_PATH_ENV], x_train=train.x, y_train=train.y, x_test=test.x, y_test=test.y)
+def test_a_warm_start_continues_a_saved_model_and_its_history(quick_run, train_env, tmp_path):
+    out = tmp_path / "continued"
+    subprocess.run([sys.executable, "train.py", "--warm-start", str(quick_run / "digit_cnn.keras"), "--epochs", "1",
+                    "--learning-rate", "5e-4", *QUICK, "--out", str(out)], cwd=ROOT, env=train_env, check=True, capture_output=True)
+
+    config = json.loads((out / "train_config.json").read_text())
+    history = json.loads((out / "history.json").read_text())
+    earlier = json.loads((quick_run / "history.json").read_text())
+    assert config["warm_start"]["restarted_after_epoch"] == 3 and config["warm_start"]["epochs"] == 3
+    assert history["epoch"] == [1, 2, 3, 4] and history["val_accuracy"][:3] == earlier["val_accuracy"]
+    # It started from the trained weights, not from scratch: its one epoch already reads well above chance.
+    assert history["accuracy"][3] > 0.5
+
+
+def test_fine_tuning_with_feedback_reports_before_and_after_and_refuses_to_forget_mnist(quick_run, train_env, tmp_path, mnist):
     out = tmp_path / "models"
-    quick = ["--limit", "2000", "--canvas-samples", "100", "--box-filled-samples", "100", "--validation-size", "500",
-             "--eval-limit", "300", "--photo-samples", "20", "--number-samples", "10", "--segmenter-numbers", "20",
-             "--segmenter-epochs", "1", "--out", str(out)]
-    subprocess.run([sys.executable, "train.py", "--epochs", "2", *quick], cwd=ROOT, env=env, check=True, capture_output=True)
+    shutil.copytree(quick_run, out)
+    quick = [*QUICK, "--out", str(out)]
+    env = train_env
     (_, test) = mnist
 
     # Corrections of real digits with their true labels: kept with --force, and the figures are recorded.

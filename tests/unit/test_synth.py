@@ -1,0 +1,40 @@
+"""Generators of realistic input: what a low-resolution scan of a digit looks like."""
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from hdr_core.errors import EmptyImageError
+from hdr_core.preprocess import preprocess
+from hdr_core.synth import SCAN_GRIDS, low_resolution_scan
+
+
+def a_slanted_one() -> np.ndarray:
+    digit = np.zeros((28, 28), dtype=np.uint8)
+    for row in range(4, 24):
+        digit[row, 17 - row // 3 : 19 - row // 3] = 255
+    return digit
+
+
+def test_a_low_resolution_scan_is_binary_dark_on_white_and_fills_its_square_grid():
+    for seed in range(5):
+        scan = np.asarray(Image.open(io.BytesIO(low_resolution_scan(a_slanted_one(), np.random.default_rng(seed)))))
+        side = scan.shape[0] // 10
+        assert scan.shape == (side * 10, side * 10) and SCAN_GRIDS[0] <= side <= SCAN_GRIDS[1]
+        assert set(np.unique(scan)) == {0, 255} and (scan == 255).mean() > 0.5  # white paper, dark ink
+        ink_columns = np.flatnonzero((scan == 0).any(axis=0))
+        assert ink_columns[0] == 0 and ink_columns[-1] == scan.shape[1] - 1  # a slanted 1 stretched to the full width
+
+
+def test_a_straight_one_scanned_into_a_square_grid_is_solid_ink_which_preprocessing_refuses():
+    straight = np.zeros((28, 28), dtype=np.uint8)
+    straight[4:24, 13:15] = 255
+    with pytest.raises(EmptyImageError):
+        preprocess(low_resolution_scan(straight, np.random.default_rng(0)))
+
+
+def test_a_low_resolution_scan_goes_through_upload_preprocessing_like_a_user_file():
+    digit = preprocess(low_resolution_scan(a_slanted_one(), np.random.default_rng(0)))
+    assert digit.shape == (28, 28) and digit.max() == 1.0 and digit[0].max() == 0.0
