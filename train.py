@@ -42,7 +42,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--photo-samples", type=int, default=2000, help="test digits photographed on simulated paper")
     p.add_argument("--number-samples", type=int, default=1000, help="whole numbers composed from test digits")
     p.add_argument("--segmenter-numbers", type=int, default=4000,
-                   help="numbers of training digits whose candidate cuts teach the segment model")
+                   help="numbers of training digits whose candidate cuts teach the segment model (0: keep the one in --out)")
     p.add_argument("--segmenter-epochs", type=int, default=8)
     p.add_argument("--segmenter-seed", type=int, default=42, help="the segment model's numbers and weights")
     p.add_argument("--segmenter-only", action="store_true",
@@ -113,7 +113,8 @@ def main(argv=None) -> None:
         return
     if not args.evaluate_only:
         train_model(args, train, validation, keras_path, data.fingerprint(train_full, test))
-        train_segmenter(args, train, validation)
+        if args.segmenter_numbers:  # 0 keeps the segment model already in --out
+            train_segmenter(args, train, validation)
     evaluate(args, keras_path, validation, test.head(args.eval_limit))
 
 
@@ -220,7 +221,7 @@ def train_model(args, train, validation, model_path: Path, data_sha256: str) -> 
     trained_seconds = time.time() - started
 
     config = {
-        **{k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
+        **{k: v for k, v in vars(args).items() if k not in WHERE_NOT_HOW},
         "input_shape": list(constants.INPUT_SHAPE),
         "num_classes": constants.NUM_CLASSES,
         "training_images": int(len(y_train)),
@@ -243,8 +244,15 @@ def train_model(args, train, validation, model_path: Path, data_sha256: str) -> 
                    **{k: [float(v) for v in vs] for k, vs in history.history.items()}}
     if args.warm_start:  # the run it continues comes first, so the curves and settings tell the whole story
         config["warm_start"], history_out = continued_from(args.warm_start, history_out)
+    earlier_path = args.out / "train_config.json"
+    if earlier_path.is_file() and "segmenter" in (earlier := json.loads(earlier_path.read_text())):
+        config["segmenter"] = earlier["segmenter"]  # the segment model beside it stays until train_segmenter replaces it
     for name, payload in [("train_config", config), ("history", history_out)]:
         (args.out / f"{name}.json").write_text(json.dumps(payload, indent=1) + "\n")
+
+
+WHERE_NOT_HOW = {"out", "semeion", "feedback", "combine", "warm_start", "evaluate_only", "segmenter_only", "force"}
+"""Arguments that say where files are or which mode ran, not how the model was made: left out of train_config.json."""
 
 
 def continued_from(start: Path, history: dict) -> tuple[dict, dict]:

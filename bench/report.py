@@ -35,6 +35,9 @@ def results() -> list[str]:
          f"{pct(r['numbers']['whole_number_accuracy'])} / {pct(r['numbers']['digit_accuracy'])}", ">= 95% / >= 99%", "python train.py --evaluate-only"),
         ("Served LiteRT model against the Keras model, largest probability difference",
          f"{e['max_probability_difference_tflite_vs_keras']:.1e}", "", "python train.py --evaluate-only"),
+        *([(f"Validation digits as binary low-resolution scans ({e['validation']['n']:,}; Semeion-like, for choosing models)",
+            pct(e["validation"]["low_resolution_scans"]["accuracy"]), "", "python train.py --evaluate-only")]
+          if "low_resolution_scans" in e["validation"] else []),
         ("*Not sure* note below this confidence (set on validation drawings)", pct(e["unsure_below"]["threshold"]), "", "python train.py --evaluate-only"),
     ]
     cuts = load("bench/results/number_cuts.json")
@@ -42,6 +45,10 @@ def results() -> list[str]:
         rows.append((f"Whole numbers of 2-6 validation digits ({cuts['numbers']:,}): a correct cut among the candidates / read right",
                      f"{pct(cuts['correct_split_among_candidates'])} / {pct(cuts['outcomes'].get('right', 0.0))}", "",
                      "python bench/number_cuts.py"))
+        if "perfect_cuts" in cuts:
+            perfect = cuts["perfect_cuts"]
+            rows.append(("... the same numbers cut perfectly (each digit by its own ink), whole / per digit",
+                         f"{pct(perfect['whole_number_accuracy'])} / {pct(perfect['digit_accuracy'])}", "", "python bench/number_cuts.py"))
     tune = load("bench/results/fine_tune.json")
     if tune:
         rows += [
