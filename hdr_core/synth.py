@@ -80,13 +80,20 @@ def semeion_as_scan(digit: np.ndarray, upscale: int = 10) -> bytes:
     return buffer.getvalue()
 
 
+def _stretched_square(digit: np.ndarray, side: int) -> np.ndarray:
+    """A dataset digit cropped to its ink and stretched to fill a side x side square (aspect ratio lost)."""
+    from .preprocess import crop_to_ink
+
+    crop = crop_to_ink(np.asarray(digit, dtype=np.float32) / 255.0)
+    return np.asarray(Image.fromarray(crop).resize((side, side), Image.Resampling.BILINEAR), dtype=np.float32)
+
+
 def fill_box_like_scans(digit: np.ndarray) -> np.ndarray:
     """A dataset digit stretched to fill a square box, as scanned sets such as Semeion and USPS
     normalise digits (aspect ratio lost), then framed as MNIST frames digits: (28, 28) float32."""
-    from .preprocess import center_by_mass, crop_to_ink
+    from .preprocess import center_by_mass
 
-    crop = crop_to_ink(np.asarray(digit, dtype=np.float32) / 255.0)
-    stretched = np.asarray(Image.fromarray(crop).resize((20, 20), Image.Resampling.BILINEAR), dtype=np.float32)
+    stretched = _stretched_square(digit, 20)
     return center_by_mass(np.clip(stretched / max(float(stretched.max()), 1e-6), 0.0, 1.0))
 
 
@@ -104,11 +111,7 @@ def low_resolution_scan(digit: np.ndarray, rng: np.random.Generator) -> bytes:
     binarised at a scanner's threshold, and enlarged 10x without smoothing as ``semeion_as_scan``
     enlarges a Semeion digit, so it goes through the same upload preprocessing.
     """
-    from .preprocess import crop_to_ink
-
-    crop = crop_to_ink(np.asarray(digit, dtype=np.float32) / 255.0)
-    side = int(rng.integers(SCAN_GRIDS[0], SCAN_GRIDS[1] + 1))
-    cells = np.asarray(Image.fromarray(crop).resize((side, side), Image.Resampling.BILINEAR), dtype=np.float32)
+    cells = _stretched_square(digit, int(rng.integers(SCAN_GRIDS[0], SCAN_GRIDS[1] + 1)))
     marked = cells > rng.uniform(*SCAN_THRESHOLDS) * max(float(cells.max()), 1e-6)
     return semeion_as_scan(marked.astype(np.uint8) * 255)
 
