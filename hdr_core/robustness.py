@@ -11,6 +11,7 @@ from .constants import NUM_CLASSES
 from .data import Split
 from .errors import InputError
 from .preprocess import ImageInput, preprocess
+from .scaling import scale_uint8
 from .synth import draw_like_canvas, low_resolution_scan, photo_of_paper, semeion_as_scan
 
 CANVAS_SEED = 2024
@@ -50,7 +51,15 @@ class Readings:
             "errors": int(len(wrong)),
             "refused_by_preprocessing": int((self.predicted == -1).sum()),
             "misclassified": wrong.tolist(),
+            "most_confused": self.most_confused(),
         }
+
+    def most_confused(self, top: int = 5) -> list[dict]:
+        """The commonest mistakes, as (true digit, digit read, how often), refusals left out."""
+        wrong = (self.predicted != self.labels) & (self.predicted >= 0)
+        pairs, counts = np.unique(np.stack([self.labels[wrong], self.predicted[wrong]], axis=1), axis=0, return_counts=True)
+        order = np.argsort(-counts, kind="stable")[:top]
+        return [{"true": int(pairs[i][0]), "read": int(pairs[i][1]), "count": int(counts[i])} for i in order]
 
 
 def read_all(predictor, images: Iterable[ImageInput], labels: np.ndarray) -> Readings:
@@ -87,6 +96,19 @@ def scan_accuracy(predictor, split: Split, seed: int = VALIDATION_SCAN_SEED) -> 
     """The split's digits as binary low-resolution scans, uploaded (see ``synth.low_resolution_scan``)."""
     rng = np.random.default_rng(seed)
     return read_all(predictor, (low_resolution_scan(digit, rng) for digit in split.x), split.y)
+
+
+def validation_readings(predictor, validation: Split) -> dict[str, Readings]:
+    """The three validation figures models are chosen by: MNIST digits as they are, the same digits
+    drawn as on the canvas, and as binary low-resolution scans. The test set plays no part."""
+    return {"mnist": Readings(predictor.probabilities(scale_uint8(validation.x)), np.asarray(validation.y, dtype=int)),
+            "canvas_drawings": canvas_accuracy(predictor, validation, VALIDATION_CANVAS_SEED),
+            "low_resolution_scans": scan_accuracy(predictor, validation)}
+
+
+def averaged(readings: list[Readings]) -> Readings:
+    """What a model averaging the members' probabilities reads (refused images stay refused: all zero)."""
+    return Readings(np.mean([r.probabilities for r in readings], axis=0), readings[0].labels)
 
 
 def photo_accuracy(predictor, split: Split, seed: int = PHOTO_SEED) -> Readings:

@@ -24,7 +24,9 @@ cols[2].metric("Canvas-style drawings", f"{robustness['canvas']['accuracy']:.2%}
                help=f"{robustness['canvas']['n']:,} test digits redrawn as on the Draw page: {robustness['canvas']['how']}.")
 semeion = robustness.get("semeion")
 cols[3].metric("Semeion handwriting", f"{semeion['accuracy']:.2%}" if semeion else "not measured",
-               help=f"{semeion['n']:,} digits by about 80 writers: {semeion['how']}." if semeion else None)
+               help=f"{semeion['n']:,} digits by about 80 writers: {semeion['how']}. Commonest mistakes: "
+                    + ", ".join(f"{m['true']} read as {m['read']} ({m['count']})" for m in semeion.get("most_confused", []))
+               if semeion else None)
 
 cols = st.columns(4)
 photos, numbers, segmenter = robustness["photos"], robustness["numbers"], config.get("segmenter")

@@ -35,9 +35,9 @@ def train_env(tmp_path_factory, mnist):
 
 @pytest.fixture(scope="module")
 def quick_run(tmp_path_factory, train_env) -> Path:
-    """A three-epoch training run on 1,500 digits; its output folder."""
+    """A training run on 1,500 digits, three epochs and a one-epoch restart with scans; its output folder."""
     out = tmp_path_factory.mktemp("quick") / "models"
-    subprocess.run([sys.executable, "train.py", "--epochs", "3", *QUICK, "--out", str(out)],
+    subprocess.run([sys.executable, "train.py", "--epochs", "3", "--restart-epochs", "1", *QUICK, "--out", str(out)],
                    cwd=ROOT, env=train_env, check=True, capture_output=True)
     return out
 
@@ -49,10 +49,15 @@ def test_a_quick_training_run_writes_a_loadable_model_and_every_artifact(quick_r
     config = json.loads((out / "train_config.json").read_text())
     history = json.loads((out / "history.json").read_text())
     evaluation = json.loads((out / "evaluation.json").read_text())
-    assert config["epochs"] == 3 and config["limit"] == 1500 and len(config["data_sha256"]) == 64
+    assert config["limit"] == 1500 and len(config["data_sha256"]) == 64
+    # Two stages in one run: a cycle without scans, then a restart of its best model with the scans added.
+    assert config["epochs"] == 1 and config["scan_samples"] == 100 and config["learning_rate"] == 5e-4
+    assert config["warm_start"]["epochs"] == 3 and config["warm_start"]["scan_samples"] == 0
+    assert config["warm_start"]["restarted_after_epoch"] == 3 and config["warm_start"]["learning_rate"] == 2e-3
     assert config["versions"]["tensorflow"] and config["parameters"] > 100_000
     assert config["segmenter"]["numbers"] == 40 and 0.0 < config["segmenter"]["whole_share"] < 1.0
-    assert history["epoch"] == [1, 2, 3] and len(history["val_accuracy"]) == 3 and len(history["learning_rate"]) == 3
+    assert history["epoch"] == [1, 2, 3, 4] and len(history["val_accuracy"]) == 4
+    assert history["learning_rate"][0] == pytest.approx(2e-3) and history["learning_rate"][3] == pytest.approx(5e-4)
     assert evaluation["test"]["n"] == 300 and np.sum(evaluation["test"]["confusion_matrix"]) == 300
     assert len(evaluation["test"]["per_class"]) == 10 and 0.0 <= evaluation["test"]["calibration"]["ece"] <= 1.0
     assert evaluation["robustness"]["canvas"]["n"] == 300 and evaluation["robustness"]["photos"]["n"] == 40
@@ -81,10 +86,10 @@ def test_a_warm_start_continues_a_saved_model_and_its_history(quick_run, train_e
     config = json.loads((out / "train_config.json").read_text())
     history = json.loads((out / "history.json").read_text())
     earlier = json.loads((quick_run / "history.json").read_text())
-    assert config["warm_start"]["restarted_after_epoch"] == 3 and config["warm_start"]["epochs"] == 3
-    assert history["epoch"] == [1, 2, 3, 4] and history["val_accuracy"][:3] == earlier["val_accuracy"]
+    assert config["warm_start"]["restarted_after_epoch"] == 4 and config["warm_start"]["epochs"] == 1
+    assert history["epoch"] == [1, 2, 3, 4, 5] and history["val_accuracy"][:4] == earlier["val_accuracy"]
     # It started from the trained weights, not from scratch: its one epoch already reads well above chance.
-    assert history["accuracy"][3] > 0.5
+    assert history["accuracy"][4] > 0.5
 
 
 def test_fine_tuning_with_feedback_reports_before_and_after_and_refuses_to_forget_mnist(quick_run, train_env, tmp_path, mnist):
@@ -110,3 +115,17 @@ def test_fine_tuning_with_feedback_reports_before_and_after_and_refuses_to_forge
                               "--fine-tune-epochs", "1", *quick], cwd=ROOT, env=env, capture_output=True, text=True)
     assert refused.returncode != 0 and "refused" in refused.stderr
     assert (out / "digit_cnn.keras").read_bytes() == before
+
+
+def test_combining_a_model_with_itself_is_refused_and_leaves_the_model_alone(quick_run, train_env, tmp_path):
+    out = tmp_path / "models"
+    shutil.copytree(quick_run, out)
+    before = (out / "digit_cnn.keras").read_bytes()
+    member = str(quick_run / "digit_cnn.keras")
+    refused = subprocess.run([sys.executable, "train.py", "--combine", member, member, *QUICK, "--out", str(out)],
+                             cwd=ROOT, env=train_env, capture_output=True, text=True)
+    # The average of two identical members reads exactly what each reads: no better, so not kept.
+    assert refused.returncode != 0 and "refused" in refused.stderr
+    assert "low-resolution scans" in refused.stdout
+    assert (out / "digit_cnn.keras").read_bytes() == before
+    assert "ensemble" not in json.loads((out / "train_config.json").read_text())

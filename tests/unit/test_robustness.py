@@ -1,0 +1,38 @@
+"""Readings of several models are combined the way an averaging ensemble combines them."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from hdr_core.robustness import Readings, averaged
+
+
+def _one_hot(digits, refused=()):
+    probabilities = np.eye(10, dtype=np.float32)[digits]
+    probabilities[list(refused)] = 0.0
+    return probabilities
+
+
+def test_averaged_readings_take_the_mean_of_the_members_probabilities():
+    labels = np.array([3, 5, 7])
+    first = Readings(_one_hot([3, 5, 1]) * 0.6 + 0.04, labels)
+    second = Readings(_one_hot([3, 2, 7]) * 0.9 + 0.01, labels)
+    together = averaged([first, second])
+    np.testing.assert_allclose(together.probabilities, (first.probabilities + second.probabilities) / 2)
+    assert together.predicted.tolist() == [3, 2, 7]  # the surer member wins where they disagree
+    assert together.accuracy == 2 / 3
+
+
+def test_an_image_refused_by_preprocessing_stays_refused_and_wrong_when_averaged():
+    labels = np.array([0, 4])
+    members = [Readings(_one_hot([0, 4], refused=[0]), labels), Readings(_one_hot([0, 4], refused=[0]), labels)]
+    together = averaged(members)
+    assert together.predicted.tolist() == [-1, 4] and together.accuracy == 0.5
+
+
+def test_the_commonest_mistakes_are_counted_by_true_and_read_digit():
+    labels = np.array([9, 9, 9, 4, 4, 1, 2])
+    readings = Readings(_one_hot([3, 3, 9, 6, 4, 7, 2], refused=[6]), labels)
+    assert readings.most_confused() == [{"true": 9, "read": 3, "count": 2}, {"true": 1, "read": 7, "count": 1},
+                                        {"true": 4, "read": 6, "count": 1}]
+    assert Readings(_one_hot([1, 2]), np.array([1, 2])).most_confused() == []
