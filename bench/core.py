@@ -29,7 +29,7 @@ from hdr_core import Predictor, preprocess  # noqa: E402
 from hdr_core.data import load_mnist  # noqa: E402
 from hdr_core.numbers import default_segmenter, read_number  # noqa: E402
 from hdr_core.scaling import scale_uint8  # noqa: E402
-from hdr_core.synth import draw_like_canvas, draw_number_like_canvas  # noqa: E402
+from hdr_core.synth import draw_like_canvas, draw_number_with_masks, pen_strokes  # noqa: E402
 
 
 def timed(fn, repeats: int) -> np.ndarray:
@@ -71,9 +71,12 @@ def main() -> None:
     predictor.predict_many(batch)
     batch_s = timed(lambda i: predictor.predict_many(batch), args.batch_repeats)
     segmenter = default_segmenter()
-    numbers = [draw_number_like_canvas(list(test.x[4 * i : 4 * i + 4]), rng).convert("RGBA") for i in range(args.numbers)]
-    read_number(predictor, numbers[0], segmenter)
-    number_s = timed(lambda i: read_number(predictor, numbers[i], segmenter), args.numbers)
+    numbers = []  # as the Draw page reads them: the canvas image and its pen strokes
+    for i in range(args.numbers):
+        image, own_inks = draw_number_with_masks(list(test.x[4 * i : 4 * i + 4]), rng)
+        numbers.append((image.convert("RGBA"), pen_strokes(own_inks, rng)))
+    read_number(predictor, numbers[0][0], segmenter, numbers[0][1])
+    number_s = timed(lambda i: read_number(predictor, numbers[i][0], segmenter, numbers[i][1]), args.numbers)
 
     def ms(samples: np.ndarray) -> dict:
         return {"median_ms": round(float(np.median(samples)) * 1e3, 3), "p95_ms": round(float(np.percentile(samples, 95)) * 1e3, 3)}
@@ -94,7 +97,8 @@ def main() -> None:
           f" (p95 {result['canvas_image_preprocess_and_predict']['p95_ms']} ms)")
     print(f"one PNG upload, decode + preprocess + predict:  median {result['png_upload_preprocess_and_predict']['median_ms']} ms")
     print(f"batch of {args.batch} preprocessed digits: {result['batch']['digits_per_second']} digits/s (median of {args.batch_repeats})")
-    print(f"a 4-digit number on the number canvas, cut and read: median {result['four_digit_number_read']['median_ms']} ms")
+    print(f"a 4-digit number on the number canvas, cut (ink and strokes) and read: median "
+          f"{result['four_digit_number_read']['median_ms']} ms")
     print(f"wrote {args.out}")
 
 

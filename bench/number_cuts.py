@@ -7,7 +7,8 @@ as on the number canvas, with each digit's own ink known. For each it records wh
 split exists among the candidates ``numbers.segment`` considers (the ceiling of the method) and
 what ``read_number`` read: right, too many digits, too few, or the right count misread. It also
 reads each digit cut out by its own ink (a perfect cut), which bounds what any cutting can reach
-with the digit model as it is.
+with the digit model as it is, and reads the number again given its pen strokes as the Draw page
+does (``synth.pen_strokes``: each stroke belongs to one digit, half the digits take two).
 Needs HDR_MNIST_PATH or Keras' download.
 """
 
@@ -28,9 +29,9 @@ import numpy as np  # noqa: E402
 
 from hdr_core import Predictor  # noqa: E402
 from hdr_core.data import load_mnist, train_validation_split  # noqa: E402
-from hdr_core.numbers import candidates, default_segmenter, digit_ink, pieces, read_number  # noqa: E402
+from hdr_core.numbers import candidates, default_segmenter, digit_ink, pieces, read_number, strokes_in  # noqa: E402
 from hdr_core.preprocess import center_by_mass, fit_into_box, preprocess_steps  # noqa: E402
-from hdr_core.synth import draw_number_with_masks, own_ink_in, whole_digit_runs  # noqa: E402
+from hdr_core.synth import draw_number_with_masks, pen_strokes, whole_digit_runs  # noqa: E402
 
 
 def split_exists(count: int, runs: list[tuple[int, int]], wholes: list[bool], digits: int) -> bool:
@@ -44,7 +45,7 @@ def split_exists(count: int, runs: list[tuple[int, int]], wholes: list[bool], di
 
 def read_perfect_cuts(predictor: Predictor, cleaned: np.ndarray, own_inks: list[np.ndarray]) -> str:
     """The number read with each digit cut out exactly by its own ink, framed as ``segment`` frames a digit."""
-    inputs = np.stack([center_by_mass(fit_into_box(digit_ink(cleaned, ink))) for ink in own_ink_in(cleaned, own_inks)])
+    inputs = np.stack([center_by_mass(fit_into_box(digit_ink(cleaned, ink))) for ink in strokes_in(cleaned, own_inks)])
     return "".join(str(p.digit) for p in predictor.predict_many(inputs))
 
 
@@ -58,8 +59,9 @@ def main() -> None:
     train_full, _ = load_mnist()
     _, validation = train_validation_split(train_full, 5000, 42)
     predictor, segmenter = Predictor.from_file(), default_segmenter()
-    rng = np.random.default_rng(args.seed)
+    rng, stroke_rng = np.random.default_rng(args.seed), np.random.default_rng(args.seed + 1)
     outcome, possible, perfect_numbers, perfect_digits, digits = Counter(), 0, 0, 0, 0
+    stroke_possible, stroke_numbers, stroke_digits = 0, 0, 0
     for _ in range(args.numbers):
         chosen = rng.integers(0, len(validation), int(rng.integers(2, 7)))
         truth = "".join(str(int(validation.y[i])) for i in chosen)
@@ -69,6 +71,13 @@ def main() -> None:
         runs = candidates(found)
         possible += split_exists(len(found), runs, whole_digit_runs(steps.cleaned, found, runs, own_inks), len(truth))
         text = read_number(predictor, steps, segmenter).text
+        strokes = pen_strokes(own_inks, stroke_rng)
+        found, _ = pieces(steps.cleaned, strokes)
+        runs = candidates(found)
+        stroke_possible += split_exists(len(found), runs, whole_digit_runs(steps.cleaned, found, runs, own_inks), len(truth))
+        drawn = read_number(predictor, steps, segmenter, strokes).text
+        stroke_numbers += drawn == truth
+        stroke_digits += sum(a == b for a, b in zip(drawn, truth)) if len(drawn) == len(truth) else 0
         perfect = read_perfect_cuts(predictor, steps.cleaned, own_inks)
         perfect_numbers += perfect == truth
         perfect_digits += sum(a == b for a, b in zip(perfect, truth))
@@ -79,12 +88,17 @@ def main() -> None:
     result = {"numbers": args.numbers, "seed": args.seed, "digits_from": "MNIST validation split (5,000 held out, split seed 42)",
               "correct_split_among_candidates": possible / args.numbers,
               "perfect_cuts": {"whole_number_accuracy": perfect_numbers / args.numbers, "digit_accuracy": perfect_digits / digits},
+              "with_pen_strokes": {"correct_split_among_candidates": stroke_possible / args.numbers,
+                                   "whole_number_accuracy": stroke_numbers / args.numbers,
+                                   "digit_accuracy": stroke_digits / digits},
               "outcomes": {k: v / args.numbers for k, v in sorted(outcome.items())}}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=1) + "\n")
     print(f"a correct split is among the candidates for {result['correct_split_among_candidates']:.1%} of numbers")
     print(f"cut perfectly (each digit by its own ink), {perfect_numbers / args.numbers:.1%} would be read right, "
           f"{perfect_digits / digits:.2%} of digits")
+    print(f"given the pen strokes: a correct split among the candidates for {stroke_possible / args.numbers:.1%}, "
+          f"read right {stroke_numbers / args.numbers:.1%}, {stroke_digits / digits:.2%} of digits")
     for name, share in result["outcomes"].items():
         print(f"  {name}: {share:.1%}")
     print(f"wrote {args.out}")

@@ -6,12 +6,18 @@ candidate - the digit CNN (how surely it reads a digit there, framed exactly as 
 MNIST's 20x20 box and centre of mass) and a small segment model trained by ``train.py`` (whether
 the candidate, seen with its neighbours, is one whole digit rather than a part of one or two
 touching). Dynamic programming picks the split of the pieces that both find most likely.
+
+Drawn on the canvas, a number also comes with its pen strokes, in the order they were drawn. A
+person lifts the pen between digits and writes them one after another, so each stroke's ink is cut
+into pieces on its own and the pieces are taken in drawing order: digits whose ink overlaps (a
+leaning 1 tucked under a 9) then still fall into separate runs of pieces.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Sequence
 
 import numpy as np
 from PIL import Image
@@ -171,22 +177,42 @@ def _cuts(blob: Piece, height: float) -> list[int]:
     return sorted(blob.left + c for c in chosen)
 
 
-def pieces(cleaned: np.ndarray) -> tuple[list[Piece], float]:
-    """Every blob of ink, wide ones also cut into slices, left to right; and the typical digit height."""
-    labels, count = ndimage.label(cleaned > 0, structure=np.ones((3, 3), dtype=bool))
-    if count == 0:
+def strokes_in(cleaned: np.ndarray, strokes: Sequence[np.ndarray]) -> list[np.ndarray]:
+    """Each stroke's ink in the cleaned ink map (bool masks of the full image, which preprocessing may have reduced)."""
+    size = cleaned.shape[::-1]
+    return [np.asarray(Image.fromarray(np.asarray(m, dtype=bool)).resize(size, Image.Resampling.NEAREST)) & (cleaned > 0)
+            for m in strokes]
+
+
+def _blobs(ink: np.ndarray) -> list[Piece]:
+    labels, count = ndimage.label(ink, structure=np.ones((3, 3), dtype=bool))
+    return [_piece(_place(labels[box] == k + 1, box, ink.shape)) for k, box in enumerate(ndimage.find_objects(labels))]
+
+
+def pieces(cleaned: np.ndarray, strokes: Sequence[np.ndarray] | None = None) -> tuple[list[Piece], float]:
+    """Every blob of ink, wide ones also cut into slices, left to right; and the typical digit height.
+
+    Given the pen strokes in drawing order (bool masks of the image, ``strokes.stroke_masks``), the
+    blobs are those of each stroke's own ink (ink where two strokes cross belongs to both), and the
+    pieces come stroke by stroke, left to right within a stroke.
+    """
+    groups = [cleaned > 0] if strokes is None else strokes_in(cleaned, strokes)
+    blobs = [_blobs(ink) for ink in groups]
+    if not any(blobs):
         raise EmptyImageError("No digits found. Write or upload a number.")
-    blobs = [_piece(_place(labels[box] == k + 1, box, cleaned.shape)) for k, box in enumerate(ndimage.find_objects(labels))]
-    height = _digit_height(blobs)
+    height = _digit_height(_blobs(cleaned > 0) if strokes is not None else blobs[0])  # half a digit's strokes would mislead it
     found = []
-    for blob in blobs:
-        edges = [blob.left, *_cuts(blob, height), blob.right]
-        for a, b in zip(edges, edges[1:]):
-            part = np.zeros_like(blob.mask)
-            part[:, a:b] = blob.mask[:, a:b]
-            if part.any():
-                found.append(_piece(part))
-    return sorted(found, key=lambda p: (p.left + p.right) / 2), height
+    for group in blobs:
+        sliced = []
+        for blob in group:
+            edges = [blob.left, *_cuts(blob, height), blob.right]
+            for a, b in zip(edges, edges[1:]):
+                part = np.zeros_like(blob.mask)
+                part[:, a:b] = blob.mask[:, a:b]
+                if part.any():
+                    sliced.append(_piece(part))
+        found += sorted(sliced, key=lambda p: (p.left + p.right) / 2)
+    return found, height
 
 
 def _place(mask: np.ndarray, box: tuple[slice, slice], shape: tuple[int, int]) -> np.ndarray:
@@ -232,16 +258,29 @@ def default_segmenter(path: str = str(SEGMENTER_PATH)) -> Predictor:
     return Predictor(path)
 
 
-def segment(cleaned: np.ndarray, predictor: Predictor, segmenter: Predictor | None = None
-            ) -> list[tuple[Box, np.ndarray, Prediction]]:
+def segment(cleaned: np.ndarray, predictor: Predictor, segmenter: Predictor | None = None,
+            strokes: Sequence[np.ndarray] | None = None) -> list[tuple[Box, np.ndarray, Prediction]]:
     """Split a cleaned ink map (``PreprocessSteps.cleaned``) into digits, left to right, and read them.
 
     Returns each digit's box in the ink map, the (28, 28) input the model read, and its reading.
     Each candidate scores log P(digit CNN's reading) + log P(segment model: one whole digit); the
-    split of the pieces into digits with the highest total wins (dynamic programming).
+    split of the pieces into digits with the highest total wins (dynamic programming). Given the
+    pen ``strokes`` (see ``pieces``), the ink is also cut stroke by stroke, and whichever cutting
+    holds the more likely split wins: strokes keep overlapping digits apart, but where digits do
+    not overlap, cutting the ink itself is often the surer.
     """
     segmenter = segmenter or default_segmenter()
-    found, height = pieces(cleaned)
+    total, digits = _best_split(cleaned, *pieces(cleaned), predictor, segmenter)
+    if strokes is not None:
+        by_stroke, stroke_digits = _best_split(cleaned, *pieces(cleaned, strokes), predictor, segmenter)
+        if by_stroke > total:
+            digits = stroke_digits
+    return digits
+
+
+def _best_split(cleaned: np.ndarray, found: list[Piece], height: float, predictor: Predictor, segmenter: Predictor
+                ) -> tuple[float, list[tuple[Box, np.ndarray, Prediction]]]:
+    """The most likely split of the pieces into digits (dynamic programming), with its total score."""
     runs = candidates(found)
     masks = [union(found, run) for run in runs]
     inputs = [center_by_mass(fit_into_box(digit_ink(cleaned, mask))) for mask in masks]
@@ -260,12 +299,17 @@ def segment(cleaned: np.ndarray, predictor: Predictor, segmenter: Predictor | No
         j = back[j]
     index = {run: k for k, run in enumerate(runs)}
     digits = []
-    for run in reversed(chosen):
+    for run in sorted(chosen, key=lambda run: _centre(masks[index[run]])):  # left to right, however drawn
         k = index[run]
         extent = _piece(masks[k])
         box = Box(extent.left, extent.top, extent.right - extent.left, extent.bottom - extent.top)
         digits.append((box, inputs[k], readings[k]))
-    return digits
+    return best[-1], digits
+
+
+def _centre(mask: np.ndarray) -> float:
+    cols = np.flatnonzero(mask.any(axis=0))
+    return (cols[0] + cols[-1]) / 2
 
 
 def looks_like_number(steps: PreprocessSteps) -> bool:
@@ -281,11 +325,11 @@ def looks_like_number(steps: PreprocessSteps) -> bool:
     return len(_column_groups(labels, count)) > 1
 
 
-def read_number(predictor: Predictor, image: ImageInput | PreprocessSteps, segmenter: Predictor | None = None
-                ) -> NumberReading:
-    """Read every digit in an image, left to right (see ``segment``)."""
+def read_number(predictor: Predictor, image: ImageInput | PreprocessSteps, segmenter: Predictor | None = None,
+                strokes: Sequence[np.ndarray] | None = None) -> NumberReading:
+    """Read every digit in an image, left to right (see ``segment``); ``strokes``: its pen strokes, if drawn."""
     steps = image if isinstance(image, PreprocessSteps) else preprocess_steps(image)
-    digits = segment(steps.cleaned, predictor, segmenter)
+    digits = segment(steps.cleaned, predictor, segmenter, strokes)
     inputs = tuple(model_input for _, model_input, _ in digits)
     scale = steps.upright.size[0] / steps.cleaned.shape[1]  # the ink map may be a reduced photo
     boxes = tuple(Box(round(b.left * scale), round(b.top * scale), round(b.width * scale), round(b.height * scale))

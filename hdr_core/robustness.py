@@ -121,22 +121,27 @@ NUMBER_SEED = 2026
 """Seed of the whole numbers composed from test digits."""
 
 
-def number_accuracy(predictor, split: Split, count: int = 1000, seed: int = NUMBER_SEED, segmenter=None) -> dict:
-    """Numbers of 2-6 test digits drawn as on the canvas (``synth.draw_number_like_canvas``), read whole.
+def number_accuracy(predictor, split: Split, count: int = 1000, seed: int = NUMBER_SEED, segmenter=None,
+                    with_strokes: bool = False) -> dict:
+    """Numbers of 2-6 test digits drawn as on the canvas (``synth.draw_number_with_masks``), read whole.
 
+    ``with_strokes`` also hands the reader the pen strokes, as the Draw page does (``synth.pen_strokes``);
+    without them it has the image alone, as for an upload. The numbers are the same either way.
     Per-digit accuracy is strict: a number cut into the wrong count of digits scores none of its digits.
     """
     from .numbers import read_number
-    from .synth import draw_number_like_canvas
+    from .synth import draw_number_with_masks, pen_strokes
 
-    rng = np.random.default_rng(seed)
+    rng, stroke_rng = np.random.default_rng(seed), np.random.default_rng(seed + 1)
     whole = digits_right = digits_total = wrong_count = refused = 0
     for _ in range(count):
         chosen = rng.integers(0, len(split), int(rng.integers(2, 7)))
         truth = "".join(str(int(split.y[i])) for i in chosen)
         digits_total += len(truth)
         try:
-            text = read_number(predictor, draw_number_like_canvas([split.x[i] for i in chosen], rng), segmenter).text
+            image, own_inks = draw_number_with_masks([split.x[i] for i in chosen], rng)
+            strokes = pen_strokes(own_inks, stroke_rng) if with_strokes else None
+            text = read_number(predictor, image, segmenter, strokes).text
         except InputError:
             refused += 1
             continue

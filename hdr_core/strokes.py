@@ -74,27 +74,50 @@ def _placed(lines: list[list[tuple[float, float]]], obj: dict[str, Any]) -> list
     return [((line - path_centre) * scale) @ rotation.T + centre for line in arrays]
 
 
+def _paths(drawing: dict[str, Any] | None) -> list[dict[str, Any]]:
+    paths = [o for o in (drawing or {}).get("objects", []) if o.get("type", "").lower() == "path" and o.get("path")]
+    if not paths:
+        raise EmptyImageError("The canvas is empty. Draw a digit.")
+    return paths
+
+
+def _paint_path(draw: ImageDraw.ImageDraw, obj: dict[str, Any], colour) -> None:
+    """One pen stroke as the canvas drew it: its own width, round caps and joins."""
+    pen = max(1.0, float(obj.get("strokeWidth", 1) or 1) * float(obj.get("scaleX", 1) or 1))
+    for line in _placed(_path_points(obj["path"]), obj):
+        points = [tuple(p) for p in line]
+        if len(points) > 1:
+            draw.line(points, fill=colour, width=round(pen), joint="curve")
+        r = pen / 2  # round caps at both ends (and a dot for a single tap)
+        for x, y in (points[0], points[-1]):
+            draw.ellipse((x - r, y - r, x + r, y + r), fill=colour)
+
+
 def render_strokes(drawing: dict[str, Any] | None, width: int, height: int, background: str = "#FFFFFF") -> Image.Image:
     """Paint a Fabric.js canvas JSON (``CanvasResult.json_data``) as an RGB image of ``width`` x ``height``.
 
     Raises ``EmptyImageError`` when there is no stroke to paint.
     """
-    paths = [o for o in (drawing or {}).get("objects", []) if o.get("type", "").lower() == "path" and o.get("path")]
-    if not paths:
-        raise EmptyImageError("The canvas is empty. Draw a digit.")
     image = Image.new("RGB", (width, height), background)
     draw = ImageDraw.Draw(image)
-    for obj in paths:
+    for obj in _paths(drawing):
         try:
             colour = ImageColor.getrgb(obj.get("stroke") or "#000000")
         except ValueError:
             colour = (0, 0, 0)
-        pen = max(1.0, float(obj.get("strokeWidth", 1) or 1) * float(obj.get("scaleX", 1) or 1))
-        for line in _placed(_path_points(obj["path"]), obj):
-            points = [tuple(p) for p in line]
-            if len(points) > 1:
-                draw.line(points, fill=colour, width=round(pen), joint="curve")
-            r = pen / 2  # round caps at both ends (and a dot for a single tap)
-            for x, y in (points[0], points[-1]):
-                draw.ellipse((x - r, y - r, x + r, y + r), fill=colour)
+        _paint_path(draw, obj, colour)
     return image
+
+
+def stroke_masks(drawing: dict[str, Any] | None, width: int, height: int) -> list[np.ndarray]:
+    """Where each pen stroke of a canvas JSON lies: one bool (height, width) mask per stroke, in drawing order.
+
+    A person lifts the pen between digits, so a stroke belongs to one digit: ``numbers.segment``
+    uses this to separate digits whose ink overlaps. Raises ``EmptyImageError`` when there is none.
+    """
+    masks = []
+    for obj in _paths(drawing):
+        mask = Image.new("1", (width, height), 0)
+        _paint_path(ImageDraw.Draw(mask), obj, 1)
+        masks.append(np.asarray(mask, dtype=bool))
+    return masks

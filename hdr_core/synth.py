@@ -120,19 +120,14 @@ NUMBER_HEIGHT = 200
 """The Draw page's number canvas is 200 px high (and as wide as the number needs)."""
 
 
-def draw_number_like_canvas(digits: list[np.ndarray], rng: np.random.Generator, height: int = NUMBER_HEIGHT) -> Image.Image:
-    """Redraw several dataset digits as one number written with one pen on a wide white canvas.
+def draw_number_with_masks(digits: list[np.ndarray], rng: np.random.Generator,
+                           height: int = NUMBER_HEIGHT) -> tuple[Image.Image, list[np.ndarray]]:
+    """Redraw several dataset digits as one number written with one pen on a wide white canvas, and
+    where each digit's own ink is (bool masks: segmentation truth).
 
     Sizes vary by digit (+-15%), baselines wander, gaps between digits range from touching to
     wide, and some digits have a small gap inside (the pen lifted mid-stroke).
     """
-    placed, pen, size = _lay_out_number(digits, rng, height)
-    return _paint(placed, pen, size)
-
-
-def draw_number_with_masks(digits: list[np.ndarray], rng: np.random.Generator,
-                           height: int = NUMBER_HEIGHT) -> tuple[Image.Image, list[np.ndarray]]:
-    """``draw_number_like_canvas`` plus where each digit's own ink is (bool masks): segmentation truth."""
     placed, pen, size = _lay_out_number(digits, rng, height)
     return _paint(placed, pen, size), [np.asarray(_paint([centres], pen, size)) < 128 for centres in placed]
 
@@ -160,17 +155,48 @@ def _lay_out_number(digits: list[np.ndarray], rng: np.random.Generator, height: 
     return placed, pen, (canvas_width, height)
 
 
+TWO_STROKE_SHARE = 0.5
+"""Share of drawn digits written in two pen strokes (a 4's stem, a 5's bar, a 7's crossbar)."""
+
+
+def pen_strokes(own_inks: list[np.ndarray], rng: np.random.Generator) -> list[np.ndarray]:
+    """The pen strokes of a number drawn on the canvas, from each digit's own ink (bool masks).
+
+    A person lifts the pen between digits, so every stroke belongs to one digit; about half the
+    digits (``TWO_STROKE_SHARE``) take two strokes, split here by a random line through the digit.
+    """
+    strokes = []
+    for ink in own_inks:
+        if rng.random() >= TWO_STROKE_SHARE:
+            strokes.append(ink)
+            continue
+        rows, cols = np.nonzero(ink)
+        angle = rng.uniform(0, np.pi)
+        side = (rows - rows.mean()) * np.cos(angle) - (cols - cols.mean()) * np.sin(angle) > 0
+        for part in (side, ~side):
+            stroke = np.zeros_like(ink)
+            stroke[rows[part], cols[part]] = True
+            if stroke.any():
+                strokes.append(stroke)
+    return strokes
+
+
 WHOLE_SHARE = 0.9
 """A candidate is one whole digit when it holds this share of that digit's ink and this share of
 its own ink is that digit's."""
 
 
+STROKE_EXAMPLE_SHARE = 0.5
+"""Share of the segment model's numbers cut with their pen strokes known, as on the Draw page."""
+
+
 def segmentation_examples(digits: np.ndarray, count: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """Teaching material for the segment model, from ``count`` numbers drawn with dataset digits.
 
-    Each number is cut into candidates exactly as ``numbers.segment`` cuts a user's number; each
-    candidate's context window is labelled 1 if it is one whole digit (by the drawing's own
-    per-digit ink), else 0 (a part of a digit, or parts of two). Returns (uint8 windows, labels).
+    Each number is cut into candidates exactly as ``numbers.segment`` cuts a user's number (half of
+    them given their pen strokes, as the Draw page gives them); each candidate's context window is
+    labelled 1 if it is one whole digit (by the drawing's own per-digit ink), else 0 (a part of a
+    digit, or parts of two). Returns (uint8 windows, labels).
     """
     from .numbers import candidates, context_window, pieces, union
     from .preprocess import preprocess_steps
@@ -179,8 +205,9 @@ def segmentation_examples(digits: np.ndarray, count: int, rng: np.random.Generat
     for _ in range(count):
         chosen = rng.integers(0, len(digits), int(rng.integers(2, 7)))
         image, own_inks = draw_number_with_masks([digits[i] for i in chosen], rng)
+        strokes = pen_strokes(own_inks, rng) if rng.random() < STROKE_EXAMPLE_SHARE else None
         cleaned = preprocess_steps(image).cleaned
-        found, height = pieces(cleaned)
+        found, height = pieces(cleaned, strokes)
         runs = candidates(found)
         for run, whole in zip(runs, whole_digit_runs(cleaned, found, runs, own_inks)):
             windows.append(np.round(context_window(cleaned, union(found, run), height) * 255).astype(np.uint8))
@@ -190,9 +217,9 @@ def segmentation_examples(digits: np.ndarray, count: int, rng: np.random.Generat
 
 def whole_digit_runs(cleaned: np.ndarray, found: list, runs: list[tuple[int, int]], own_inks: list[np.ndarray]) -> list[bool]:
     """Which candidate runs of pieces are one whole digit, judged by each digit's own ink in the drawing."""
-    from .numbers import union
+    from .numbers import strokes_in, union
 
-    truths = own_ink_in(cleaned, own_inks)
+    truths = strokes_in(cleaned, own_inks)
     wholes = []
     for run in runs:
         mask = union(found, run)
@@ -200,12 +227,6 @@ def whole_digit_runs(cleaned: np.ndarray, found: list, runs: list[tuple[int, int
         shared = [(mask & truth).sum() for truth in truths]
         wholes.append(any(s >= WHOLE_SHARE * area and s >= WHOLE_SHARE * truth.sum() for s, truth in zip(shared, truths)))
     return wholes
-
-
-def own_ink_in(cleaned: np.ndarray, own_inks: list[np.ndarray]) -> list[np.ndarray]:
-    """Each digit's own ink in a cleaned ink map of its number (which preprocessing may have reduced)."""
-    size = cleaned.shape[::-1]
-    return [np.asarray(Image.fromarray(m).resize(size, Image.Resampling.NEAREST)) & (cleaned > 0) for m in own_inks]
 
 
 EXIF_ORIENTATION = 0x0112

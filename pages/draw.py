@@ -5,7 +5,7 @@ from streamlit_drawable_canvas import st_canvas
 
 from hdr_core import InputError
 from hdr_core.numbers import read_number
-from hdr_core.strokes import render_strokes
+from hdr_core.strokes import render_strokes, stroke_masks
 from ui import resources, result
 from ui.number_view import show_number
 
@@ -30,7 +30,8 @@ with right:
         if mode == "One digit":
             result.show_reading(resources.predictor().read(image), source="draw")
         else:
-            show_number(read_number(resources.predictor(), image, resources.segmenter()), source="draw")
+            strokes = stroke_masks(canvas.json_data, width, height)  # digits that overlap stay apart by their strokes
+            show_number(read_number(resources.predictor(), image, resources.segmenter(), strokes), source="draw")
     except InputError:
         st.info(f"Draw {'a digit' if mode == 'One digit' else 'a number'} on the canvas to see what the model reads, "
                 "how sure it is, and what it saw.", icon=":material/draw:")

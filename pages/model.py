@@ -29,14 +29,16 @@ cols[3].metric("Semeion handwriting", f"{semeion['accuracy']:.2%}" if semeion el
                if semeion else None)
 
 cols = st.columns(4)
-photos, numbers, segmenter = robustness["photos"], robustness["numbers"], config.get("segmenter")
+photos, numbers, drawn, segmenter = (robustness["photos"], robustness["numbers"], robustness.get("numbers_with_strokes"),
+                                     config.get("segmenter"))
 cols[0].metric("Phone photos", f"{photos['accuracy']:.2%}", help=f"{photos['n']:,} test digits: {photos['how']}.")
-cols[1].metric("Whole numbers", f"{numbers['whole_number_accuracy']:.1%}", help=f"{numbers['n']:,} numbers: {numbers['how']}.")
+cols[1].metric("Whole numbers", f"{numbers['whole_number_accuracy']:.1%}", help=f"{numbers['n']:,} numbers: {numbers['how']}."
+               + (f" Given their pen strokes, as on the Draw page: {drawn['whole_number_accuracy']:.1%} whole, "
+                  f"{drawn['digit_accuracy']:.1%} of digits." if drawn else ""))
 cols[2].metric("Digits within numbers", f"{numbers['digit_accuracy']:.1%}", help="A number cut into the wrong count of digits scores none of its digits.")
 if segmenter:
-    cols[3].metric("Segment model", f"{segmenter['validation_accuracy']:.1%}",
-                   help=f"Tells a whole digit from a part of one when numbers are cut; {segmenter['validation_candidates']:,} "
-                        "candidates cut from numbers drawn with validation digits.")
+    cols[3].metric("Segment model", f"{segmenter['validation_accuracy']:.1%}", help="Tells a whole digit from a part of one "
+                   f"when numbers are cut; {segmenter['validation_candidates']:,} candidates from numbers of validation digits.")
 
 training, errors, calibration, architecture = st.tabs(["Training", "Errors", "Calibration", "Architecture and settings"])
 

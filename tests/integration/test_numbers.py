@@ -50,6 +50,26 @@ def test_separate_digits_are_read_as_the_number_they_form(predictor, mnist):
     assert 0.0 < reading.confidence <= min(p.confidence for p in reading.predictions)
 
 
+def test_digits_whose_ink_overlaps_are_kept_apart_by_their_pen_strokes(predictor, mnist):
+    _, test = mnist
+    truth, strokes = "", []
+    paper = np.full((152, 260), 255, dtype=np.uint8)
+    x = 40
+    for i in (2, 1):  # a 1, then a 2 whose left end is drawn over the 1's right edge
+        glyph = np.asarray(Image.fromarray(255 - test.x[i]).resize((112, 112), Image.Resampling.BICUBIC))
+        cols = np.flatnonzero((glyph < 128).any(axis=0))
+        x = x if not strokes else int(np.flatnonzero(strokes[0].any(axis=0))[-1]) - cols[0] - 6
+        paper[20:132, x : x + 112] = np.minimum(paper[20:132, x : x + 112], glyph)
+        stroke = np.zeros(paper.shape, dtype=bool)
+        stroke[20:132, x : x + 112] = glyph < 128
+        strokes.append(stroke)
+        truth += str(int(test.y[i]))
+    assert (strokes[0] & strokes[1]).any()  # their ink really overlaps: one blob on paper
+    reading = read_number(predictor, paper, strokes=strokes)
+    assert reading.text == truth and len(reading.boxes) == 2
+    assert reading.boxes[0].left < reading.boxes[1].left
+
+
 def test_touching_digits_are_split_where_they_meet(predictor, mnist):
     paper, truth = written(mnist, [3, 4, 5], gap=-4)  # 0, 4, 1 touching
     assert len(segment(preprocess_steps(paper).cleaned, predictor)) == 3

@@ -50,3 +50,12 @@ def test_the_context_window_shows_the_candidate_bright_and_its_neighbours_faint(
 def test_an_empty_ink_map_raises_empty_image_error():
     with pytest.raises(EmptyImageError):
         pieces(np.zeros((50, 50), dtype=np.float32))
+
+
+def test_given_pen_strokes_the_pieces_come_stroke_by_stroke_and_ink_they_share_belongs_to_both():
+    ink = bars((100, 130), (120, 150))  # two bars whose ink overlaps: one blob on paper
+    first, second = bars((120, 150)) > 0, bars((100, 130)) > 0  # the right one was drawn first
+    assert len(pieces(ink)[0]) == 1
+    found, height = pieces(ink, [first, second])
+    assert [p.left for p in found] == [120, 100] and height == 100  # drawing order, not left to right
+    assert (found[0].mask & found[1].mask)[:, 120:130].all(axis=1)[20:120].all()

@@ -7,10 +7,11 @@ import json
 from pathlib import Path
 
 import numpy as np
+from PIL import Image
 import pytest
 
 from hdr_core import EmptyImageError, preprocess
-from hdr_core.strokes import render_strokes
+from hdr_core.strokes import render_strokes, stroke_masks
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "assets" / "example_drawing.json"
 DRAWING = json.loads(EXAMPLE.read_text())  # a 7 drawn with the mouse on the real canvas (Fabric 7 JSON)
@@ -63,3 +64,15 @@ def test_the_painted_drawing_reads_like_the_digit_it_is():
 def test_a_canvas_without_strokes_raises_empty_image_error(drawing):
     with pytest.raises(EmptyImageError):
         render_strokes(drawing, 280, 280)
+
+
+def test_each_stroke_gets_its_own_mask_in_drawing_order_and_together_they_are_the_drawing():
+    two = copy.deepcopy(DRAWING)
+    second = copy.deepcopy(two["objects"][0])
+    second["left"] = float(second.get("left", 0)) + 100  # the same stroke again, further right
+    two["objects"].append(second)
+    masks = stroke_masks(two, 400, 280)
+    assert len(masks) == len(two["objects"]) and all(m.shape == (280, 400) and m.dtype == bool for m in masks)
+    assert ink_box(Image.fromarray(~masks[-1]))[0] > ink_box(Image.fromarray(~masks[0]))[0]  # the moved copy lies right
+    ink = np.asarray(render_strokes(two, 400, 280).convert("L")) < 128
+    np.testing.assert_array_equal(np.logical_or.reduce(masks), ink)

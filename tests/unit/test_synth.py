@@ -1,4 +1,4 @@
-"""Generators of realistic input: what a low-resolution scan of a digit looks like."""
+"""Generators of realistic input: low-resolution scans of a digit, and the pen strokes of a drawn number."""
 
 import io
 
@@ -8,7 +8,7 @@ from PIL import Image
 
 from hdr_core.errors import EmptyImageError
 from hdr_core.preprocess import preprocess
-from hdr_core.synth import SCAN_GRIDS, low_resolution_scan
+from hdr_core.synth import SCAN_GRIDS, low_resolution_scan, pen_strokes
 
 
 def a_slanted_one() -> np.ndarray:
@@ -38,3 +38,19 @@ def test_a_straight_one_scanned_into_a_square_grid_is_solid_ink_which_preprocess
 def test_a_low_resolution_scan_goes_through_upload_preprocessing_like_a_user_file():
     digit = preprocess(low_resolution_scan(a_slanted_one(), np.random.default_rng(0)))
     assert digit.shape == (28, 28) and digit.max() == 1.0 and digit[0].max() == 0.0
+
+
+def test_pen_strokes_each_belong_to_one_digit_and_together_are_its_ink():
+    inks = []
+    for left in (10, 60, 110, 160):
+        ink = np.zeros((80, 220), dtype=bool)
+        ink[10:70, left : left + 30] = True
+        inks.append(ink)
+    strokes = pen_strokes(inks, np.random.default_rng(0))
+    assert len(inks) < len(strokes) <= 2 * len(inks)  # some digits take two strokes, none more
+    owner = [[k for k, ink in enumerate(inks) if (stroke & ink).any()] for stroke in strokes]
+    assert all(len(o) == 1 for o in owner) and [o[0] for o in owner] == sorted(o[0] for o in owner)  # in writing order
+    for k, ink in enumerate(inks):
+        mine = [s for s, o in zip(strokes, owner) if o[0] == k]
+        np.testing.assert_array_equal(np.logical_or.reduce(mine), ink)
+        assert sum(s.sum() for s in mine) == ink.sum()  # split, not copied
