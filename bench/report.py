@@ -33,6 +33,9 @@ def results() -> list[str]:
         (f"Phone photos of {r['photos']['n']:,} test digits on paper", pct(r["photos"]["accuracy"]), ">= 98%", "python train.py --evaluate-only"),
         (f"Whole numbers of 2-6 test digits ({r['numbers']['n']:,}), whole / per digit",
          f"{pct(r['numbers']['whole_number_accuracy'])} / {pct(r['numbers']['digit_accuracy'])}", ">= 95% / >= 99%", "python train.py --evaluate-only"),
+        *([("... the same numbers given their pen strokes, as the Draw page reads them",
+            f"{pct(r['numbers_with_strokes']['whole_number_accuracy'])} / {pct(r['numbers_with_strokes']['digit_accuracy'])}",
+            ">= 95% / >= 99%", "python train.py --evaluate-only")] if "numbers_with_strokes" in r else []),
         ("Served LiteRT model against the Keras model, largest probability difference",
          f"{e['max_probability_difference_tflite_vs_keras']:.1e}", "", "python train.py --evaluate-only"),
         *([(f"Validation digits as binary low-resolution scans ({e['validation']['n']:,}; Semeion-like, for choosing models)",
@@ -49,6 +52,11 @@ def results() -> list[str]:
             perfect = cuts["perfect_cuts"]
             rows.append(("... the same numbers cut perfectly (each digit by its own ink), whole / per digit",
                          f"{pct(perfect['whole_number_accuracy'])} / {pct(perfect['digit_accuracy'])}", "", "python bench/number_cuts.py"))
+        if "with_pen_strokes" in cuts:
+            drawn = cuts["with_pen_strokes"]
+            rows.append(("... given their pen strokes: a correct cut among the candidates / read right, per digit",
+                         f"{pct(drawn['correct_split_among_candidates'])} / {pct(drawn['whole_number_accuracy'])}, "
+                         f"{pct(drawn['digit_accuracy'])}", "", "python bench/number_cuts.py"))
     tune = load("bench/results/fine_tune.json")
     if tune:
         rows += [
@@ -72,7 +80,7 @@ def performance() -> list[str]:
         ]
         if "four_digit_number_read" in core:
             number = core["four_digit_number_read"]
-            rows.append(("A 4-digit number on the number canvas, cut and read", f"median {number['median_ms']:.1f} ms (p95 {number['p95_ms']:.1f})", "", "python bench/core.py"))
+            rows.append(("A 4-digit number on the number canvas, cut (ink and pen strokes) and read", f"median {number['median_ms']:.1f} ms (p95 {number['p95_ms']:.1f})", "", "python bench/core.py"))
     cold = load("bench/results/cold_start.json")
     if cold:
         rows += [

@@ -44,8 +44,9 @@ training, errors, calibration, architecture = st.tabs(["Training", "Errors", "Ca
 
 with training:
     st.altair_chart(charts.history_chart(history))
-    st.caption(f"The saved model is the epoch with the best validation accuracy ({evaluation['validation']['accuracy']:.2%} "
-               f"on {evaluation['validation']['n']:,} held-out training images).")
+    whose = f"the first member's training (seed {config['seed']})" if ensemble else "training"
+    st.caption(f"Curves of {whose}; a run keeps its epoch with the best validation accuracy. The served model reads "
+               f"{evaluation['validation']['accuracy']:.2%} of the {evaluation['validation']['n']:,} held-out training images.")
     if warm := config.get("warm_start"):
         st.caption(f"Training restarted after epoch {warm['restarted_after_epoch']}: the best model of that first run "
                    f"was trained {config['epochs']} more epochs with a new learning-rate cycle (peak {config['learning_rate']:g}).")
