@@ -107,14 +107,21 @@ def test_fine_tuning_with_feedback_reports_before_and_after_and_refuses_to_forge
     tuning = json.loads((out / "evaluation.json").read_text())["fine_tuning"]
     assert tuning["corrections"] == 40 and tuning["kept"] and 0 < tuning["test_accuracy_after"] <= 1
 
-    # Poisoned corrections (everything labelled 0, seen 200 times each) would make it forget MNIST: refused.
-    before = (out / "digit_cnn.keras").read_bytes()
+    # Poisoned corrections (everything labelled 0, seen 200 times each) would make the committed model
+    # forget MNIST: refused, and the model is left as it was. (A model of a few quick epochs reads
+    # held-out digits too unreliably to show forgetting, so the committed one is used here.)
+    committed = tmp_path / "committed"
+    committed.mkdir()
+    shutil.copy(ROOT / "models" / "digit_cnn.keras", committed / "digit_cnn.keras")
+    before = (committed / "digit_cnn.keras").read_bytes()
     poison = tmp_path / "poison.npz"
     np.savez(poison, x_train=test.x[5000:5100], y_train=np.zeros(100, np.uint8))
     refused = subprocess.run([sys.executable, "train.py", "--feedback", str(poison), "--feedback-repeats", "200",
-                              "--fine-tune-epochs", "1", *quick], cwd=ROOT, env=env, capture_output=True, text=True)
+                              "--fine-tune-epochs", "1", *QUICK, "--out", str(committed)],
+                             cwd=ROOT, env=env, capture_output=True, text=True)
     assert refused.returncode != 0 and "refused" in refused.stderr
-    assert (out / "digit_cnn.keras").read_bytes() == before
+    assert "test accuracy would fall from 99." in refused.stderr  # it read MNIST well before
+    assert (committed / "digit_cnn.keras").read_bytes() == before
 
 
 def test_combining_a_model_with_itself_is_refused_and_leaves_the_model_alone(quick_run, train_env, tmp_path):
