@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 from scipy import ndimage
 
 from hdr_core import Predictor, preprocess_steps
@@ -17,6 +17,7 @@ from hdr_core.numbers import (
 )
 from hdr_core.synth import draw_number_with_masks, segmentation_examples
 from tests.conftest import drawn_seven
+from tests.e2e.browser import STROKES
 
 
 @pytest.fixture(scope="module")
@@ -118,3 +119,26 @@ def test_segment_examples_hold_whole_digits_and_parts_of_them(mnist):
     windows, labels = segmentation_examples(train.x[:200], 5, np.random.default_rng(0))
     assert windows.dtype == np.uint8 and windows.shape[1:] == (28, 28) and len(windows) == len(labels)
     assert 0 < labels.sum() < len(labels)  # both kinds, as the segment model must learn
+
+
+def _canvas(digits, gap):
+    """Digits drawn with the end-to-end tests' strokes on the 700x200 number canvas: the image and each stroke's mask."""
+    def paint(lines):
+        image = Image.new("L", (700, 200), 255)
+        pen = ImageDraw.Draw(image)
+        for line in lines:
+            pen.line(line, fill=0, width=14, joint="curve")
+            for x, y in (line[0], line[-1]):
+                pen.ellipse((x - 7, y - 7, x + 7, y + 7), fill=0)
+        return image
+
+    lines = [[(x * 0.62 + 40 + k * gap, y * 0.62 + 15) for x, y in stroke] for k, d in enumerate(digits) for stroke in STROKES[d]]
+    return paint(lines).convert("RGB"), [np.asarray(paint([line])) < 128 for line in lines]
+
+
+@pytest.mark.parametrize("digits", [(1, 0), (7, 1), (4, 7), (0, 4), (1, 1)])
+def test_two_digits_drawn_apart_on_the_number_canvas_are_read_with_or_without_their_strokes(predictor, digits):
+    image, strokes = _canvas(digits, gap=80)
+    truth = "".join(map(str, digits))
+    assert read_number(predictor, image).text == truth
+    assert read_number(predictor, image, strokes=strokes).text == truth
