@@ -349,11 +349,12 @@ def combine(args, validation, keras_path: Path) -> None:
     figures = [{name: r.accuracy for name, r in member.items()} for member in readings]
     together = {name: robustness.averaged([member[name] for member in readings]).accuracy for name in readings[0]}
     mean = [float(np.mean(list(f.values()))) for f in figures]
+    together_mean = float(np.mean(list(together.values())))
     print("validation (MNIST, canvas drawings, low-resolution scans; mean): "
           + "; ".join(f"member {i + 1} {' '.join(f'{a:.2%}' for a in f.values())} mean {m:.3%}"
                       for i, (f, m) in enumerate(zip(figures, mean)))
-          + f"; averaged {' '.join(f'{a:.2%}' for a in together.values())} mean {np.mean(list(together.values())):.3%}")
-    if np.mean(list(together.values())) <= max(mean):
+          + f"; averaged {' '.join(f'{a:.2%}' for a in together.values())} mean {together_mean:.3%}")
+    if together_mean <= max(mean):
         raise SystemExit("refused: the average does not read the validation digits better than the best member")
     ensemble = model.build_ensemble(members)
     ensemble.save(keras_path)
@@ -465,7 +466,6 @@ def evaluate(args, keras_path: Path, validation, test, fine_tuning: dict | None 
     test_loss = float(keras.losses.sparse_categorical_crossentropy(test.y, probabilities).numpy().mean())
     wrong = np.flatnonzero(predicted != test.y)
     matrix = metrics.confusion_matrix(test.y, predicted)
-    val_probabilities = predictor.probabilities(scale_uint8(validation.x))
     thresholds = [0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99]
 
     canvas = robustness.canvas_accuracy(predictor, test)
@@ -474,8 +474,9 @@ def evaluate(args, keras_path: Path, validation, test, fine_tuning: dict | None 
     segmenter = model.Predictor(beside if beside.is_file() else SEGMENTER_PATH)  # a run into a new folder borrows models/'s
     numbers = robustness.number_accuracy(predictor, test, args.number_samples, segmenter=segmenter)
     drawn_numbers = robustness.number_accuracy(predictor, test, args.number_samples, segmenter=segmenter, with_strokes=True)
-    validation_canvas = robustness.canvas_accuracy(predictor, validation, robustness.VALIDATION_CANVAS_SEED)
-    validation_scans = robustness.scan_accuracy(predictor, validation)
+    validation_readings = robustness.validation_readings(predictor, validation)
+    val_probabilities = validation_readings["mnist"].probabilities
+    validation_canvas, validation_scans = validation_readings["canvas_drawings"], validation_readings["low_resolution_scans"]
     unsure_below = metrics.confidence_threshold(validation_canvas.probabilities, validation.y, args.unsure_target)
     semeion_split = data.load_semeion(args.semeion)
     semeion = robustness.semeion_accuracy(predictor, semeion_split.head(args.eval_limit)) if semeion_split else None

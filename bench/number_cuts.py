@@ -43,6 +43,13 @@ def split_exists(count: int, runs: list[tuple[int, int]], wholes: list[bool], di
     return digits in reach.get(count, set())
 
 
+def cut_possible(cleaned: np.ndarray, own_inks: list[np.ndarray], digits: int, strokes=None) -> bool:
+    """Whether the candidates ``numbers.segment`` considers (given the pen strokes, if any) hold a correct split."""
+    found, _ = pieces(cleaned, strokes)
+    runs = candidates(found)
+    return split_exists(len(found), runs, whole_digit_runs(cleaned, found, runs, own_inks), digits)
+
+
 def read_perfect_cuts(predictor: Predictor, cleaned: np.ndarray, own_inks: list[np.ndarray]) -> str:
     """The number read with each digit cut out exactly by its own ink, framed as ``segment`` frames a digit."""
     inputs = np.stack([center_by_mass(fit_into_box(digit_ink(cleaned, ink))) for ink in strokes_in(cleaned, own_inks)])
@@ -67,14 +74,10 @@ def main() -> None:
         truth = "".join(str(int(validation.y[i])) for i in chosen)
         image, own_inks = draw_number_with_masks([validation.x[i] for i in chosen], rng)
         steps = preprocess_steps(image)
-        found, _ = pieces(steps.cleaned)
-        runs = candidates(found)
-        possible += split_exists(len(found), runs, whole_digit_runs(steps.cleaned, found, runs, own_inks), len(truth))
+        possible += cut_possible(steps.cleaned, own_inks, len(truth))
         text = read_number(predictor, steps, segmenter).text
         strokes = pen_strokes(own_inks, stroke_rng)
-        found, _ = pieces(steps.cleaned, strokes)
-        runs = candidates(found)
-        stroke_possible += split_exists(len(found), runs, whole_digit_runs(steps.cleaned, found, runs, own_inks), len(truth))
+        stroke_possible += cut_possible(steps.cleaned, own_inks, len(truth), strokes)
         drawn = read_number(predictor, steps, segmenter, strokes).text
         stroke_numbers += drawn == truth
         stroke_digits += sum(a == b for a, b in zip(drawn, truth)) if len(drawn) == len(truth) else 0

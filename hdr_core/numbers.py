@@ -298,18 +298,13 @@ def _best_split(cleaned: np.ndarray, found: list[Piece], height: float, predicto
         chosen.append((back[j], j))
         j = back[j]
     index = {run: k for k, run in enumerate(runs)}
+    extents = {run: _piece(masks[index[run]]) for run in chosen}
     digits = []
-    for run in sorted(chosen, key=lambda run: _centre(masks[index[run]])):  # left to right, however drawn
-        k = index[run]
-        extent = _piece(masks[k])
+    for run in sorted(chosen, key=lambda run: extents[run].left + extents[run].right):  # left to right, however drawn
+        extent, k = extents[run], index[run]
         box = Box(extent.left, extent.top, extent.right - extent.left, extent.bottom - extent.top)
         digits.append((box, inputs[k], readings[k]))
     return best[-1], digits
-
-
-def _centre(mask: np.ndarray) -> float:
-    cols = np.flatnonzero(mask.any(axis=0))
-    return (cols[0] + cols[-1]) / 2
 
 
 def looks_like_number(steps: PreprocessSteps) -> bool:
