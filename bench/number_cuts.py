@@ -31,6 +31,7 @@ from hdr_core import Predictor  # noqa: E402
 from hdr_core.data import load_mnist, train_validation_split  # noqa: E402
 from hdr_core.numbers import candidates, default_segmenter, digit_ink, pieces, read_number, strokes_in  # noqa: E402
 from hdr_core.preprocess import center_by_mass, fit_into_box, preprocess_steps  # noqa: E402
+from hdr_core.robustness import digits_right  # noqa: E402
 from hdr_core.synth import draw_number_with_masks, pen_strokes, whole_digit_runs  # noqa: E402
 
 
@@ -80,10 +81,10 @@ def main() -> None:
         stroke_possible += cut_possible(steps.cleaned, own_inks, len(truth), strokes)
         drawn = read_number(predictor, steps, segmenter, strokes).text
         stroke_numbers += drawn == truth
-        stroke_digits += sum(a == b for a, b in zip(drawn, truth)) if len(drawn) == len(truth) else 0
+        stroke_digits += digits_right(drawn, truth)
         perfect = read_perfect_cuts(predictor, steps.cleaned, own_inks)
         perfect_numbers += perfect == truth
-        perfect_digits += sum(a == b for a, b in zip(perfect, truth))
+        perfect_digits += digits_right(perfect, truth)
         digits += len(truth)
         outcome["right" if text == truth else "too many digits" if len(text) > len(truth)
                 else "too few digits" if len(text) < len(truth) else "right count, misread"] += 1

@@ -121,6 +121,12 @@ NUMBER_SEED = 2026
 """Seed of the whole numbers composed from test digits."""
 
 
+def digits_right(read: str, truth: str) -> int:
+    """How many digits of a number were read right, strictly: a reading with the wrong count of digits
+    scores none (its digits cannot be matched to the truth's)."""
+    return sum(a == b for a, b in zip(read, truth)) if len(read) == len(truth) else 0
+
+
 def number_accuracy(predictor, split: Split, count: int = 1000, seed: int = NUMBER_SEED, segmenter=None,
                     with_strokes: bool = False) -> dict:
     """Numbers of 2-6 test digits drawn as on the canvas (``synth.draw_number_with_masks``), read whole.
@@ -133,7 +139,7 @@ def number_accuracy(predictor, split: Split, count: int = 1000, seed: int = NUMB
     from .synth import draw_number_with_masks, pen_strokes
 
     rng, stroke_rng = np.random.default_rng(seed), np.random.default_rng(seed + 1)
-    whole = digits_right = digits_total = wrong_count = refused = 0
+    whole = right = digits_total = wrong_count = refused = 0
     for _ in range(count):
         chosen = rng.integers(0, len(split), int(rng.integers(2, 7)))
         truth = "".join(str(int(split.y[i])) for i in chosen)
@@ -146,9 +152,7 @@ def number_accuracy(predictor, split: Split, count: int = 1000, seed: int = NUMB
             refused += 1
             continue
         whole += text == truth
-        if len(text) == len(truth):
-            digits_right += sum(a == b for a, b in zip(text, truth))
-        else:
-            wrong_count += 1
-    return {"n": count, "whole_number_accuracy": whole / count, "digit_accuracy": digits_right / digits_total,
+        right += digits_right(text, truth)
+        wrong_count += len(text) != len(truth)
+    return {"n": count, "whole_number_accuracy": whole / count, "digit_accuracy": right / digits_total,
             "digits": digits_total, "wrong_digit_count": wrong_count, "refused": refused, "seed": seed}

@@ -1,10 +1,10 @@
-"""Readings of several models are combined the way an averaging ensemble combines them."""
+"""Readings of several models are combined the way an averaging ensemble combines them; numbers are scored strictly."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from hdr_core.robustness import Readings, averaged
+from hdr_core.robustness import Readings, averaged, digits_right
 
 
 def _one_hot(digits, refused=()):
@@ -36,3 +36,13 @@ def test_the_commonest_mistakes_are_counted_by_true_and_read_digit():
     assert readings.most_confused() == [{"true": 9, "read": 3, "count": 2}, {"true": 1, "read": 7, "count": 1},
                                         {"true": 4, "read": 6, "count": 1}]
     assert Readings(_one_hot([1, 2]), np.array([1, 2])).most_confused() == []
+
+
+def test_a_number_read_with_the_right_count_scores_each_digit_in_place():
+    assert digits_right("1984", "1984") == 4
+    assert digits_right("1934", "1984") == 3
+
+
+def test_a_number_read_with_a_digit_too_many_or_too_few_scores_no_digits():
+    assert digits_right("19884", "1984") == 0  # one digit cut in two: every later digit is out of place
+    assert digits_right("194", "1984") == 0
