@@ -23,22 +23,10 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 
-from tests.e2e.browser import CHROMIUM_ARGS, STROKES, chromium_path, clear_canvas, draw, streamlit_server  # noqa: E402
+from tests.e2e.browser import (  # noqa: E402
+    CHROMIUM_ARGS, STROKES, WATCH_MOUSE_UP, chromium_path, clear_canvas, draw, streamlit_server)
 
 ONE_STROKE = [STROKES[7], STROKES[0], STROKES[1]]
-
-WATCH = """() => {
-  window.__up = null; window.__shown = null;
-  document.addEventListener('mouseup', () => { window.__up = performance.now(); window.__shown = null; }, true);
-  const value = () => {
-    const metric = [...document.querySelectorAll('[data-testid=stMetric]')].find(m => m.innerText.includes('Prediction'));
-    const node = metric && metric.querySelector('[data-testid=stMetricValue]');
-    return node && !metric.closest('[data-stale=true]') ? node.innerText.trim() : null;
-  };
-  new MutationObserver(() => {
-    if (window.__up !== null && window.__shown === null && value() !== null) window.__shown = performance.now();
-  }).observe(document.body, {subtree: true, childList: true, characterData: true, attributes: true});
-}"""
 
 
 def main() -> None:
@@ -62,7 +50,7 @@ def main() -> None:
             page.locator('[data-testid="stMetric"]', has_text="Prediction").wait_for(timeout=60_000)
             cold = time.perf_counter() - started
 
-            page.evaluate(WATCH)
+            page.evaluate(WATCH_MOUSE_UP)
             latencies = []
             for i in range(args.rounds):
                 clear_canvas(page)

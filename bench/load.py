@@ -8,8 +8,8 @@ protocol: each session is a light client speaking Streamlit's own websocket prot
 opens the app, then alternately sends a canvas drawing (the stroke JSON the canvas component
 sends) and uploads a PNG (through the server's upload endpoint, then a rerun naming the file),
 and waits for the "Prediction" metric. browser: each session is a Chromium page drawing one-stroke
-digits with the mouse; its latency runs from the start of the stroke (drawing included) to the
-prediction shown, an upper bound on mouse-up to prediction. Both check every answer against the reading hdr_core gives the same input locally: a
+digits with the mouse; its latency runs from the browser's own mouseup event to the prediction
+shown (stamped inside the page), and also from the start of the stroke (drawing included). Both check every answer against the reading hdr_core gives the same input locally: a
 different answer is a mixed-up result. The server's own cost per rerun (script start to end: the script thread's CPU
 time, and its wall time, which also counts waiting for the CPU) is logged inside it
 (HDR_RERUN_LOG); its memory and CPU share are read from /proc.
@@ -223,7 +223,7 @@ async def protocol_load(base: str, sessions: int, predictions: int, inputs: list
 def browser_load(base: str, sessions: int, predictions: int) -> list[dict]:
     from playwright.sync_api import sync_playwright
 
-    from tests.e2e.browser import CHROMIUM_ARGS, chromium_path, clear_canvas, draw
+    from tests.e2e.browser import CHROMIUM_ARGS, WATCH_MOUSE_UP, chromium_path, clear_canvas, draw
 
     order = [7, 0, 1]  # one-stroke digits: each mouse-up is the whole digit, so the answer can be checked
     results: list[dict] = []
@@ -236,6 +236,7 @@ def browser_load(base: str, sessions: int, predictions: int) -> list[dict]:
             page.set_default_timeout(60_000)
             page.goto(base)
             page.get_by_text("Draw a digit on the canvas").wait_for()
+            page.evaluate(WATCH_MOUSE_UP)
             for k in range(predictions):
                 digit = order[(number + k) % len(order)]
                 started = time.perf_counter()
@@ -244,12 +245,16 @@ def browser_load(base: str, sessions: int, predictions: int) -> list[dict]:
                     metric = page.locator('[data-testid="stMetric"]', has_text="Prediction").locator('[data-testid="stMetricValue"]')
                     metric.first.wait_for()
                     got = metric.first.inner_text().strip()
-                    record = {"kind": "draw", "ok": True, "mixed": got != str(digit), "latency_s": time.perf_counter() - started}
+                    latency = time.perf_counter() - started
+                    page.wait_for_function("() => window.__shown !== null")
+                    record = {"kind": "draw", "ok": True, "mixed": got != str(digit), "latency_s": latency,
+                              "mouse_up_s": page.evaluate("() => (window.__shown - window.__up) / 1000")}
                     clear_canvas(page)
                     page.get_by_text("Draw a digit on the canvas").wait_for()
                 except Exception as err:
                     record = {"kind": "draw", "ok": False, "mixed": False, "error": repr(err), "latency_s": time.perf_counter() - started}
                     page.goto(base)
+                    page.evaluate(WATCH_MOUSE_UP)
                 with lock:
                     results.append(record)
             browser.close()
@@ -304,12 +309,15 @@ def main() -> None:
 
     latencies = np.array([r["latency_s"] for r in results if r["ok"]])
     errors = [r for r in results if not r["ok"]]
+    mouse_up = np.array([r["mouse_up_s"] for r in results if r["ok"] and "mouse_up_s" in r])  # browser pages only
     result = {
         "mode": args.mode, "sessions": args.sessions, "predictions_per_session": args.predictions,
         "predictions": len(results), "errors": len(errors), "mixed_up": sum(r["mixed"] for r in results),
         "first_errors": [r.get("error") for r in errors[:5]],
         "latency_s": {"median": round(float(np.median(latencies)), 4) if len(latencies) else None,
                       "p95": round(float(np.percentile(latencies, 95)), 4) if len(latencies) else None},
+        **({"mouse_up_to_prediction_s": {"median": round(float(np.median(mouse_up)), 4),
+                                         "p95": round(float(np.percentile(mouse_up, 95)), 4)}} if len(mouse_up) else {}),
         "by_kind": {kind: {"n": int(sum(r["kind"] == kind for r in results)),
                            "median_s": round(float(np.median([r["latency_s"] for r in results if r["kind"] == kind and r["ok"]] or [np.nan])), 4)}
                     for kind in ("draw", "upload")},

@@ -107,8 +107,11 @@ def performance() -> list[str]:
         rows += [
             (f"{load_run['sessions']} {who} x {load_run['predictions_per_session']} predictions: errors / mixed-up results",
              f"{load_run['errors']} / {load_run['mixed_up']}", bars[0], command),
+            *([("... latency (mouse-up to prediction shown)", f"median {load_run['mouse_up_to_prediction_s']['median'] * 1000:.0f} ms, "
+                f"p95 {load_run['mouse_up_to_prediction_s']['p95'] * 1000:.0f} ms", bars[1], command)]
+              if "mouse_up_to_prediction_s" in load_run else []),
             ("... latency (" + ("rerun request to prediction" if mode == "protocol" else "start of the stroke to prediction shown, drawing included") + ")", f"median {load_run['latency_s']['median'] * 1000:.0f} ms, p95 {load_run['latency_s']['p95'] * 1000:.0f} ms",
-             bars[1], command),
+             bars[1] if mode == "protocol" or "mouse_up_to_prediction_s" not in load_run else "", command),
             ("... throughput; server CPU (share of one core, of 2)", f"{load_run['throughput_per_s']:.1f} predictions/s; {server['cpu_share_of_one_core']:.2f}", bars[2], command),
             ("... server cost of one rerun (script thread CPU time), median / p95",
              f"{server['rerun_cpu_ms']['median']:.1f} / {server['rerun_cpu_ms']['p95']:.1f} ms (wall {server['rerun_wall_ms']['median']:.0f} ms)",

@@ -25,6 +25,22 @@ STROKES = {
 }
 
 
+WATCH_MOUSE_UP = """() => {
+  window.__up = null; window.__shown = null;
+  document.addEventListener('mouseup', () => { window.__up = performance.now(); window.__shown = null; }, true);
+  const value = () => {
+    const metric = [...document.querySelectorAll('[data-testid=stMetric]')].find(m => m.innerText.includes('Prediction'));
+    const node = metric && metric.querySelector('[data-testid=stMetricValue]');
+    return node && !metric.closest('[data-stale=true]') ? node.innerText.trim() : null;
+  };
+  new MutationObserver(() => {
+    if (window.__up !== null && window.__shown === null && value() !== null) window.__shown = performance.now();
+  }).observe(document.body, {subtree: true, childList: true, characterData: true, attributes: true});
+}"""
+"""Page script for the benchmarks: stamps the last mouseup and the moment a fresh "Prediction" value
+shows (``window.__up``, ``window.__shown``, both performance.now()), so Playwright's polling is not counted."""
+
+
 def chromium_path() -> str | None:
     return os.environ.get("HDR_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 
