@@ -18,11 +18,11 @@ from hdr_core.scaling import scale_uint8
 
 EVALUATION = json.loads((MODELS_DIR / "evaluation.json").read_text())
 
-# Regression floors at the committed model's level. Issue #2's bars are 99.60% (MNIST test) and 94%
-# (Semeion); the committed model reaches 99.55% and 92.84% (README, Results), so those bars are
-# not met yet. These floors stop anything from making it worse; each test also checks that the
-# figure in evaluation.json is reproduced exactly.
-MNIST_FLOOR, SEMEION_FLOOR, CANVAS_BAR = 0.9950, 0.925, 0.985
+# Issue #2's bars: 99.60% on the MNIST test set and 98.5% on canvas drawings, checked here; 94% on
+# Semeion, which the committed model does not reach (92.84%, README, Results), so its floor only
+# stops anything from making it worse. Each test also checks that the figure in evaluation.json is
+# reproduced exactly.
+MNIST_BAR, SEMEION_FLOOR, CANVAS_BAR = 0.9960, 0.925, 0.985
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +56,7 @@ def test_the_committed_model_reads_the_mnist_test_set_as_evaluation_json_says(pr
     predicted = predictor.probabilities(scale_uint8(test.x)).argmax(axis=1)
     accuracy = float((predicted == test.y).mean())
     assert len(test) == 10_000
-    assert accuracy >= MNIST_FLOOR
+    assert accuracy >= MNIST_BAR
     assert accuracy == pytest.approx(EVALUATION["test"]["accuracy"], abs=1e-4)
     assert sorted(np.flatnonzero(predicted != test.y).tolist()) == [m["index"] for m in EVALUATION["test"]["misclassified"]]
 
