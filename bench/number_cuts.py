@@ -29,7 +29,7 @@ import numpy as np  # noqa: E402
 
 from hdr_core import Predictor  # noqa: E402
 from hdr_core.data import load_mnist, train_validation_split  # noqa: E402
-from hdr_core.numbers import candidates, default_segmenter, digit_ink, pieces, read_number, strokes_in  # noqa: E402
+from hdr_core.numbers import candidates, default_segmenter, digit_ink, pieces, read_number, strokes_in, union  # noqa: E402
 from hdr_core.preprocess import center_by_mass, fit_into_box, preprocess_steps  # noqa: E402
 from hdr_core.robustness import digits_right  # noqa: E402
 from hdr_core.synth import draw_number_with_masks, pen_strokes, whole_digit_runs  # noqa: E402
@@ -48,7 +48,7 @@ def cut_possible(cleaned: np.ndarray, own_inks: list[np.ndarray], digits: int, s
     """Whether the candidates ``numbers.segment`` considers (given the pen strokes, if any) hold a correct split."""
     found, _ = pieces(cleaned, strokes)
     runs = candidates(found)
-    return split_exists(len(found), runs, whole_digit_runs(cleaned, found, runs, own_inks), digits)
+    return split_exists(len(found), runs, whole_digit_runs(cleaned, [union(found, run) for run in runs], own_inks), digits)
 
 
 def read_perfect_cuts(predictor: Predictor, cleaned: np.ndarray, own_inks: list[np.ndarray]) -> str:

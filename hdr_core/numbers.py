@@ -189,18 +189,21 @@ def _blobs(ink: np.ndarray) -> list[Piece]:
     return [_piece(_place(labels[box] == k + 1, box, ink.shape)) for k, box in enumerate(ndimage.find_objects(labels))]
 
 
-def pieces(cleaned: np.ndarray, strokes: Sequence[np.ndarray] | None = None) -> tuple[list[Piece], float]:
+def pieces(cleaned: np.ndarray, strokes: Sequence[np.ndarray] | None = None,
+           height: float | None = None) -> tuple[list[Piece], float]:
     """Every blob of ink, wide ones also cut into slices, left to right; and the typical digit height.
 
     Given the pen strokes in drawing order (bool masks of the image, ``strokes.stroke_masks``), the
     blobs are those of each stroke's own ink (ink where two strokes cross belongs to both), and the
-    pieces come stroke by stroke, left to right within a stroke.
+    pieces come stroke by stroke, left to right within a stroke. The digit height always comes from
+    the whole ink's blobs; pass ``height`` when they were measured already.
     """
     groups = [cleaned > 0] if strokes is None else strokes_in(cleaned, strokes)
     blobs = [_blobs(ink) for ink in groups]
     if not any(blobs):
         raise EmptyImageError("No digits found. Write or upload a number.")
-    height = _digit_height(_blobs(cleaned > 0) if strokes is not None else blobs[0])  # half a digit's strokes would mislead it
+    if height is None:  # from the whole ink: half a digit's strokes would mislead it
+        height = _digit_height(_blobs(cleaned > 0) if strokes is not None else blobs[0])
     found = []
     for group in blobs:
         sliced = []
@@ -270,9 +273,10 @@ def segment(cleaned: np.ndarray, predictor: Predictor, segmenter: Predictor | No
     not overlap, cutting the ink itself is often the surer.
     """
     segmenter = segmenter or default_segmenter()
-    total, digits = _best_split(cleaned, *pieces(cleaned), predictor, segmenter)
+    found, height = pieces(cleaned)
+    total, digits = _best_split(cleaned, found, height, predictor, segmenter)
     if strokes is not None:
-        by_stroke, stroke_digits = _best_split(cleaned, *pieces(cleaned, strokes), predictor, segmenter)
+        by_stroke, stroke_digits = _best_split(cleaned, *pieces(cleaned, strokes, height), predictor, segmenter)
         if by_stroke > total:
             digits = stroke_digits
     return digits

@@ -208,21 +208,21 @@ def segmentation_examples(digits: np.ndarray, count: int, rng: np.random.Generat
         strokes = pen_strokes(own_inks, rng) if rng.random() < STROKE_EXAMPLE_SHARE else None
         cleaned = preprocess_steps(image).cleaned
         found, height = pieces(cleaned, strokes)
-        runs = candidates(found)
-        for run, whole in zip(runs, whole_digit_runs(cleaned, found, runs, own_inks)):
-            windows.append(np.round(context_window(cleaned, union(found, run), height) * 255).astype(np.uint8))
+        masks = [union(found, run) for run in candidates(found)]
+        for mask, whole in zip(masks, whole_digit_runs(cleaned, masks, own_inks)):
+            windows.append(np.round(context_window(cleaned, mask, height) * 255).astype(np.uint8))
             labels.append(int(whole))
     return np.stack(windows), np.array(labels, dtype=np.int32)
 
 
-def whole_digit_runs(cleaned: np.ndarray, found: list, runs: list[tuple[int, int]], own_inks: list[np.ndarray]) -> list[bool]:
-    """Which candidate runs of pieces are one whole digit, judged by each digit's own ink in the drawing."""
-    from .numbers import strokes_in, union
+def whole_digit_runs(cleaned: np.ndarray, masks: list[np.ndarray], own_inks: list[np.ndarray]) -> list[bool]:
+    """Which candidates (the ink masks of runs of pieces, ``numbers.union``) are one whole digit,
+    judged by each digit's own ink in the drawing."""
+    from .numbers import strokes_in
 
     truths = strokes_in(cleaned, own_inks)
     wholes = []
-    for run in runs:
-        mask = union(found, run)
+    for mask in masks:
         area = mask.sum()
         shared = [(mask & truth).sum() for truth in truths]
         wholes.append(any(s >= WHOLE_SHARE * area and s >= WHOLE_SHARE * truth.sum() for s, truth in zip(shared, truths)))

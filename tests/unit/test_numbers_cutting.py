@@ -59,3 +59,6 @@ def test_given_pen_strokes_the_pieces_come_stroke_by_stroke_and_ink_they_share_b
     found, height = pieces(ink, [first, second])
     assert [p.left for p in found] == [120, 100] and height == 100  # drawing order, not left to right
     assert (found[0].mask & found[1].mask)[:, 120:130].all(axis=1)[20:120].all()
+    again, same_height = pieces(ink, [first, second], height=height)  # the height measured already, passed in
+    assert same_height == height and all((a.mask == b.mask).all() and a.left == b.left for a, b in zip(again, found))
+    assert len(again) == len(found)
