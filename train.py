@@ -35,6 +35,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--scan-samples", type=int, default=10000,
                    help="training digits also stored as binary low-resolution scans (Semeion's 16x16) and uploaded; "
                         "added in the restart (from the start with --restart-epochs 0)")
+    p.add_argument("--elastic-samples", type=int, default=0,
+                   help="training digits also bent by an elastic distortion (other writers' hands), half of them "
+                        "then stored as low-resolution scans; added, like the scans, in the restart")
     p.add_argument("--restart-epochs", type=int, default=6,
                    help="then continue the best model with a new, shorter cosine cycle and the scans added (0: one cycle)")
     p.add_argument("--restart-learning-rate", type=float, default=5e-4, help="peak Adam rate of the restart")
@@ -70,6 +73,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--warm-start", type=Path, default=None, metavar="KERAS",
                    help="continue from this trained .keras model (a warm restart of the cosine schedule) instead of new weights")
     p.add_argument("--out", type=Path, default=Path("models"))
+    p.add_argument("--train-only", action="store_true",
+                   help="skip the evaluation (members of an average are evaluated together, by --combine)")
     p.add_argument("--evaluate-only", action="store_true", help="re-evaluate the saved model; rewrite evaluation.json only")
     return p.parse_args(argv)
 
@@ -122,6 +127,8 @@ def main(argv=None) -> None:
             train_model(stage, train, validation, keras_path, data.fingerprint(train_full, test))
         if args.segmenter_numbers:  # 0 keeps the segment model already in --out
             train_segmenter(args, train, validation)
+        if args.train_only:
+            return
     evaluate(args, keras_path, validation, test.head(args.eval_limit))
 
 
@@ -131,7 +138,7 @@ def training_stages(args, keras_path: Path) -> list[argparse.Namespace]:
     low-resolution scans added. A run given --warm-start is itself the restart."""
     if args.warm_start or not args.restart_epochs:
         return [argparse.Namespace(**{**vars(args), "restart_epochs": 0})]
-    first = argparse.Namespace(**{**vars(args), "scan_samples": 0, "restart_epochs": 0})
+    first = argparse.Namespace(**{**vars(args), "scan_samples": 0, "elastic_samples": 0, "restart_epochs": 0})
     restart = argparse.Namespace(**{**vars(args), "epochs": args.restart_epochs, "learning_rate": args.restart_learning_rate,
                                     "warm_start": keras_path, "restart_epochs": 0})
     return [first, restart]
@@ -187,7 +194,7 @@ def train_model(args, train, validation, model_path: Path, data_sha256: str) -> 
     from hdr_core.errors import EmptyImageError
     from hdr_core.preprocess import preprocess
     from hdr_core.scaling import as_model_batch, scale_uint8
-    from hdr_core.synth import draw_like_canvas, fill_box_like_scans, low_resolution_scan
+    from hdr_core.synth import draw_like_canvas, elastic_distortion, fill_box_like_scans, low_resolution_scan
 
     started = time.time()
     x_train, y_train = scale_uint8(train.x)[..., None], train.y.astype("int32")
@@ -218,21 +225,33 @@ def train_model(args, train, validation, model_path: Path, data_sha256: str) -> 
     if len(scanned):
         x_train = np.concatenate([x_train, as_model_batch(list(scans.values()))])
         y_train = np.concatenate([y_train, train.y[scanned].astype("int32")])
+    # 5. Elastically bent copies of others (Simard et al. 2003): loops, tails and flags as other people
+    #    write them; every second one also scanned, as a foreign hand reaches the app in a scanned set.
+    bent = {}
+    for k, i in enumerate(rng.choice(len(train), size=min(args.elastic_samples, len(train)), replace=False)):
+        digit = elastic_distortion(train.x[i], rng)
+        try:
+            bent[i] = preprocess(low_resolution_scan(digit, rng) if k % 2 else digit)
+        except EmptyImageError:
+            continue
+    if bent:
+        x_train = np.concatenate([x_train, as_model_batch(list(bent.values()))])
+        y_train = np.concatenate([y_train, train.y[np.array(list(bent), dtype=int)].astype("int32")])
     print(f"training on {len(y_train)} images ({len(chosen)} canvas-style, {len(stretched)} box-filled, "
-          f"{len(scanned)} low-resolution scans), "
+          f"{len(scanned)} low-resolution scans, {len(bent)} elastically bent), "
           f"validating on {len(validation)}")
 
-    # 5. Augmentation: how people's digits differ from MNIST's - pen width, slant, size, aspect, position.
+    # 6. Augmentation: how people's digits differ from MNIST's - pen width, slant, size, aspect, position.
     train_ds = augmented_dataset(args, x_train, y_train)
 
-    # 6. Model and optimiser: Adam with a cosine-decayed learning rate (a warm start restarts the schedule).
+    # 7. Model and optimiser: Adam with a cosine-decayed learning rate (a warm start restarts the schedule).
     net = model.load_model(args.warm_start) if args.warm_start else model.build_model(args.dropout)
     steps = args.epochs * int(np.ceil(len(y_train) / args.batch_size))
     schedule = keras.optimizers.schedules.CosineDecay(args.learning_rate, decay_steps=steps)
     net.compile(keras.optimizers.Adam(schedule), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     net.summary()
 
-    # 7. Train, keeping the epoch with the best validation accuracy (the test set plays no part).
+    # 8. Train, keeping the epoch with the best validation accuracy (the test set plays no part).
     args.out.mkdir(parents=True, exist_ok=True)
     checkpoint = keras.callbacks.ModelCheckpoint(model_path, monitor="val_accuracy", save_best_only=True)
     history = net.fit(train_ds, validation_data=validation_dataset(validation), epochs=args.epochs,
@@ -270,7 +289,8 @@ def train_model(args, train, validation, model_path: Path, data_sha256: str) -> 
         (args.out / f"{name}.json").write_text(json.dumps(payload, indent=1) + "\n")
 
 
-WHERE_NOT_HOW = {"out", "semeion", "feedback", "combine", "warm_start", "evaluate_only", "segmenter_only", "force"}
+WHERE_NOT_HOW = {"out", "semeion", "feedback", "combine", "warm_start", "evaluate_only", "segmenter_only", "force",
+                 "train_only"}
 """Arguments that say where files are or which mode ran, not how the model was made: left out of train_config.json."""
 
 
@@ -282,6 +302,7 @@ def continued_from(start: Path, history: dict) -> tuple[dict, dict]:
     settings = {k: earlier.get(k) for k in ("seed", "epochs", "learning_rate", "canvas_samples", "box_filled_samples",
                                              "training_images", "train_seconds", "data_sha256")}
     settings["scan_samples"] = earlier.get("scan_samples", 0)  # runs from before the option had none
+    settings["elastic_samples"] = earlier.get("elastic_samples", 0)
     if not before:
         return {"from": start.name, **settings}, history
     offset = len(before["epoch"])

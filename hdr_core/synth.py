@@ -116,6 +116,29 @@ def low_resolution_scan(digit: np.ndarray, rng: np.random.Generator) -> bytes:
     return semeion_as_scan(marked.astype(np.uint8) * 255)
 
 
+ELASTIC_ALPHA = 34.0
+"""Strength of the elastic distortion, in pixels of a 28x28 digit (Simard, Steinkraus and Platt, 2003)."""
+
+ELASTIC_SIGMA = 4.0
+"""Smoothness of the elastic distortion: the Gaussian width of its displacement field (same paper)."""
+
+
+def elastic_distortion(digit: np.ndarray, rng: np.random.Generator, alpha: float = ELASTIC_ALPHA,
+                       sigma: float = ELASTIC_SIGMA) -> np.ndarray:
+    """Another writer's hand: a dataset digit bent by a smooth random displacement field.
+
+    Simard et al.'s elastic distortion, the classic MNIST augmentation: uniform random shifts per
+    pixel, smoothed by a Gaussian and scaled, move every pixel a little and its neighbours alike,
+    so strokes curve, loops open or close and tails bend as they do between people. Same shape
+    and dtype out as in.
+    """
+    digit = np.asarray(digit)
+    field = [ndimage.gaussian_filter(rng.uniform(-1, 1, digit.shape), sigma, mode="constant") * alpha for _ in range(2)]
+    rows, cols = np.meshgrid(np.arange(digit.shape[0]), np.arange(digit.shape[1]), indexing="ij")
+    bent = ndimage.map_coordinates(digit.astype(np.float32), [rows + field[0], cols + field[1]], order=1, mode="constant")
+    return np.clip(bent, 0, 255).astype(digit.dtype) if digit.dtype == np.uint8 else bent.astype(digit.dtype)
+
+
 NUMBER_HEIGHT = 200
 """The Draw page's number canvas is 200 px high (and as wide as the number needs)."""
 

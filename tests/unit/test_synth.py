@@ -8,7 +8,7 @@ from PIL import Image
 
 from hdr_core.errors import EmptyImageError
 from hdr_core.preprocess import preprocess
-from hdr_core.synth import SCAN_GRIDS, low_resolution_scan, pen_strokes
+from hdr_core.synth import SCAN_GRIDS, elastic_distortion, low_resolution_scan, pen_strokes
 
 
 def a_slanted_one() -> np.ndarray:
@@ -54,3 +54,15 @@ def test_pen_strokes_each_belong_to_one_digit_and_together_are_its_ink():
         mine = [s for s, o in zip(strokes, owner) if o[0] == k]
         np.testing.assert_array_equal(np.logical_or.reduce(mine), ink)
         assert sum(s.sum() for s in mine) == ink.sum()  # split, not copied
+
+
+def test_an_elastic_distortion_bends_a_digit_smoothly_and_keeps_its_ink_shape_and_type():
+    digit = a_slanted_one()
+    bent = elastic_distortion(digit, np.random.default_rng(0))
+    assert bent.shape == digit.shape and bent.dtype == np.uint8
+    assert not np.array_equal(bent, digit)  # it moved
+    assert 0.7 < bent.astype(float).sum() / digit.astype(float).sum() < 1.3  # nothing torn off or added
+    # Smooth, not noise: the ink stays close to where it was, so the two overlap a good deal.
+    overlap = ((bent > 127) & (digit > 127)).sum() / (digit > 127).sum()
+    assert overlap > 0.4
+    assert np.array_equal(bent, elastic_distortion(digit, np.random.default_rng(0)))  # reproducible from a seed
