@@ -396,9 +396,10 @@ def combine(args, validation, keras_path: Path) -> None:
 def member_settings(config: dict) -> dict:
     """The settings that tell one ensemble member from another, and the run it continued, if any."""
     settings = {k: config.get(k) for k in ("seed", "split_seed", "epochs", "learning_rate", "scan_samples",
-                                           "training_images", "train_seconds")}
+                                           "elastic_samples", "training_images", "train_seconds")}
     if "warm_start" in config:
-        settings["warm_start"] = {k: config["warm_start"].get(k) for k in ("seed", "epochs", "learning_rate", "scan_samples")}
+        settings["warm_start"] = {k: config["warm_start"].get(k) for k in ("seed", "epochs", "learning_rate", "scan_samples",
+                                                                          "elastic_samples", "restarted_after_epoch")}
     return settings
 
 
