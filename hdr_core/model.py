@@ -33,6 +33,10 @@ DEFAULT_MODEL_PATH = MODELS_DIR / "digit_cnn.tflite"
 BATCH_SIZES = (1, 8, 64)
 """Batch shapes the interpreters are built for; a larger batch runs in chunks of the largest."""
 
+BATCH_THREADS = min(4, os.cpu_count() or 1)
+"""Threads of an interpreter for the largest batch shape (a folder of uploads): a big batch is
+worth spreading over the cores; one digit, or the few of a number, is not."""
+
 
 @dataclass(frozen=True)
 class Prediction:
@@ -159,7 +163,8 @@ class Predictor:
 
     A LiteRT interpreter must not be used by two threads at once, so each call borrows one from a
     pool (one pool per batch shape) and gives it back; the pool grows to as many interpreters as
-    there are concurrent callers. Each interpreter uses one thread: concurrency comes from callers.
+    there are concurrent callers. An interpreter for one digit or a few uses one thread (concurrency
+    comes from callers); one for the largest batch shape uses ``BATCH_THREADS``.
     """
 
     def __init__(self, model_path: str | Path = DEFAULT_MODEL_PATH) -> None:
@@ -179,7 +184,8 @@ class Predictor:
     def _interpreter(self, size: int):
         from ai_edge_litert.interpreter import Interpreter
 
-        interpreter = Interpreter(model_content=self._model_bytes, num_threads=1)
+        threads = BATCH_THREADS if size == BATCH_SIZES[-1] else 1
+        interpreter = Interpreter(model_content=self._model_bytes, num_threads=threads)
         interpreter.resize_tensor_input(interpreter.get_input_details()[0]["index"], [size, *INPUT_SHAPE])
         interpreter.allocate_tensors()
         return interpreter
