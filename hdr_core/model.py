@@ -34,8 +34,8 @@ BATCH_SIZES = (1, 8, 64)
 """Batch shapes the interpreters are built for; a larger batch runs in chunks of the largest."""
 
 BATCH_THREADS = min(4, os.cpu_count() or 1)
-"""Threads of an interpreter for the largest batch shape (a folder of uploads): a big batch is
-worth spreading over the cores; one digit, or the few of a number, is not."""
+"""Threads of an interpreter for the largest batch shape (a folder of uploads, a number's candidate
+cuts): a big batch is worth spreading over the cores; one digit is not."""
 
 
 @dataclass(frozen=True)
@@ -163,7 +163,7 @@ class Predictor:
 
     A LiteRT interpreter must not be used by two threads at once, so each call borrows one from a
     pool (one pool per batch shape) and gives it back; the pool grows to as many interpreters as
-    there are concurrent callers. An interpreter for one digit or a few uses one thread (concurrency
+    there are concurrent callers. An interpreter for one digit or up to 8 uses one thread (concurrency
     comes from callers); one for the largest batch shape uses ``BATCH_THREADS``.
     """
 
