@@ -38,6 +38,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--elastic-samples", type=int, default=0,
                    help="training digits also bent by an elastic distortion (other writers' hands), half of them "
                         "then stored as low-resolution scans; added, like the scans, in the restart")
+    p.add_argument("--style-samples", type=int, default=0,
+                   help="training 1s and 7s redrawn as continental Europe writes them (a flag on the 1, a bar across "
+                        "the 7), half of them then stored as low-resolution scans; added, like the scans, in the restart")
     p.add_argument("--restart-epochs", type=int, default=6,
                    help="then continue the best model with a new, shorter cosine cycle and the scans added (0: one cycle)")
     p.add_argument("--restart-learning-rate", type=float, default=5e-4, help="peak Adam rate of the restart")
@@ -138,7 +141,8 @@ def training_stages(args, keras_path: Path) -> list[argparse.Namespace]:
     low-resolution scans added. A run given --warm-start is itself the restart."""
     if args.warm_start or not args.restart_epochs:
         return [argparse.Namespace(**{**vars(args), "restart_epochs": 0})]
-    first = argparse.Namespace(**{**vars(args), "scan_samples": 0, "elastic_samples": 0, "restart_epochs": 0})
+    first = argparse.Namespace(**{**vars(args), "scan_samples": 0, "elastic_samples": 0, "style_samples": 0,
+                                    "restart_epochs": 0})
     restart = argparse.Namespace(**{**vars(args), "epochs": args.restart_epochs, "learning_rate": args.restart_learning_rate,
                                     "warm_start": keras_path, "restart_epochs": 0})
     return [first, restart]
@@ -194,7 +198,8 @@ def train_model(args, train, validation, model_path: Path, data_sha256: str) -> 
     from hdr_core.errors import EmptyImageError
     from hdr_core.preprocess import preprocess
     from hdr_core.scaling import as_model_batch, scale_uint8
-    from hdr_core.synth import draw_like_canvas, elastic_distortion, fill_box_like_scans, low_resolution_scan
+    from hdr_core.synth import (continental_style, draw_like_canvas, draw_points_like_canvas, elastic_distortion,
+                                fill_box_like_scans, low_resolution_scan)
 
     started = time.time()
     x_train, y_train = scale_uint8(train.x)[..., None], train.y.astype("int32")
@@ -237,21 +242,34 @@ def train_model(args, train, validation, model_path: Path, data_sha256: str) -> 
     if bent:
         x_train = np.concatenate([x_train, as_model_batch(list(bent.values()))])
         y_train = np.concatenate([y_train, train.y[np.array(list(bent), dtype=int)].astype("int32")])
+    # 6. Continental 1s and 7s: a flag on the 1 (which MNIST's writers seldom draw), a bar across the 7;
+    #    drawn as on the canvas, every second one then scanned.
+    styled = {}
+    ones_and_sevens = np.flatnonzero(np.isin(train.y, (1, 7)))
+    for k, i in enumerate(rng.choice(ones_and_sevens, size=min(args.style_samples, len(ones_and_sevens)), replace=False)):
+        try:
+            drawn_digit = preprocess(draw_points_like_canvas(continental_style(train.x[i], int(train.y[i]), rng), rng))
+            styled[i] = preprocess(low_resolution_scan((drawn_digit * 255).astype(np.uint8), rng)) if k % 2 else drawn_digit
+        except EmptyImageError:
+            continue
+    if styled:
+        x_train = np.concatenate([x_train, as_model_batch(list(styled.values()))])
+        y_train = np.concatenate([y_train, train.y[np.array(list(styled), dtype=int)].astype("int32")])
     print(f"training on {len(y_train)} images ({len(chosen)} canvas-style, {len(stretched)} box-filled, "
-          f"{len(scanned)} low-resolution scans, {len(bent)} elastically bent), "
+          f"{len(scanned)} low-resolution scans, {len(bent)} elastically bent, {len(styled)} continental 1s and 7s), "
           f"validating on {len(validation)}")
 
-    # 6. Augmentation: how people's digits differ from MNIST's - pen width, slant, size, aspect, position.
+    # 7. Augmentation: how people's digits differ from MNIST's - pen width, slant, size, aspect, position.
     train_ds = augmented_dataset(args, x_train, y_train)
 
-    # 7. Model and optimiser: Adam with a cosine-decayed learning rate (a warm start restarts the schedule).
+    # 8. Model and optimiser: Adam with a cosine-decayed learning rate (a warm start restarts the schedule).
     net = model.load_model(args.warm_start) if args.warm_start else model.build_model(args.dropout)
     steps = args.epochs * int(np.ceil(len(y_train) / args.batch_size))
     schedule = keras.optimizers.schedules.CosineDecay(args.learning_rate, decay_steps=steps)
     net.compile(keras.optimizers.Adam(schedule), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     net.summary()
 
-    # 8. Train, keeping the epoch with the best validation accuracy (the test set plays no part).
+    # 9. Train, keeping the epoch with the best validation accuracy (the test set plays no part).
     args.out.mkdir(parents=True, exist_ok=True)
     checkpoint = keras.callbacks.ModelCheckpoint(model_path, monitor="val_accuracy", save_best_only=True)
     history = net.fit(train_ds, validation_data=validation_dataset(validation), epochs=args.epochs,
@@ -303,6 +321,7 @@ def continued_from(start: Path, history: dict) -> tuple[dict, dict]:
                                              "training_images", "train_seconds", "data_sha256")}
     settings["scan_samples"] = earlier.get("scan_samples", 0)  # runs from before the option had none
     settings["elastic_samples"] = earlier.get("elastic_samples", 0)
+    settings["style_samples"] = earlier.get("style_samples", 0)
     if not before:
         return {"from": start.name, **settings}, history
     offset = len(before["epoch"])
@@ -396,10 +415,11 @@ def combine(args, validation, keras_path: Path) -> None:
 def member_settings(config: dict) -> dict:
     """The settings that tell one ensemble member from another, and the run it continued, if any."""
     settings = {k: config.get(k) for k in ("seed", "split_seed", "epochs", "learning_rate", "scan_samples",
-                                           "elastic_samples", "training_images", "train_seconds")}
+                                           "elastic_samples", "style_samples", "training_images", "train_seconds")}
     if "warm_start" in config:
         settings["warm_start"] = {k: config["warm_start"].get(k) for k in ("seed", "epochs", "learning_rate", "scan_samples",
-                                                                          "elastic_samples", "restarted_after_epoch")}
+                                                                          "elastic_samples", "style_samples",
+                                                                          "restarted_after_epoch")}
     return settings
 
 

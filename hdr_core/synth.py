@@ -47,6 +47,12 @@ def draw_like_canvas(digit: np.ndarray, rng: np.random.Generator, size: int = CA
     points = skeleton(digit)
     if slant:
         points = points + np.stack([np.zeros(len(points)), slant * (points[:, 0].max() - points[:, 0])], axis=1)
+    return draw_points_like_canvas(points, rng, size, pens)
+
+
+def draw_points_like_canvas(points: np.ndarray, rng: np.random.Generator, size: int = CANVAS_SIZE,
+                            pens: tuple[float, float] = PEN_WIDTHS) -> Image.Image:
+    """The pen path ``points`` (row, col) drawn as ``draw_like_canvas`` draws a digit's skeleton."""
     pen = float(rng.uniform(*pens))
     height = float(rng.uniform(*DIGIT_HEIGHTS)) * size
     top_left = points.min(axis=0)
@@ -137,6 +143,40 @@ def elastic_distortion(digit: np.ndarray, rng: np.random.Generator, alpha: float
     rows, cols = np.meshgrid(np.arange(digit.shape[0]), np.arange(digit.shape[1]), indexing="ij")
     bent = ndimage.map_coordinates(digit.astype(np.float32), [rows + field[0], cols + field[1]], order=1, mode="constant")
     return np.clip(bent, 0, 255).astype(digit.dtype) if digit.dtype == np.uint8 else bent.astype(digit.dtype)
+
+
+CONTINENTAL_FLAG_ANGLES = (30.0, 60.0)
+"""Degrees below the horizontal at which a continental 1's flag leaves the top of its stem."""
+
+CONTINENTAL_FLAG_LENGTHS = (0.2, 0.45)
+"""Length of a continental 1's flag, and of a 7's crossbar (x1.4), as a share of the digit's height."""
+
+
+def continental_style(digit: np.ndarray, label: int, rng: np.random.Generator) -> np.ndarray | None:
+    """The pen path of a 1 or a 7 as much of continental Europe writes them, from a dataset digit.
+
+    A 1 gets a long flag from the top of its stem down to the left (MNIST's writers mostly draw a
+    bare stroke, so the model reads such a 1 as 7); a 7 gets a short bar across its stem. Points
+    (row, col) in the digit's pixel coordinates, for ``draw_points_like_canvas``; None for other digits.
+    """
+    points = skeleton(digit)
+    height = float(np.ptp(points[:, 0])) or 1.0
+    length = float(rng.uniform(*CONTINENTAL_FLAG_LENGTHS)) * height
+    if label == 1:
+        top = points[np.argmin(points[:, 0])]
+        angle = np.deg2rad(rng.uniform(*CONTINENTAL_FLAG_ANGLES))
+        mark = top + np.linspace(0.0, length, 40)[:, None] * np.array([np.sin(angle), -np.cos(angle)])
+    elif label == 7:
+        row = points[:, 0].min() + float(rng.uniform(0.45, 0.6)) * height
+        near = points[np.abs(points[:, 0] - row) < 1.0]
+        if not len(near):
+            return points
+        centre = np.array([row, near[:, 1].mean()])
+        tilt = np.deg2rad(rng.uniform(-8.0, 8.0))
+        mark = centre + np.linspace(-0.7, 0.7, 40)[:, None] * length * np.array([np.sin(tilt), np.cos(tilt)])
+    else:
+        return None
+    return np.concatenate([points, mark])
 
 
 NUMBER_HEIGHT = 200

@@ -8,7 +8,7 @@ from PIL import Image
 
 from hdr_core.errors import EmptyImageError
 from hdr_core.preprocess import preprocess
-from hdr_core.synth import SCAN_GRIDS, elastic_distortion, low_resolution_scan, pen_strokes
+from hdr_core.synth import SCAN_GRIDS, continental_style, elastic_distortion, low_resolution_scan, pen_strokes, skeleton
 
 
 def a_slanted_one() -> np.ndarray:
@@ -66,3 +66,27 @@ def test_an_elastic_distortion_bends_a_digit_smoothly_and_keeps_its_ink_shape_an
     overlap = ((bent > 127) & (digit > 127)).sum() / (digit > 127).sum()
     assert overlap > 0.4
     assert np.array_equal(bent, elastic_distortion(digit, np.random.default_rng(0)))  # reproducible from a seed
+
+
+def test_a_continental_one_gets_a_flag_down_to_the_left_of_the_top_of_its_stem():
+    digit = a_slanted_one()
+    stem = skeleton(digit)
+    styled = continental_style(digit, 1, np.random.default_rng(0))
+    flag = styled[len(stem):]
+    top = stem[np.argmin(stem[:, 0])]
+    assert len(flag) and np.allclose(flag[0], top)
+    assert flag[-1][0] > top[0] and flag[-1][1] < top[1] - 2  # down and clearly to the left
+    assert np.array_equal(styled[: len(stem)], stem)  # the stem itself is unchanged
+
+
+def test_a_continental_seven_gets_a_bar_across_its_stem_and_other_digits_none():
+    seven = np.zeros((28, 28), dtype=np.uint8)
+    seven[5:7, 6:22] = 255  # the top bar
+    for row in range(7, 24):
+        seven[row, 20 - (row - 7) // 2 : 22 - (row - 7) // 2] = 255  # the stem, leaning left
+    stem = skeleton(seven)
+    bar = continental_style(seven, 7, np.random.default_rng(0))[len(stem):]
+    middle = stem[:, 0].min() + 0.45 * np.ptp(stem[:, 0]), stem[:, 0].min() + 0.6 * np.ptp(stem[:, 0])
+    assert np.ptp(bar[:, 1]) > 3 * np.ptp(bar[:, 0])  # nearly level
+    assert middle[0] - 1 <= bar[:, 0].mean() <= middle[1] + 1  # across the middle of the stem
+    assert continental_style(seven, 3, np.random.default_rng(0)) is None
