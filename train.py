@@ -307,6 +307,11 @@ def train_model(args, train, validation, model_path: Path, data_sha256: str) -> 
         (args.out / f"{name}.json").write_text(json.dumps(payload, indent=1) + "\n")
 
 
+CONTINENTAL_HOW = ("the 1s and 7s drawn as on the canvas (round pen 10-30 px, 280x280) the way much of continental "
+                   "Europe writes them: a flag 20-45% of the height long, 30-60 degrees down to the left from the top of "
+                   "the 1; a bar across the middle of the 7's stem; full preprocessing")
+
+
 WHERE_NOT_HOW = {"out", "semeion", "feedback", "combine", "warm_start", "evaluate_only", "segmenter_only", "force",
                  "train_only"}
 """Arguments that say where files are or which mode ran, not how the model was made: left out of train_config.json."""
@@ -516,6 +521,8 @@ def evaluate(args, keras_path: Path, validation, test, fine_tuning: dict | None 
     segmenter = model.Predictor(beside if beside.is_file() else SEGMENTER_PATH)  # a run into a new folder borrows models/'s
     numbers = robustness.number_accuracy(predictor, test, args.number_samples, segmenter=segmenter)
     drawn_numbers = robustness.number_accuracy(predictor, test, args.number_samples, segmenter=segmenter, with_strokes=True)
+    continental = robustness.continental_accuracy(predictor, test)
+    validation_continental = robustness.continental_accuracy(predictor, validation, robustness.VALIDATION_CONTINENTAL_SEED)
     validation_readings = robustness.validation_readings(predictor, validation)
     val_probabilities = validation_readings["mnist"].probabilities
     validation_canvas, validation_scans = validation_readings["canvas_drawings"], validation_readings["low_resolution_scans"]
@@ -525,6 +532,7 @@ def evaluate(args, keras_path: Path, validation, test, fine_tuning: dict | None 
     print(f"test accuracy {1 - len(wrong) / len(test):.4%}  canvas {canvas.accuracy:.4%}  photos {photos.accuracy:.4%}"
           f"  numbers {numbers['whole_number_accuracy']:.2%} whole, {numbers['digit_accuracy']:.2%} digits"
           f" ({drawn_numbers['whole_number_accuracy']:.2%}, {drawn_numbers['digit_accuracy']:.2%} given the pen strokes)"
+          f"  continental 1s and 7s {continental['accuracy']:.2%}"
           + (f"  semeion {semeion.accuracy:.4%}" if semeion else "  semeion: not measured (no HDR_SEMEION_PATH)"))
 
     # 10. Write the artifacts the app and the README read.
@@ -559,6 +567,7 @@ def evaluate(args, keras_path: Path, validation, test, fine_tuning: dict | None 
                                      "refused_by_preprocessing": validation_scans.summary()["refused_by_preprocessing"],
                                      "how": "validation digits stretched to fill a 12-20 cell square grid, binarised, "
                                             "enlarged 10x and uploaded: Semeion-like input for choosing models without Semeion"},
+            "continental_ones_and_sevens": {**validation_continental, "how": CONTINENTAL_HOW},
         },
         "unsure_below": {
             "threshold": unsure_below,
@@ -575,6 +584,7 @@ def evaluate(args, keras_path: Path, validation, test, fine_tuning: dict | None 
             "numbers_with_strokes": {**drawn_numbers, "how": "the same numbers, read given their pen strokes as the Draw "
                                      "page is (synth.pen_strokes: every stroke belongs to one digit, half the digits "
                                      "take two strokes)"},
+            "continental_ones_and_sevens": {**continental, "how": CONTINENTAL_HOW},
             "photos": {**photos.summary(), "seed": robustness.PHOTO_SEED,
                        "how": "MNIST test digits printed in dark ink on simulated paper (texture, lighting gradient, "
                               "soft shadow, blur, rotation up to 10 degrees, digit 20-60% of the frame), EXIF "

@@ -12,7 +12,8 @@ from .data import Split
 from .errors import InputError
 from .preprocess import ImageInput, preprocess
 from .scaling import scale_uint8
-from .synth import draw_like_canvas, low_resolution_scan, photo_of_paper, semeion_as_scan
+from .synth import (continental_style, draw_like_canvas, draw_points_like_canvas, low_resolution_scan, photo_of_paper,
+                    semeion_as_scan)
 
 CANVAS_SEED = 2024
 """Seed of the canvas-style redraws of the test digits, so the figure is reproducible."""
@@ -25,6 +26,12 @@ VALIDATION_CANVAS_SEED = 7
 
 VALIDATION_SCAN_SEED = 8
 """Seed of the low-resolution scans of the validation digits (Semeion-like input without Semeion)."""
+
+CONTINENTAL_SEED = 2027
+"""Seed of the continental-style redraws of the test 1s and 7s."""
+
+VALIDATION_CONTINENTAL_SEED = 9
+"""Seed of the continental-style redraws of the validation 1s and 7s."""
 
 
 @dataclass(frozen=True)
@@ -85,6 +92,19 @@ def canvas_images(split: Split, seed: int = CANVAS_SEED) -> Iterable:
 
 def canvas_accuracy(predictor, split: Split, seed: int = CANVAS_SEED) -> Readings:
     return read_all(predictor, canvas_images(split, seed), split.y)
+
+
+def continental_accuracy(predictor, split: Split, seed: int = CONTINENTAL_SEED) -> dict:
+    """The split's 1s and 7s drawn on the canvas as much of continental Europe writes them
+    (``synth.continental_style``: a flag on the 1, a bar across the 7), read through full preprocessing."""
+    rng = np.random.default_rng(seed)
+    chosen = np.flatnonzero(np.isin(split.y, (1, 7)))
+    images = (draw_points_like_canvas(continental_style(split.x[i], int(split.y[i]), rng), rng) for i in chosen)
+    readings = read_all(predictor, images, split.y[chosen])
+    right = readings.predicted == readings.labels
+    return {"n": int(len(chosen)), "accuracy": readings.accuracy, "seed": seed,
+            **{f"{name}_accuracy": float(right[readings.labels == digit].mean()) for name, digit in (("ones", 1), ("sevens", 7))},
+            "most_confused": readings.most_confused()}
 
 
 def semeion_accuracy(predictor, split: Split) -> Readings:

@@ -28,7 +28,7 @@ cols[3].metric("Semeion handwriting", f"{semeion['accuracy']:.2%}" if semeion el
                     + ", ".join(f"{m['true']} read as {m['read']} ({m['count']})" for m in semeion.get("most_confused", []))
                if semeion else None)
 
-cols = st.columns(4)
+cols = st.columns(5)
 photos, numbers, drawn, segmenter = (robustness["photos"], robustness["numbers"], robustness.get("numbers_with_strokes"),
                                      config.get("segmenter"))
 cols[0].metric("Phone photos", f"{photos['accuracy']:.2%}", help=f"{photos['n']:,} test digits: {photos['how']}.")
@@ -36,6 +36,10 @@ cols[1].metric("Whole numbers", f"{numbers['whole_number_accuracy']:.1%}", help=
                + (f" Given their pen strokes, as on the Draw page: {drawn['whole_number_accuracy']:.1%} whole, "
                   f"{drawn['digit_accuracy']:.1%} of digits." if drawn else ""))
 cols[2].metric("Digits within numbers", f"{numbers['digit_accuracy']:.1%}", help="A number cut into the wrong count of digits scores none of its digits.")
+if continental := robustness.get("continental_ones_and_sevens"):
+    cols[4].metric("Continental 1s and 7s", f"{continental['accuracy']:.1%}",
+                   help=f"{continental['n']:,} test 1s and 7s: {continental['how']}. 1s {continental['ones_accuracy']:.1%}, "
+                        f"7s {continental['sevens_accuracy']:.1%}.")
 if segmenter:
     cols[3].metric("Segment model", f"{segmenter['validation_accuracy']:.1%}", help="Tells a whole digit from a part of one "
                    f"when numbers are cut; {segmenter['validation_candidates']:,} candidates from numbers of validation digits.")

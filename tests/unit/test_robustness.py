@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from hdr_core.robustness import Readings, averaged, digits_right
+from hdr_core.data import Split
+from hdr_core.robustness import Readings, averaged, continental_accuracy, digits_right
 
 
 def _one_hot(digits, refused=()):
@@ -46,3 +47,22 @@ def test_a_number_read_with_the_right_count_scores_each_digit_in_place():
 def test_a_number_read_with_a_digit_too_many_or_too_few_scores_no_digits():
     assert digits_right("19884", "1984") == 0  # one digit cut in two: every later digit is out of place
     assert digits_right("194", "1984") == 0
+
+
+class _SaysSeven:
+    """A stand-in model that reads every digit as 7."""
+
+    def probabilities(self, batch):
+        return np.repeat(np.eye(10, dtype=np.float32)[[7]], len(batch), axis=0)
+
+
+def test_continental_figures_read_only_the_ones_and_sevens_and_score_each_digit_apart():
+    digits = np.zeros((5, 28, 28), dtype=np.uint8)
+    for digit in digits:
+        for row in range(4, 24):
+            digit[row, 17 - row // 3 : 19 - row // 3] = 255  # a slanted stroke, as a 1 (the 7s are no different here)
+    split = Split(digits, np.array([1, 7, 3, 1, 7]))
+    figures = continental_accuracy(_SaysSeven(), split, seed=0)
+    assert figures["n"] == 4 and figures["accuracy"] == 0.5  # the 3 is left out
+    assert figures["ones_accuracy"] == 0.0 and figures["sevens_accuracy"] == 1.0
+    assert figures["most_confused"] == [{"true": 1, "read": 7, "count": 2}]
