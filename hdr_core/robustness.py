@@ -94,15 +94,20 @@ def canvas_accuracy(predictor, split: Split, seed: int = CANVAS_SEED) -> Reading
     return read_all(predictor, canvas_images(split, seed), split.y)
 
 
-def continental_accuracy(predictor, split: Split, seed: int = CONTINENTAL_SEED) -> dict:
+def continental_readings(predictor, split: Split, seed: int = CONTINENTAL_SEED) -> Readings:
     """The split's 1s and 7s drawn on the canvas as much of continental Europe writes them
     (``synth.continental_style``: a flag on the 1, a bar across the 7), read through full preprocessing."""
     rng = np.random.default_rng(seed)
     chosen = np.flatnonzero(np.isin(split.y, (1, 7)))
     images = (draw_points_like_canvas(continental_style(split.x[i], int(split.y[i]), rng), rng) for i in chosen)
-    readings = read_all(predictor, images, split.y[chosen])
+    return read_all(predictor, images, split.y[chosen])
+
+
+def continental_accuracy(predictor, split: Split, seed: int = CONTINENTAL_SEED) -> dict:
+    """``continental_readings`` summed up: accuracy over the 1s and 7s, and over each apart."""
+    readings = continental_readings(predictor, split, seed)
     right = readings.predicted == readings.labels
-    return {"n": int(len(chosen)), "accuracy": readings.accuracy, "seed": seed,
+    return {"n": int(len(readings.labels)), "accuracy": readings.accuracy, "seed": seed,
             **{f"{name}_accuracy": float(right[readings.labels == digit].mean()) for name, digit in (("ones", 1), ("sevens", 7))},
             "most_confused": readings.most_confused()}
 
