@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import platform
+import shutil
 import time
 from pathlib import Path
 
@@ -73,6 +74,8 @@ def parse_args(argv=None) -> argparse.Namespace:
                    help="keep a fine-tuned model even if its MNIST test accuracy drops by more than 0.1 points")
     p.add_argument("--combine", nargs="+", type=Path, default=None, metavar="KERAS",
                    help="average these trained .keras models into one; kept only if validation accuracy improves")
+    p.add_argument("--chosen-by", default="mean of validation MNIST, canvas drawings and low-resolution scans",
+                   help="why these members (recorded in train_config.json; e.g. a bench/candidates.py rule)")
     p.add_argument("--warm-start", type=Path, default=None, metavar="KERAS",
                    help="continue from this trained .keras model (a warm restart of the cosine schedule) instead of new weights")
     p.add_argument("--out", type=Path, default=Path("models"))
@@ -380,6 +383,7 @@ def combine(args, validation, keras_path: Path) -> None:
 
     "Better" is the mean of the three validation figures (MNIST digits, canvas drawings,
     low-resolution scans; ``robustness.validation_readings``), so one lucky figure cannot decide.
+    The first member's settings and history are written beside the average as the model's.
     """
     import tempfile
 
@@ -404,17 +408,30 @@ def combine(args, validation, keras_path: Path) -> None:
     ensemble = model.build_ensemble(members)
     ensemble.save(keras_path)
     config_path = args.out / "train_config.json"
-    config = json.loads(config_path.read_text())
+    previous = json.loads(config_path.read_text()) if config_path.is_file() else {}
     member_configs = []
     for path in args.combine:
         member_config = path.parent / "train_config.json"
         member_configs.append(json.loads(member_config.read_text()) if member_config.is_file() else {})
-    config.update({"parameters": int(ensemble.count_params()),
-                   "ensemble": {"members": len(members), "how": "probabilities averaged",
-                                "chosen_by": "mean of validation MNIST, canvas drawings and low-resolution scans",
-                                "member_validation": figures, "ensemble_validation": together,
-                                "member_settings": [member_settings(c) for c in member_configs]}})
+    config = ensemble_config(previous, member_configs, {
+        "members": len(members), "how": "probabilities averaged", "chosen_by": args.chosen_by,
+        "member_validation": figures, "ensemble_validation": together})
+    config["parameters"] = int(ensemble.count_params())
+    first_history = args.combine[0].parent / "history.json"
+    if first_history.is_file() and first_history.resolve() != (args.out / "history.json").resolve():
+        shutil.copyfile(first_history, args.out / "history.json")
     config_path.write_text(json.dumps(config, indent=1) + "\n")
+
+
+def ensemble_config(previous: dict, member_configs: list[dict], ensemble: dict) -> dict:
+    """The settings saved beside an average: the first member's stand for the model's (its history is
+    saved too), every member's under ``ensemble``, and the segment model's from the folder's old settings."""
+    config = dict(member_configs[0] or previous)
+    config.pop("segmenter", None)
+    if "segmenter" in previous:
+        config["segmenter"] = previous["segmenter"]
+    config["ensemble"] = {**ensemble, "member_settings": [member_settings(c) for c in member_configs]}
+    return config
 
 
 def member_settings(config: dict) -> dict:

@@ -1,0 +1,28 @@
+"""The settings train.py saves beside an average of members describe that average, not a model it replaced."""
+
+import train
+
+FIRST = {"seed": 45, "epochs": 6, "learning_rate": 5e-4, "style_samples": 8000,
+         "warm_start": {"seed": 45, "epochs": 6, "restarted_after_epoch": 24}}
+SECOND = {"seed": 43, "epochs": 6, "learning_rate": 5e-4, "scan_samples": 10000}
+OLD = {"seed": 44, "epochs": 24, "segmenter": {"numbers": 3000, "seed": 42}, "ensemble": {"members": 3}}
+
+
+def test_an_average_is_described_by_its_first_member_and_lists_every_member():
+    config = train.ensemble_config(OLD, [FIRST, SECOND], {"members": 2, "chosen_by": "a written rule"})
+    assert config["seed"] == 45 and config["style_samples"] == 8000
+    assert [m["seed"] for m in config["ensemble"]["member_settings"]] == [45, 43]
+    assert config["ensemble"]["member_settings"][0]["warm_start"]["style_samples"] is None
+    assert config["ensemble"]["chosen_by"] == "a written rule" and config["ensemble"]["members"] == 2
+
+
+def test_the_segment_model_already_in_the_folder_keeps_its_settings():
+    config = train.ensemble_config(OLD, [FIRST, SECOND], {"members": 2})
+    assert config["segmenter"] == OLD["segmenter"]
+    assert train.ensemble_config({"seed": 1}, [FIRST], {"members": 1}).get("segmenter") is None
+
+
+def test_members_without_saved_settings_leave_the_folder_settings_in_place():
+    config = train.ensemble_config(OLD, [{}, SECOND], {"members": 2})
+    assert config["seed"] == 44 and config["segmenter"] == OLD["segmenter"]
+    assert config["ensemble"]["member_settings"][0]["seed"] is None
