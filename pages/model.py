@@ -5,10 +5,10 @@ import base64
 import pandas as pd
 import streamlit as st
 
-from ui import charts, resources
+from ui import charts, model_metrics, resources
 
 evaluation, history, config = (resources.artifact(name) for name in ("evaluation", "history", "train_config"))
-test, robustness = evaluation["test"], evaluation["robustness"]
+test = evaluation["test"]
 
 st.title("The model")
 ensemble = config.get("ensemble")
@@ -17,32 +17,7 @@ what = (f"The average of {ensemble['members']} convolutional networks trained wi
         f"A {config['parameters']:,}-parameter convolutional network")
 st.caption(f"{what}, trained on MNIST by `python train.py`. Every figure on this page is read from `models/*.json`.")
 
-cols = st.columns(4)
-cols[0].metric("MNIST test accuracy", f"{test['accuracy']:.2%}", help=f"All {test['n']:,} MNIST test images; never used for training or tuning.")
-cols[1].metric("Test loss", f"{test['loss']:.4f}")
-cols[2].metric("Canvas-style drawings", f"{robustness['canvas']['accuracy']:.2%}",
-               help=f"{robustness['canvas']['n']:,} test digits redrawn as on the Draw page: {robustness['canvas']['how']}.")
-semeion = robustness.get("semeion")
-cols[3].metric("Semeion handwriting", f"{semeion['accuracy']:.2%}" if semeion else "not measured",
-               help=f"{semeion['n']:,} digits by about 80 writers: {semeion['how']}. Commonest mistakes: "
-                    + ", ".join(f"{m['true']} read as {m['read']} ({m['count']})" for m in semeion.get("most_confused", []))
-               if semeion else None)
-
-cols = st.columns(5)
-photos, numbers, drawn, segmenter = (robustness["photos"], robustness["numbers"], robustness.get("numbers_with_strokes"),
-                                     config.get("segmenter"))
-cols[0].metric("Phone photos", f"{photos['accuracy']:.2%}", help=f"{photos['n']:,} test digits: {photos['how']}.")
-cols[1].metric("Whole numbers", f"{numbers['whole_number_accuracy']:.1%}", help=f"{numbers['n']:,} numbers: {numbers['how']}."
-               + (f" Given their pen strokes, as on the Draw page: {drawn['whole_number_accuracy']:.1%} whole, "
-                  f"{drawn['digit_accuracy']:.1%} of digits." if drawn else ""))
-cols[2].metric("Digits within numbers", f"{numbers['digit_accuracy']:.1%}", help="A number cut into the wrong count of digits scores none of its digits.")
-if continental := robustness.get("continental_ones_and_sevens"):
-    cols[4].metric("Continental 1s and 7s", f"{continental['accuracy']:.1%}",
-                   help=f"{continental['n']:,} test 1s and 7s: {continental['how']}. 1s {continental['ones_accuracy']:.1%}, "
-                        f"7s {continental['sevens_accuracy']:.1%}.")
-if segmenter:
-    cols[3].metric("Segment model", f"{segmenter['validation_accuracy']:.1%}", help="Tells a whole digit from a part of one "
-                   f"when numbers are cut; {segmenter['validation_candidates']:,} candidates from numbers of validation digits.")
+model_metrics.show(evaluation, config)
 
 training, errors, calibration, architecture = st.tabs(["Training", "Errors", "Calibration", "Architecture and settings"])
 

@@ -76,8 +76,12 @@ def test_a_file_name_holding_markup_is_shown_as_text():
 def test_the_model_page_shows_the_figures_that_train_py_wrote():
     evaluation = json.loads((MODELS_DIR / "evaluation.json").read_text())
     at = page("pages/model.py").run()
-    metric = next(m for m in at.metric if m.label == "MNIST test accuracy")
-    assert metric.value == f"{evaluation['test']['accuracy']:.2%}"
+    shown = {m.label: m.value for m in at.metric}
+    robustness = evaluation["robustness"]
+    assert shown["MNIST test accuracy"] == f"{evaluation['test']['accuracy']:.2%}"
+    assert shown["Semeion handwriting"] == f"{robustness['semeion']['accuracy']:.2%}"
+    assert shown["Phone photos"] == f"{robustness['photos']['accuracy']:.2%}"
+    assert shown["Continental 1s and 7s"] == f"{robustness['continental_ones_and_sevens']['accuracy']:.1%}"
 
 
 def test_a_low_confidence_reading_gets_a_not_sure_note_naming_the_runner_up():
