@@ -193,74 +193,73 @@ def validation_dataset(validation):
     return tf.data.Dataset.from_tensor_slices((scale_uint8(validation.x)[..., None], validation.y.astype("int32"))).batch(512)
 
 
-def train_model(args, train, validation, model_path: Path, data_sha256: str) -> None:
-    import keras
-    import tensorflow as tf
-
-    from hdr_core import constants, model
-    from hdr_core.errors import EmptyImageError
+def training_images(args, train) -> tuple[np.ndarray, np.ndarray]:
+    """MNIST's training digits, plus copies of some of them as people's digits reach the app."""
     from hdr_core.preprocess import preprocess
     from hdr_core.scaling import as_model_batch, scale_uint8
     from hdr_core.synth import (continental_style, draw_like_canvas, draw_points_like_canvas, elastic_distortion,
                                 fill_box_like_scans, low_resolution_scan)
 
-    started = time.time()
-    x_train, y_train = scale_uint8(train.x)[..., None], train.y.astype("int32")
-
-    # 2. Canvas-style copies of some training digits: the pen strokes people draw on the Draw page.
     rng = np.random.default_rng(args.seed)
-    chosen = rng.choice(len(train), size=min(args.canvas_samples, len(train)), replace=False)
-    if len(chosen):
-        drawn = as_model_batch([preprocess(draw_like_canvas(train.x[i], rng)) for i in chosen])
-        x_train = np.concatenate([x_train, drawn])
-        y_train = np.concatenate([y_train, train.y[chosen].astype("int32")])
+    every = np.arange(len(train))
 
+    def pick(pool, n):
+        return rng.choice(pool, size=min(n, len(pool)), replace=False)
+
+    copies = {}
+    # 2. Canvas-style copies of some training digits: the pen strokes people draw on the Draw page.
+    copies["canvas-style"] = made(pick(every, args.canvas_samples), lambda k, i: preprocess(draw_like_canvas(train.x[i], rng)))
     # 3. Box-filled copies of others: scanned digit sets (Semeion, USPS) stretch each digit to fill its box.
-    stretched = rng.choice(len(train), size=min(args.box_filled_samples, len(train)), replace=False)
-    if len(stretched):
-        x_train = np.concatenate([x_train, as_model_batch([fill_box_like_scans(train.x[i]) for i in stretched])])
-        y_train = np.concatenate([y_train, train.y[stretched].astype("int32")])
-
+    copies["box-filled"] = made(pick(every, args.box_filled_samples), lambda k, i: fill_box_like_scans(train.x[i]))
     # 4. Binary low-resolution scans of others, enlarged and uploaded: how Semeion's digits reach the app.
-    #    A straight 1 stretched to fill its grid is solid ink, which the app refuses too: those are left out.
-    scans = {}
-    for i in rng.choice(len(train), size=min(args.scan_samples, len(train)), replace=False):
-        try:
-            scans[i] = preprocess(low_resolution_scan(train.x[i], rng))
-        except EmptyImageError:
-            continue
-    scanned = np.array(list(scans), dtype=int)
-    if len(scanned):
-        x_train = np.concatenate([x_train, as_model_batch(list(scans.values()))])
-        y_train = np.concatenate([y_train, train.y[scanned].astype("int32")])
+    copies["low-resolution scans"] = made(pick(every, args.scan_samples),
+                                          lambda k, i: preprocess(low_resolution_scan(train.x[i], rng)))
+
     # 5. Elastically bent copies of others (Simard et al. 2003): loops, tails and flags as other people
     #    write them; every second one also scanned, as a foreign hand reaches the app in a scanned set.
-    bent = {}
-    for k, i in enumerate(rng.choice(len(train), size=min(args.elastic_samples, len(train)), replace=False)):
+    def bent(k, i):
         digit = elastic_distortion(train.x[i], rng)
-        try:
-            bent[i] = preprocess(low_resolution_scan(digit, rng) if k % 2 else digit)
-        except EmptyImageError:
-            continue
-    if bent:
-        x_train = np.concatenate([x_train, as_model_batch(list(bent.values()))])
-        y_train = np.concatenate([y_train, train.y[np.array(list(bent), dtype=int)].astype("int32")])
+        return preprocess(low_resolution_scan(digit, rng) if k % 2 else digit)
+    copies["elastically bent"] = made(pick(every, args.elastic_samples), bent)
+
     # 6. Continental 1s and 7s: a flag on the 1 (which MNIST's writers seldom draw), a bar across the 7;
     #    drawn as on the canvas, every second one then scanned.
-    styled = {}
-    ones_and_sevens = np.flatnonzero(np.isin(train.y, (1, 7)))
-    for k, i in enumerate(rng.choice(ones_and_sevens, size=min(args.style_samples, len(ones_and_sevens)), replace=False)):
+    def continental(k, i):
+        drawn = preprocess(draw_points_like_canvas(continental_style(train.x[i], int(train.y[i]), rng), rng))
+        return preprocess(low_resolution_scan((drawn * 255).astype(np.uint8), rng)) if k % 2 else drawn
+    copies["continental 1s and 7s"] = made(pick(np.flatnonzero(np.isin(train.y, (1, 7))), args.style_samples), continental)
+
+    x_train, y_train = scale_uint8(train.x)[..., None], train.y.astype("int32")
+    for digits in (d for d in copies.values() if d):
+        x_train = np.concatenate([x_train, as_model_batch(list(digits.values()))])
+        y_train = np.concatenate([y_train, train.y[np.array(list(digits), dtype=int)].astype("int32")])
+    print(f"training on {len(y_train)} images (" + ", ".join(f"{len(d)} {name}" for name, d in copies.items()) + ")")
+    return x_train, y_train
+
+
+def made(indices, make) -> dict[int, np.ndarray]:
+    """``make(k, i)`` for the k-th chosen training digit i; the few copies the app itself would refuse
+    (a straight 1 scanned to solid ink is no digit to it) are left out, keyed by the digit they came from."""
+    from hdr_core.errors import InputError
+
+    copies = {}
+    for k, i in enumerate(indices):
         try:
-            drawn_digit = preprocess(draw_points_like_canvas(continental_style(train.x[i], int(train.y[i]), rng), rng))
-            styled[i] = preprocess(low_resolution_scan((drawn_digit * 255).astype(np.uint8), rng)) if k % 2 else drawn_digit
-        except EmptyImageError:
+            copies[int(i)] = make(k, int(i))
+        except InputError:
             continue
-    if styled:
-        x_train = np.concatenate([x_train, as_model_batch(list(styled.values()))])
-        y_train = np.concatenate([y_train, train.y[np.array(list(styled), dtype=int)].astype("int32")])
-    print(f"training on {len(y_train)} images ({len(chosen)} canvas-style, {len(stretched)} box-filled, "
-          f"{len(scanned)} low-resolution scans, {len(bent)} elastically bent, {len(styled)} continental 1s and 7s), "
-          f"validating on {len(validation)}")
+    return copies
+
+
+def train_model(args, train, validation, model_path: Path, data_sha256: str) -> None:
+    import keras
+    import tensorflow as tf
+
+    from hdr_core import constants, model
+
+    started = time.time()
+    x_train, y_train = training_images(args, train)
+    print(f"validating on {len(validation)}")
 
     # 7. Augmentation: how people's digits differ from MNIST's - pen width, slant, size, aspect, position.
     train_ds = augmented_dataset(args, x_train, y_train)
