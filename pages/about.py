@@ -4,6 +4,7 @@ import numpy as np
 import streamlit as st
 
 from hdr_core import preprocess_steps
+from ui import resources
 from ui.example import example_photo
 from ui.result import enlarge
 
@@ -38,16 +39,27 @@ for column, (picture, caption) in zip(st.columns(len(pictures)), pictures):
                  caption=caption, width="stretch")
 
 st.header("Limits")
+robustness = resources.artifact("evaluation")["robustness"]
+continental = robustness.get("continental_ones_and_sevens")
+numbers = robustness.get("numbers_with_strokes", robustness["numbers"])
+styles = (f"a 1 with a long flag is read right only {continental['ones_accuracy']:.0%} of the time (to a model that "
+          f"learned American 1s it looks like a 7), a 7 with a bar across it {continental['sevens_accuracy']:.0%}"
+          if continental else "a 1 with a long flag, a crossed 7")
 st.markdown(
-    """
-- It reads **one digit** per drawing or image: letters, symbols and several digits are read as
-  the single digit they most resemble.
-- It knows only the digits 0-9 as MNIST writes them. Unusual styles (a crossed 7, a 1 with a
-  long flag, a 4 closed at the top) are read less surely; the *not sure* note says so.
+    f"""
+- It knows only the digits 0-9 as MNIST writes them. Unusual styles are read less surely: {styles}.
+  A plain stroke for a 1 is safest.
+- Letters and symbols are read as the digit they most resemble.
+- A whole number is cut into digits: {numbers['whole_number_accuracy']:.0%} of test numbers drawn on the
+  number canvas are read right in full. Digits that touch or overlap are the hard case: leave a gap.
 - Photos need the digit to stand out from the paper: very faint pencil, busy backgrounds or
   strong glare can hide it.
+
+The **Model** page has every figure, measured on images the model never trained on.
 """
 )
 
 st.header("Privacy")
-st.markdown("Nothing you draw or upload is stored. Images are read in memory for your session and forgotten.")
+st.markdown("Nothing you draw or upload is stored. Images are read in memory for your session and forgotten, "
+            "unless you press **Right** or **Wrong** under a reading: that sends the image, what the model saw "
+            "and read, and your answer, to help improve the model.")

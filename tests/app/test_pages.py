@@ -84,6 +84,15 @@ def test_the_model_page_shows_the_figures_that_train_py_wrote():
     assert shown["Continental 1s and 7s"] == f"{robustness['continental_ones_and_sevens']['accuracy']:.1%}"
 
 
+def test_the_about_page_states_its_limits_with_the_measured_figures_and_when_anything_is_stored():
+    robustness = json.loads((MODELS_DIR / "evaluation.json").read_text())["robustness"]
+    at = page("pages/about.py").run()
+    text = " ".join(m.value for m in at.markdown)
+    assert f"read right only {robustness['continental_ones_and_sevens']['ones_accuracy']:.0%}" in text
+    assert f"{robustness['numbers_with_strokes']['whole_number_accuracy']:.0%} of test numbers" in text
+    assert "unless you press **Right** or **Wrong**" in text
+
+
 def test_a_low_confidence_reading_gets_a_not_sure_note_naming_the_runner_up():
     threshold = json.loads((MODELS_DIR / "evaluation.json").read_text())["unsure_below"]["threshold"]
     top = max(0.9 * threshold, 0.12)
