@@ -80,7 +80,8 @@ def parse_args(argv=None) -> argparse.Namespace:
                    help="continue from this trained .keras model (a warm restart of the cosine schedule) instead of new weights")
     p.add_argument("--out", type=Path, default=Path("models"))
     p.add_argument("--train-only", action="store_true",
-                   help="skip the evaluation (members of an average are evaluated together, by --combine)")
+                   help="skip the evaluation (members of an average are evaluated together, by --combine; "
+                        "with --combine: write the average and its LiteRT file only)")
     p.add_argument("--evaluate-only", action="store_true", help="re-evaluate the saved model; rewrite evaluation.json only")
     return p.parse_args(argv)
 
@@ -114,7 +115,11 @@ def main(argv=None) -> None:
     train = train.head(args.limit)
     keras_path = args.out / model.KERAS_MODEL_PATH.name
     if args.combine:
+        args.out.mkdir(parents=True, exist_ok=True)
         combine(args, validation, keras_path)
+        if args.train_only:  # the average and the LiteRT file the app would serve, e.g. to time it; no evaluation
+            model.export_tflite(model.load_model(keras_path), args.out / model.DEFAULT_MODEL_PATH.name)
+            return
         evaluate(args, keras_path, validation, test.head(args.eval_limit))
         return
     if args.feedback:

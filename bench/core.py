@@ -1,6 +1,7 @@
 """Core speed: preprocessing + prediction of one canvas image, batch throughput, and a whole number.
 
     python bench/core.py            # prints medians, writes bench/results/core.json
+    python bench/core.py --model candidate.tflite --out /tmp/candidate.json   # the same for another model
 
 Canvas images are MNIST test digits redrawn as on the Draw page (280x280, RGBA as the canvas
 component returns them); uploads are the same images as PNG bytes. Needs HDR_MNIST_PATH or
@@ -48,11 +49,12 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=1000, help="digits per batch")
     parser.add_argument("--batch-repeats", type=int, default=15)
     parser.add_argument("--numbers", type=int, default=100, help="4-digit numbers (number canvas) to time")
+    parser.add_argument("--model", type=Path, default=None, help="a .tflite model to time (default: the served one)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "core.json")
     args = parser.parse_args()
 
     _, test = load_mnist()
-    predictor = Predictor.from_file()
+    predictor = Predictor.from_file(args.model) if args.model else Predictor.from_file()
     rng = np.random.default_rng(0)
     canvases = [np.asarray(draw_like_canvas(test.x[i], rng).convert("RGBA")) for i in range(args.images)]
     uploads = []
@@ -88,6 +90,7 @@ def main() -> None:
         "batch": {"digits": args.batch, "median_s": round(float(np.median(batch_s)), 4),
                   "digits_per_second": round(args.batch / float(np.median(batch_s)))},
         "four_digit_number_read": ms(number_s),
+        **({"model": str(args.model)} if args.model else {}),
         "samples": {"single": args.images, "batch_repeats": args.batch_repeats, "numbers": args.numbers},
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
     }
