@@ -118,6 +118,8 @@ def composite_on_white(image: Image.Image) -> Image.Image:
     )
     if not has_alpha:
         return image
+    if image.mode == "RGBA" and image.getchannel("A").getextrema()[0] == 255:
+        return image.convert("RGB")  # opaque after all (the canvas paints its white ground): the same pixels, faster
     rgba = image.convert("RGBA")
     paper = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
     return Image.alpha_composite(paper, rgba).convert("RGB")
