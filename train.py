@@ -234,10 +234,9 @@ def training_images(args, train) -> tuple[np.ndarray, np.ndarray]:
         return preprocess(low_resolution_scan((drawn * 255).astype(np.uint8), rng)) if k % 2 else drawn
     copies["continental 1s and 7s"] = made(pick(np.flatnonzero(np.isin(train.y, (1, 7))), args.style_samples), continental)
 
-    x_train, y_train = scale_uint8(train.x)[..., None], train.y.astype("int32")
-    for digits in (d for d in copies.values() if d):
-        x_train = np.concatenate([x_train, as_model_batch(list(digits.values()))])
-        y_train = np.concatenate([y_train, train.y[np.array(list(digits), dtype=int)].astype("int32")])
+    made_copies = [d for d in copies.values() if d]  # one concatenation, not one whole-array copy per kind
+    x_train = np.concatenate([scale_uint8(train.x)[..., None], *(as_model_batch(list(d.values())) for d in made_copies)])
+    y_train = np.concatenate([train.y, *(train.y[np.array(list(d), dtype=int)] for d in made_copies)]).astype("int32")
     print(f"training on {len(y_train)} images (" + ", ".join(f"{len(d)} {name}" for name, d in copies.items()) + ")")
     return x_train, y_train
 
