@@ -77,6 +77,11 @@ def test_touching_digits_are_split_where_they_meet(predictor, mnist):
     assert read_number(predictor, paper).text == truth
 
 
+def test_digits_written_without_lifting_the_pen_are_still_split(predictor, mnist):
+    paper, truth = written(mnist, [3, 4, 5], gap=-4)  # 0, 4, 1 touching, given as one pen stroke
+    assert read_number(predictor, paper, strokes=[paper < 128]).text == truth
+
+
 def test_several_digits_side_by_side_look_like_a_number_and_one_digit_does_not(mnist):
     paper, _ = written(mnist, [0, 1])
     assert looks_like_number(preprocess_steps(paper))

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from hdr_core.errors import EmptyImageError
-from hdr_core.numbers import MOST_PIECES_PER_DIGIT, candidates, context_window, pieces
+from hdr_core.numbers import MOST_PIECES_PER_DIGIT, candidates, context_window, pieces, stroke_splits
 
 
 def bars(*spans: tuple[int, int], height: int = 100, width: int = 400) -> np.ndarray:
@@ -62,3 +62,21 @@ def test_given_pen_strokes_the_pieces_come_stroke_by_stroke_and_ink_they_share_b
     again, same_height = pieces(ink, [first, second], height=height)  # the height measured already, passed in
     assert same_height == height and all((a.mask == b.mask).all() and a.left == b.left for a, b in zip(again, found))
     assert len(again) == len(found)
+
+
+def test_a_candidate_that_holds_only_part_of_a_pen_stroke_splits_it():
+    ink = bars((40, 55), (100, 115), (160, 175))
+    found, _ = pieces(ink)
+    first_stroke, second_stroke = bars((40, 55), (100, 115)) > 0, bars((160, 175)) > 0  # a pen lift only before the third
+    runs = [(0, 1), (0, 2), (1, 3), (2, 3), (0, 3)]
+    assert stroke_splits(found, runs, [first_stroke, second_stroke]).tolist() == [1, 0, 1, 0, 0]
+    assert stroke_splits(found, runs, []).tolist() == [0] * len(runs)  # no strokes known: nothing split
+
+
+def test_ink_where_two_strokes_cross_is_no_split():
+    left = bars((40, 55)) > 0
+    left[60:65, 40:110] = True  # its tail runs into the next bar
+    right = bars((100, 115)) > 0
+    found, _ = pieces(np.maximum(left, right).astype(np.float32), [left, right])
+    assert len(found) == 2 and (found[0].mask & found[1].mask).any()
+    assert stroke_splits(found, [(0, 1), (1, 2), (0, 2)], [left, right]).tolist() == [0, 0, 0]
