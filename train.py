@@ -71,7 +71,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--fine-tune-learning-rate", type=float, default=2e-4)
     p.add_argument("--feedback-repeats", type=int, default=60, help="times each correction is seen per fine-tuning epoch")
     p.add_argument("--force", action="store_true",
-                   help="keep a fine-tuned model even if its MNIST test accuracy drops by more than 0.1 points")
+                   help="keep a fine-tuned model even if its MNIST test accuracy drops by more than 0.1 points; "
+                        "with --combine: keep the average even if it reads validation no better than its best member")
     p.add_argument("--combine", nargs="+", type=Path, default=None, metavar="KERAS",
                    help="average these trained .keras models into one; kept only if validation accuracy improves")
     p.add_argument("--chosen-by", default="mean of validation MNIST, canvas drawings and low-resolution scans",
@@ -406,8 +407,9 @@ def combine(args, validation, keras_path: Path) -> None:
           + "; ".join(f"member {i + 1} {' '.join(f'{a:.2%}' for a in f.values())} mean {m:.3%}"
                       for i, (f, m) in enumerate(zip(figures, mean)))
           + f"; averaged {' '.join(f'{a:.2%}' for a in together.values())} mean {together_mean:.3%}")
-    if together_mean <= max(mean):
-        raise SystemExit("refused: the average does not read the validation digits better than the best member")
+    if together_mean <= max(mean) and not args.force:
+        raise SystemExit("refused: the average does not read the validation digits better than the best member "
+                         "(--force keeps it anyway)")
     ensemble = model.build_ensemble(members)
     ensemble.save(keras_path)
     config_path = args.out / "train_config.json"

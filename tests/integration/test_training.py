@@ -142,3 +142,20 @@ def test_combining_a_model_with_itself_is_refused_and_leaves_the_model_alone(qui
     assert "low-resolution scans" in refused.stdout
     assert (out / "digit_cnn.keras").read_bytes() == before
     assert "ensemble" not in json.loads((out / "train_config.json").read_text())
+
+
+def test_a_forced_average_written_without_evaluation_reads_as_its_members_do(quick_run, train_env, tmp_path, mnist):
+    out = tmp_path / "models"
+    shutil.copytree(quick_run, out)
+    evaluation = (out / "evaluation.json").read_bytes()
+    member = str(quick_run / "digit_cnn.keras")
+    subprocess.run([sys.executable, "train.py", "--combine", member, member, "--force", "--train-only", *QUICK,
+                    "--out", str(out)], cwd=ROOT, env=train_env, check=True, capture_output=True)
+    config = json.loads((out / "train_config.json").read_text())
+    assert config["ensemble"]["members"] == 2 and len(config["ensemble"]["member_settings"]) == 2
+    assert (out / "evaluation.json").read_bytes() == evaluation  # --train-only: the test set was not read
+    _, test = mnist
+    digits = test.x[:50].astype(np.float32) / 255
+    average = Predictor(str(out / "digit_cnn.tflite")).probabilities(digits)
+    alone = Predictor(str(quick_run / "digit_cnn.tflite")).probabilities(digits)
+    np.testing.assert_allclose(average, alone, atol=1e-5)  # the mean of two identical members is the member
