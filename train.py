@@ -543,6 +543,8 @@ def evaluate(args, keras_path: Path, validation, test, fine_tuning: dict | None 
     segmenter = model.Predictor(beside if beside.is_file() else SEGMENTER_PATH)  # a run into a new folder borrows models/'s
     numbers = robustness.number_accuracy(predictor, test, args.number_samples, segmenter=segmenter)
     drawn_numbers = robustness.number_accuracy(predictor, test, args.number_samples, segmenter=segmenter, with_strokes=True)
+    photographed_numbers = robustness.number_accuracy(predictor, test, args.number_samples, segmenter=segmenter,
+                                                      photographed=True)
     continental = robustness.continental_accuracy(predictor, test)
     validation_continental = robustness.continental_accuracy(predictor, validation, robustness.VALIDATION_CONTINENTAL_SEED)
     validation_readings = robustness.validation_readings(predictor, validation)
@@ -553,7 +555,8 @@ def evaluate(args, keras_path: Path, validation, test, fine_tuning: dict | None 
     semeion = robustness.semeion_accuracy(predictor, semeion_split.head(args.eval_limit)) if semeion_split else None
     print(f"test accuracy {1 - len(wrong) / len(test):.4%}  canvas {canvas.accuracy:.4%}  photos {photos.accuracy:.4%}"
           f"  numbers {numbers['whole_number_accuracy']:.2%} whole, {numbers['digit_accuracy']:.2%} digits"
-          f" ({drawn_numbers['whole_number_accuracy']:.2%}, {drawn_numbers['digit_accuracy']:.2%} given the pen strokes)"
+          f" ({drawn_numbers['whole_number_accuracy']:.2%}, {drawn_numbers['digit_accuracy']:.2%} given the pen strokes;"
+          f" {photographed_numbers['whole_number_accuracy']:.2%}, {photographed_numbers['digit_accuracy']:.2%} photographed)"
           f"  continental 1s and 7s {continental['accuracy']:.2%}"
           + (f"  semeion {semeion.accuracy:.4%}" if semeion else "  semeion: not measured (no HDR_SEMEION_PATH)"))
 
@@ -606,6 +609,10 @@ def evaluate(args, keras_path: Path, validation, test, fine_tuning: dict | None 
             "numbers_with_strokes": {**drawn_numbers, "how": "the same numbers, read given their pen strokes as the Draw "
                                      "page is (synth.pen_strokes: every stroke belongs to one digit, half the digits "
                                      "take two strokes)"},
+            "numbers_photographed": {**photographed_numbers, "how": "the same numbers printed in dark ink on simulated "
+                                     "paper and photographed as the single-digit photos are (synth.photo_of_paper: "
+                                     "the number 20-60% of a 960x720 frame's height, rotated up to 10 degrees, EXIF "
+                                     "orientation, JPEG quality 60), read as an upload"},
             "continental_ones_and_sevens": {**continental, "how": CONTINENTAL_HOW},
             "photos": {**photos.summary(), "seed": robustness.PHOTO_SEED,
                        "how": "MNIST test digits printed in dark ink on simulated paper (texture, lighting gradient, "

@@ -152,18 +152,26 @@ def digits_right(read: str, truth: str) -> int:
     return sum(a == b for a, b in zip(read, truth)) if len(read) == len(truth) else 0
 
 
+NUMBER_PHOTO_SIZE = (960, 720)
+"""Frame of the photographed numbers: a phone photo reduced to about a megapixel."""
+
+
 def number_accuracy(predictor, split: Split, count: int = 1000, seed: int = NUMBER_SEED, segmenter=None,
-                    with_strokes: bool = False) -> dict:
+                    with_strokes: bool = False, photographed: bool = False) -> dict:
     """Numbers of 2-6 test digits drawn as on the canvas (``synth.draw_number_with_masks``), read whole.
 
     ``with_strokes`` also hands the reader the pen strokes, as the Draw page does (``synth.pen_strokes``);
-    without them it has the image alone, as for an upload. The numbers are the same either way.
-    Per-digit accuracy is strict: a number cut into the wrong count of digits scores none of its digits.
+    without them it has the image alone, as for an upload. ``photographed`` prints each number on paper
+    and photographs it (``synth.photo_of_paper``) before it is read as an upload. The numbers are the
+    same either way. Per-digit accuracy is strict: a number cut into the wrong count of digits scores
+    none of its digits.
     """
     from .numbers import read_number
-    from .synth import draw_number_with_masks, pen_strokes
+    from .synth import draw_number_with_masks, pen_strokes, photo_of_paper
 
-    rng, stroke_rng = np.random.default_rng(seed), np.random.default_rng(seed + 1)
+    if with_strokes and photographed:
+        raise ValueError("a photographed number has no pen strokes")
+    rng, stroke_rng, photo_rng = (np.random.default_rng(seed + k) for k in range(3))
     whole = right = digits_total = wrong_count = refused = 0
     for _ in range(count):
         chosen = rng.integers(0, len(split), int(rng.integers(2, 7)))
@@ -172,6 +180,8 @@ def number_accuracy(predictor, split: Split, count: int = 1000, seed: int = NUMB
         try:
             image, own_inks = draw_number_with_masks([split.x[i] for i in chosen], rng)
             strokes = pen_strokes(own_inks, stroke_rng) if with_strokes else None
+            if photographed:
+                image = photo_of_paper(255 - np.asarray(image.convert("L")), photo_rng, NUMBER_PHOTO_SIZE)
             text = read_number(predictor, image, segmenter, strokes).text
         except InputError:
             refused += 1

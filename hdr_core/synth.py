@@ -302,11 +302,12 @@ _STORED_FOR_ORIENTATION = {  # how a camera stores pixels so that the EXIF tag t
 
 
 def photo_of_paper(digit: np.ndarray, rng: np.random.Generator, size: tuple[int, int] = (640, 480)) -> bytes:
-    """A dataset digit printed in dark ink on paper and photographed with a phone: JPEG bytes.
+    """A dataset digit (or any ink map, 255 = ink, such as a whole number) printed in dark ink on paper
+    and photographed with a phone: JPEG bytes.
 
     Paper texture and grain, a lighting gradient, a soft shadow, slight blur, rotation up to 10
-    degrees, the digit at 20-60% of the frame height anywhere in it, an EXIF orientation tag
-    (pixels stored sideways or upside down, as phones do) and JPEG quality 60.
+    degrees, the ink at 20-60% of the frame height (and at most 90% of its width) anywhere in it,
+    an EXIF orientation tag (pixels stored sideways or upside down, as phones do) and JPEG quality 60.
     """
     from PIL import ImageFilter
 
@@ -327,8 +328,9 @@ def photo_of_paper(digit: np.ndarray, rng: np.random.Generator, size: tuple[int,
     ink = np.asarray(digit, dtype=np.float32) / 255.0
     rows_ink = np.flatnonzero(ink.any(axis=1))
     scale = rng.uniform(0.20, 0.60) * height / (rows_ink[-1] - rows_ink[0] + 1)
-    side = int(round(28 * scale))
-    glyph = Image.fromarray(ink).resize((side, side), Image.Resampling.BICUBIC).rotate(
+    scale = min(scale, 0.9 * width / ink.shape[1])  # a wide number still fits the frame
+    glyph = Image.fromarray(ink).resize((int(round(ink.shape[1] * scale)), int(round(ink.shape[0] * scale))),
+                                        Image.Resampling.BICUBIC).rotate(
         rng.uniform(-10, 10), resample=Image.Resampling.BILINEAR, expand=True)
     glyph = np.clip(np.asarray(glyph, dtype=np.float32), 0, 1)
     top = int(rng.uniform(0, max(1, height - glyph.shape[0])))

@@ -20,11 +20,14 @@ def show(evaluation: dict, config: dict) -> None:
                    if semeion else None)
 
     cols = st.columns(5)
-    photos, numbers, drawn = robustness["photos"], robustness["numbers"], robustness.get("numbers_with_strokes")
+    photos, numbers = robustness["photos"], robustness["numbers"]
+    drawn, shot = robustness.get("numbers_with_strokes"), robustness.get("numbers_photographed")
     cols[0].metric("Phone photos", f"{photos['accuracy']:.2%}", help=f"{photos['n']:,} test digits: {photos['how']}.")
     cols[1].metric("Whole numbers", f"{numbers['whole_number_accuracy']:.1%}", help=f"{numbers['n']:,} numbers: {numbers['how']}."
                    + (f" Given their pen strokes, as on the Draw page: {drawn['whole_number_accuracy']:.1%} whole, "
-                      f"{drawn['digit_accuracy']:.1%} of digits." if drawn else ""))
+                      f"{drawn['digit_accuracy']:.1%} of digits." if drawn else "")
+                   + (f" Photographed on paper: {shot['whole_number_accuracy']:.1%} whole, "
+                      f"{shot['digit_accuracy']:.1%} of digits." if shot else ""))
     cols[2].metric("Digits within numbers", f"{numbers['digit_accuracy']:.1%}", help="A number cut into the wrong count of digits scores none of its digits.")
     if segmenter := config.get("segmenter"):
         cols[3].metric("Segment model", f"{segmenter['validation_accuracy']:.1%}", help="Tells a whole digit from a part of one "

@@ -15,7 +15,8 @@ from hdr_core.numbers import (
     read_number,
     segment,
 )
-from hdr_core.synth import draw_number_with_masks, segmentation_examples
+from hdr_core.robustness import number_accuracy
+from hdr_core.synth import draw_number_with_masks, photo_of_paper, segmentation_examples
 from tests.conftest import drawn_seven
 from tests.e2e.browser import STROKES
 
@@ -80,6 +81,15 @@ def test_touching_digits_are_split_where_they_meet(predictor, mnist):
 def test_digits_written_without_lifting_the_pen_are_still_split(predictor, mnist):
     paper, truth = written(mnist, [3, 4, 5], gap=-4)  # 0, 4, 1 touching, given as one pen stroke
     assert read_number(predictor, paper, strokes=[paper < 128]).text == truth
+
+
+def test_photographed_numbers_are_measured_on_the_same_numbers_but_never_with_strokes(predictor, mnist):
+    _, test = mnist
+    shot = number_accuracy(predictor, test, count=5, photographed=True)
+    drawn = number_accuracy(predictor, test, count=5)
+    assert shot["digits"] == drawn["digits"] and 0.0 <= shot["digit_accuracy"] <= 1.0
+    with pytest.raises(ValueError):
+        number_accuracy(predictor, test, count=1, photographed=True, with_strokes=True)
 
 
 def test_several_digits_side_by_side_look_like_a_number_and_one_digit_does_not(mnist):
