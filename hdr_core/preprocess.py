@@ -56,6 +56,10 @@ SOLID_SHARE = 0.5
 SPECK_FRACTION = 0.05
 """Ink blobs smaller than this share of the largest blob are specks of dirt, not strokes."""
 
+FAINT_PEAK = 2 * INK_FLOOR
+"""A blob that nowhere reaches this strength is shading (what is left of a shadow's edge), not a
+stroke: the core of a pen stroke is as dark as the ink gets."""
+
 
 def open_image(data: ImageInput) -> Image.Image:
     """Decode bytes, a file object, a NumPy array or a PIL image into a fully loaded PIL image.
@@ -213,10 +217,11 @@ def flatten_lighting(ink: np.ndarray) -> np.ndarray:
 
 
 def suppress_background(ink: np.ndarray) -> np.ndarray:
-    """Zero the background, stretch the ink to full strength and drop specks of noise.
+    """Zero the background, stretch the ink to full strength and drop specks of noise and faint shading.
 
-    MNIST digits lie on a pure black ground with saturated strokes; paper grey, JPEG noise and
-    stray dots have no place there. Raises ``EmptyImageError`` when nothing stands out.
+    MNIST digits lie on a pure black ground with saturated strokes; paper grey, JPEG noise, stray
+    dots and the faint rest of a shadow's edge have no place there. Raises ``EmptyImageError`` when
+    nothing stands out.
     """
     background = background_level(ink)
     contrast = float(ink.max()) - background
@@ -233,7 +238,9 @@ def suppress_background(ink: np.ndarray) -> np.ndarray:
     if count > 1:
         areas = np.bincount(labels.ravel())
         areas[0] = 0
-        specks = areas < SPECK_FRACTION * areas.max()
+        peaks = ndimage.maximum(strength, labels, index=np.arange(count + 1))
+        specks = (areas < SPECK_FRACTION * areas.max()) | (peaks < FAINT_PEAK)
+        specks[0] = False
         strength[specks[labels]] = 0.0
     return strength.astype(np.float32, copy=False)
 

@@ -29,7 +29,7 @@ pictures = [
     (steps.gray, "2. Grey levels"),
     (steps.ink, "3. Ink made white on black, as in MNIST (dark ink on paper is inverted)"),
     (steps.flattened, "4. Uneven light evened out (the paper divided by its own brightness)"),
-    (steps.cleaned, "5. Paper and specks removed; ink at full strength"),
+    (steps.cleaned, "5. Paper, specks and faint shading removed; ink at full strength"),
     (steps.cropped, "6. Cropped to the ink"),
     (enlarge(steps.boxed), "7. Scaled to fit 20x20 pixels, aspect ratio kept, anti-aliased"),
     (enlarge(steps.result), "8. Placed in 28x28 with its centre of mass in the middle"),

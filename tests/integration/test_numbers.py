@@ -83,6 +83,14 @@ def test_digits_written_without_lifting_the_pen_are_still_split(predictor, mnist
     assert read_number(predictor, paper, strokes=[paper < 128]).text == truth
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_a_number_printed_on_paper_and_photographed_is_read_as_an_upload(predictor, mnist, seed):
+    paper, truth = written(mnist, [0, 1, 2, 3], gap=30)  # 7, 2, 1, 0
+    photo = photo_of_paper(255 - paper, np.random.default_rng(seed), (960, 720))  # rotated, lit unevenly, EXIF-tagged JPEG
+    # (seed 1 leaves faint rests of a shadow's edge at the frame's border, once read as parts of the digits)
+    assert read_number(predictor, photo).text == truth
+
+
 def test_photographed_numbers_are_measured_on_the_same_numbers_but_never_with_strokes(predictor, mnist):
     _, test = mnist
     shot = number_accuracy(predictor, test, count=5, photographed=True)

@@ -118,6 +118,13 @@ def test_specks_of_noise_away_from_the_digit_are_ignored():
     assert np.abs(preprocess(dirty) - clean).max() < 1e-6
 
 
+def test_faint_shading_away_from_the_digit_is_ignored_however_large():
+    clean = preprocess(drawn_seven())
+    shaded = np.asarray(drawn_seven()).copy()
+    shaded[230:270, 230:270] = 178  # a patch of shadow, 30% as dark as the ink: the rest of a shadow's edge
+    assert np.abs(preprocess(shaded) - clean).max() < 1e-6
+
+
 def test_steps_keep_every_stage_for_display():
     steps = preprocess_steps(drawn_seven())
     assert steps.gray.shape == (280, 280) and steps.ink.max() == pytest.approx(1.0)
