@@ -3,7 +3,7 @@
 import streamlit as st
 
 from hdr_core import InputError, preprocess_steps
-from hdr_core.numbers import looks_like_number, read_number
+from hdr_core.numbers import NumberReading, read_digit_or_number, read_number
 from ui import resources, result
 from ui.number_view import show_number
 from ui.text import plain
@@ -21,13 +21,17 @@ if upload is None:
 
 try:
     steps = preprocess_steps(upload.getvalue())
-    as_number = read_as == "A number" or (read_as != "One digit" and looks_like_number(steps))
-    reading = read_number(resources.predictor(), steps, resources.segmenter()) if as_number else resources.predictor().read(steps)
+    if read_as == "One digit":
+        reading = resources.predictor().read(steps)
+    elif read_as == "A number":
+        reading = read_number(resources.predictor(), steps, resources.segmenter())
+    else:  # several digits side by side, or touching, are read as a number
+        reading = read_digit_or_number(resources.predictor(), steps, resources.segmenter())
 except InputError as err:
     st.error(f"Could not read {plain(upload.name)}: {err}", icon=":material/error:")
     st.stop()
 
-if as_number:
+if isinstance(reading, NumberReading):
     show_number(reading, source="upload")
 else:
     original, seen = st.columns(2)

@@ -171,6 +171,15 @@ def test_an_uploaded_number_is_read_whole_automatically(mnist):
     assert len(next(m for m in at.metric if m.label == "Prediction").value) == 1
 
 
+def test_an_uploaded_number_whose_digits_touch_is_still_read_whole_automatically(mnist):
+    from tests.integration.test_numbers import written
+
+    paper, truth = written(mnist, [3, 4], gap=-4)  # a 0 and a 4 in one blob of ink
+    at = upload(page("pages/upload.py").run(), "touching.png", png_bytes(Image.fromarray(paper)))
+    assert not at.exception and not at.error
+    assert next(m for m in at.metric if m.label == "Prediction").value == truth
+
+
 def test_the_explanation_is_worked_out_only_when_its_expander_is_open():
     def app():
         from hdr_core import preprocess_steps

@@ -11,7 +11,9 @@ from hdr_core import Predictor, preprocess_steps
 from hdr_core.numbers import (
     context_window,
     default_segmenter,
+    NumberReading,
     looks_like_number,
+    read_digit_or_number,
     read_number,
     segment,
 )
@@ -104,6 +106,17 @@ def test_several_digits_side_by_side_look_like_a_number_and_one_digit_does_not(m
     paper, _ = written(mnist, [0, 1])
     assert looks_like_number(preprocess_steps(paper))
     assert not looks_like_number(preprocess_steps(drawn_seven()))
+
+
+def test_automatic_reading_takes_touching_digits_for_a_number_and_one_digit_for_one(predictor, mnist):
+    apart, apart_truth = written(mnist, [0, 1])
+    touching, touching_truth = written(mnist, [3, 4], gap=-4)  # 0 and 4 touching: one blob, as wide as tall
+    assert not looks_like_number(preprocess_steps(touching))
+    for paper, truth in ((apart, apart_truth), (touching, touching_truth)):
+        reading = read_digit_or_number(predictor, paper)
+        assert isinstance(reading, NumberReading) and reading.text == truth
+    single = read_digit_or_number(predictor, drawn_seven())
+    assert not isinstance(single, NumberReading) and single.prediction.digit == 7
 
 
 def test_a_digit_in_two_strokes_stays_one_digit(predictor):
