@@ -4,7 +4,7 @@ import streamlit as st
 from streamlit_drawable_canvas import st_canvas
 
 from hdr_core import InputError
-from hdr_core.numbers import read_number
+from hdr_core.numbers import looks_like_number, read_number
 from hdr_core.strokes import render_strokes, stroke_masks
 from ui import resources, result
 from ui.number_view import show_number
@@ -28,7 +28,10 @@ with right:
     try:
         image = render_strokes(canvas.json_data, width, height)
         if mode == "One digit":
-            result.show_reading(resources.predictor().read(image), source="draw")
+            reading = resources.predictor().read(image)
+            if looks_like_number(reading.steps):
+                st.info("This looks like several digits: choose **A number** above to read them all.", icon=":material/pin:")
+            result.show_reading(reading, source="draw")
         else:
             strokes = stroke_masks(canvas.json_data, width, height)  # digits that overlap stay apart by their strokes
             show_number(read_number(resources.predictor(), image, resources.segmenter(), strokes), source="draw")

@@ -115,6 +115,17 @@ def test_a_file_type_the_uploader_does_not_take_is_refused_with_a_message(page, 
     assert not page.locator('[data-testid="stMetric"]', has_text="Prediction").count()
 
 
+def test_several_digits_drawn_in_one_digit_mode_bring_a_hint_to_switch_to_number_mode(page, app_url):
+    page.goto(app_url)
+    page.get_by_text("Draw a digit on the canvas").wait_for()
+    strokes = []
+    for offset, digit in zip((0, 130), (1, 0)):  # two small digits side by side on the 280x280 canvas
+        strokes += [[(x * 0.45 + 10 + offset, y * 0.45 + 70) for x, y in stroke] for stroke in STROKES[digit]]
+    draw(page, strokes, pause_between=True)
+    page.get_by_text("This looks like several digits").wait_for()
+    assert len(prediction(page)) == 1  # one digit is still read, beneath the hint
+
+
 def test_a_number_drawn_in_number_mode_is_read_digit_by_digit(page, app_url):
     page.goto(app_url)
     page.get_by_text("Draw a digit on the canvas").wait_for()
