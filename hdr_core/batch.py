@@ -1,4 +1,5 @@
-"""Many files at once: each is preprocessed (with progress reported), then all are read in one batch."""
+"""Many files at once: each is preprocessed (with progress reported); whole numbers are read as they come,
+single digits all together in one batch."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from PIL import Image
 
 from .errors import InputError
 from .model import Predictor
-from .preprocess import preprocess
+from .numbers import number_in
+from .preprocess import preprocess_steps
 
 
 def thumbnail_url(model_input: np.ndarray, pixel: int = 2) -> str:
@@ -25,47 +27,55 @@ def thumbnail_url(model_input: np.ndarray, pixel: int = 2) -> str:
 
 @dataclass(frozen=True)
 class FileReading:
-    """One file's result: a digit and its confidence, or the reason it could not be read."""
+    """One file's result: what was read in it (one digit, or a whole number) and how sure, or why it could not be read."""
 
     name: str
-    digit: int | None
+    text: str | None
     confidence: float | None
     error: str | None
-    model_input: np.ndarray | None
+    model_input: np.ndarray | None  # what the model saw: one 28x28 digit, or a number's digits side by side
 
     def thumbnail(self) -> str | None:
-        """The model's 28x28 input as a small PNG data URL (for a table cell)."""
+        """The model's input as a small PNG data URL (for a table cell)."""
         return None if self.model_input is None else thumbnail_url(self.model_input)
 
 
 def read_files(predictor: Predictor, files: Iterable[tuple[str, bytes]], total: int | None = None,
-               on_progress: Callable[[int, int], None] | None = None) -> list[FileReading]:
-    """Read every (name, bytes) file; a file that cannot be read gets its error, the others still count."""
-    names, inputs, errors = [], [], []
+               on_progress: Callable[[int, int], None] | None = None, segmenter: Predictor | None = None
+               ) -> list[FileReading]:
+    """Read every (name, bytes) file; a file that cannot be read gets its error, the others still count.
+
+    A file holding a whole number (``numbers.number_in``, as the Upload page decides) is read as one.
+    """
+    names: list[str] = []
+    results: list[FileReading | None] = []
+    digits: dict[int, np.ndarray] = {}  # position -> the 28x28 input of a single digit, read at the end
     for done, (name, data) in enumerate(files, start=1):
         names.append(name)
         try:
-            inputs.append(preprocess(data))
-            errors.append(None)
+            steps = preprocess_steps(data)
+            number = number_in(predictor, steps, segmenter)
+            if number is None:
+                digits[len(results)] = steps.result
+                results.append(None)
+            else:
+                results.append(FileReading(name, number.text, number.confidence, None, np.hstack(number.model_inputs)))
         except InputError as err:
-            inputs.append(None)
-            errors.append(str(err))
+            results.append(FileReading(name, None, None, str(err), None))
         if on_progress:
             on_progress(done, total or done)
-    readable = [i for i, x in enumerate(inputs) if x is not None]
-    probabilities = predictor.probabilities(np.stack([inputs[i] for i in readable])) if readable else np.zeros((0, 10))
-    results: list[FileReading] = [FileReading(n, None, None, e, None) for n, e in zip(names, errors)]
-    for row, i in zip(probabilities, readable):
-        results[i] = FileReading(names[i], int(row.argmax()), float(row.max()), None, inputs[i])
+    probabilities = predictor.probabilities(np.stack(list(digits.values()))) if digits else np.zeros((0, 10))
+    for row, (i, model_input) in zip(probabilities, digits.items()):
+        results[i] = FileReading(names[i], str(int(row.argmax())), float(row.max()), None, model_input)
     return results
 
 
 def to_csv(readings: list[FileReading]) -> str:
-    """The results as CSV: file, digit, confidence, error (file names written as plain text)."""
+    """The results as CSV: file, reading (a digit or a number), confidence, error (file names as plain text)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["file", "digit", "confidence", "error"])
+    writer.writerow(["file", "reading", "confidence", "error"])
     for r in readings:
-        writer.writerow([r.name, "" if r.digit is None else r.digit,
+        writer.writerow([r.name, r.text or "",
                          "" if r.confidence is None else f"{r.confidence:.4f}", r.error or ""])
     return buffer.getvalue()

@@ -375,16 +375,14 @@ def read_number(predictor: Predictor, image: ImageInput | PreprocessSteps, segme
     return NumberReading(tuple(p for _, _, p in digits), boxes, inputs, steps)
 
 
-def read_digit_or_number(predictor: Predictor, image: ImageInput | PreprocessSteps,
-                         segmenter: Predictor | None = None) -> Reading | NumberReading:
-    """Read an image of one digit or of a whole number, whichever it holds (the Upload page's Automatic).
+def number_in(predictor: Predictor, steps: PreprocessSteps, segmenter: Predictor | None = None) -> NumberReading | None:
+    """The whole number an image holds, or None if it holds one digit (the Upload page's Automatic).
 
     Separate digits side by side are a number (``looks_like_number``). Ink at least
     ``MAYBE_NUMBER_ASPECT`` times as wide as tall may be digits that touch: it is cut as a number and
     kept as one if the cut finds several digits (the segment model judges whether a wide candidate is
     one digit). Anything else is one digit.
     """
-    steps = image if isinstance(image, PreprocessSteps) else preprocess_steps(image)
     if looks_like_number(steps):
         return read_number(predictor, steps, segmenter)
     ink = steps.cleaned > 0
@@ -393,4 +391,11 @@ def read_digit_or_number(predictor: Predictor, image: ImageInput | PreprocessSte
         number = read_number(predictor, steps, segmenter)
         if len(number.predictions) > 1:
             return number
-    return predictor.read(steps)
+    return None
+
+
+def read_digit_or_number(predictor: Predictor, image: ImageInput | PreprocessSteps,
+                         segmenter: Predictor | None = None) -> Reading | NumberReading:
+    """Read an image of one digit or of a whole number, whichever it holds (see ``number_in``)."""
+    steps = image if isinstance(image, PreprocessSteps) else preprocess_steps(image)
+    return number_in(predictor, steps, segmenter) or predictor.read(steps)

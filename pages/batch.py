@@ -1,4 +1,4 @@
-"""Batch: many images of single digits at once, a table of readings, and a CSV of them."""
+"""Batch: many images of digits (or whole numbers) at once, a table of readings, and a CSV of them."""
 
 import pandas as pd
 import streamlit as st
@@ -8,7 +8,8 @@ from ui import resources
 from ui.upload import IMAGE_TYPES
 
 st.title("Read many images")
-st.caption("Upload a folder's worth of single-digit images. Each is read on its own; a file that cannot be read says why.")
+st.caption("Upload a folder's worth of images of digits, or of numbers. Each is read on its own; a file that cannot "
+           "be read says why.")
 
 files = st.file_uploader("Images of digits", type=IMAGE_TYPES, accept_multiple_files=True, key="batch.files")
 if not files:
@@ -19,14 +20,15 @@ key = tuple(f.file_id for f in files)
 if st.session_state.get("batch.key") != key:  # read once per set of files, not on every rerun
     progress = st.progress(0.0, text="Reading...")
     readings = read_files(resources.predictor(), ((f.name, f.getvalue()) for f in files), total=len(files),
-                          on_progress=lambda done, total: progress.progress(done / total, text=f"Read {done} of {total}"))
+                          on_progress=lambda done, total: progress.progress(done / total, text=f"Read {done} of {total}"),
+                          segmenter=resources.segmenter())
     progress.empty()
     st.session_state["batch.key"], st.session_state["batch.readings"] = key, readings
 readings = st.session_state["batch.readings"]
 
 read_ok = [r for r in readings if r.error is None]
 st.metric("Files read", f"{len(read_ok)} of {len(readings)}")
-table = pd.DataFrame([{"input": r.thumbnail(), "file": r.name, "reading": r.digit, "confidence": r.confidence,
+table = pd.DataFrame([{"input": r.thumbnail(), "file": r.name, "reading": r.text, "confidence": r.confidence,
                        "error": r.error} for r in readings])
 st.dataframe(table, hide_index=True, width="stretch", column_config={
     "input": st.column_config.ImageColumn("model input"),

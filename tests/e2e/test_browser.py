@@ -101,7 +101,7 @@ def test_a_batch_of_200_images_is_read_with_progress_and_exported_as_csv(page, a
     with page.expect_download() as download:
         page.get_by_role("button", name="Download CSV").click()
     rows = Path(download.value.path()).read_text().splitlines()
-    assert rows[0] == "file,digit,confidence,error" and len(rows) == 201
+    assert rows[0] == "file,reading,confidence,error" and len(rows) == 201
     digits = [int(row.split(",")[1]) for row in rows[1:]]
     assert sum(d == y for d, y in zip(digits, test.y[:200])) >= 196
 

@@ -31,10 +31,10 @@ def test_bad_files_get_their_error_and_the_rest_are_still_read(predictor, mnist)
     readings = read_files(predictor, files, total=len(files), on_progress=lambda done, total: progress.append((done, total)))
     assert [r.name for r in readings] == [name for name, _ in files]
     assert progress[-1] == (8, 8) and len(progress) == 8
-    assert readings[2].digit is None and "not an image" in readings[2].error
-    assert readings[-1].digit is None and "No digit" in readings[-1].error
+    assert readings[2].text is None and "not an image" in readings[2].error
+    assert readings[-1].text is None and "No digit" in readings[-1].error
     good = [r for r in readings if r.error is None]
-    assert [r.digit for r in good] == labels.tolist()
+    assert [r.text for r in good] == [str(y) for y in labels]
     assert all(r.thumbnail().startswith("data:image/png;base64,") for r in good)
 
 
@@ -42,9 +42,22 @@ def test_the_csv_has_one_row_per_file_with_names_kept_as_plain_text(predictor, m
     files, _ = scans(mnist, 2)
     files.append(('<b>"odd", name</b>.png', b""))
     rows = list(csv.reader(io.StringIO(to_csv(read_files(predictor, files)))))
-    assert rows[0] == ["file", "digit", "confidence", "error"]
+    assert rows[0] == ["file", "reading", "confidence", "error"]
     assert len(rows) == 4 and rows[3][0] == '<b>"odd", name</b>.png' and rows[3][1] == "" and rows[3][3]
     assert 0.0 <= float(rows[1][2]) <= 1.0
+
+
+def test_a_file_holding_a_whole_number_is_read_as_one_and_its_digits_shown_side_by_side(predictor, mnist):
+    from tests.integration.test_numbers import written
+
+    apart, apart_truth = written(mnist, [0, 1, 2])
+    touching, touching_truth = written(mnist, [3, 4], gap=-4)
+    files, labels = scans(mnist, 2)
+    files += [("year.png", png_bytes(Image.fromarray(apart))), ("pair.png", png_bytes(Image.fromarray(touching)))]
+    readings = read_files(predictor, files)
+    assert [r.text for r in readings] == [str(y) for y in labels] + [apart_truth, touching_truth]
+    assert readings[2].model_input.shape == (28, 28 * len(apart_truth))
+    assert 0.0 < readings[2].confidence <= 1.0
 
 
 def test_an_empty_batch_reads_nothing(predictor):
