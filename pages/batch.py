@@ -11,7 +11,7 @@ st.title("Read many images")
 st.caption("Upload a folder's worth of images of digits, or of numbers. Each is read on its own; a file that cannot "
            "be read says why.")
 
-files = st.file_uploader("Images of digits", type=IMAGE_TYPES, accept_multiple_files=True, key="batch.files")
+files = st.file_uploader("Images of digits or numbers", type=IMAGE_TYPES, accept_multiple_files=True, key="batch.files")
 if not files:
     st.info("Choose or drop several images: PNG, JPEG, WebP, BMP, GIF or TIFF.", icon=":material/photo_library:")
     st.stop()
