@@ -47,16 +47,14 @@ def read_files(predictor: Predictor, files: Iterable[tuple[str, bytes]], total: 
 
     A file holding a whole number (``numbers.number_in``, as the Upload page decides) is read as one.
     """
-    names: list[str] = []
     results: list[FileReading | None] = []
-    digits: dict[int, np.ndarray] = {}  # position -> the 28x28 input of a single digit, read at the end
+    digits: dict[int, tuple[str, np.ndarray]] = {}  # position -> name and 28x28 input of a single digit, read at the end
     for done, (name, data) in enumerate(files, start=1):
-        names.append(name)
         try:
             steps = preprocess_steps(data)
             number = number_in(predictor, steps, segmenter)
             if number is None:
-                digits[len(results)] = steps.result
+                digits[len(results)] = (name, steps.result)
                 results.append(None)
             else:
                 results.append(FileReading(name, number.text, number.confidence, None, np.hstack(number.model_inputs)))
@@ -64,9 +62,9 @@ def read_files(predictor: Predictor, files: Iterable[tuple[str, bytes]], total: 
             results.append(FileReading(name, None, None, str(err), None))
         if on_progress:
             on_progress(done, total or done)
-    probabilities = predictor.probabilities(np.stack(list(digits.values()))) if digits else np.zeros((0, 10))
-    for row, (i, model_input) in zip(probabilities, digits.items()):
-        results[i] = FileReading(names[i], str(int(row.argmax())), float(row.max()), None, model_input)
+    probabilities = predictor.probabilities(np.stack([x for _, x in digits.values()])) if digits else np.zeros((0, 10))
+    for row, (i, (name, model_input)) in zip(probabilities, digits.items()):
+        results[i] = FileReading(name, str(int(row.argmax())), float(row.max()), None, model_input)
     return results
 
 

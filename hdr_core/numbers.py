@@ -194,9 +194,14 @@ def _cuts(blob: Piece, height: float) -> list[int]:
 
 def strokes_in(cleaned: np.ndarray, strokes: Sequence[np.ndarray]) -> list[np.ndarray]:
     """Each stroke's ink in the cleaned ink map (bool masks of the full image, which preprocessing may have reduced)."""
-    size = cleaned.shape[::-1]
-    return [np.asarray(Image.fromarray(np.asarray(m, dtype=bool)).resize(size, Image.Resampling.NEAREST)) & (cleaned > 0)
-            for m in strokes]
+    ink = cleaned > 0
+    inks = []
+    for mask in strokes:
+        mask = np.asarray(mask, dtype=bool)
+        if mask.shape != ink.shape:  # the ink map of a reduced photo
+            mask = np.asarray(Image.fromarray(mask).resize(ink.shape[::-1], Image.Resampling.NEAREST))
+        inks.append(mask & ink)
+    return inks
 
 
 def _blobs(ink: np.ndarray) -> list[Piece]:
@@ -385,9 +390,8 @@ def number_in(predictor: Predictor, steps: PreprocessSteps, segmenter: Predictor
     """
     if looks_like_number(steps):
         return read_number(predictor, steps, segmenter)
-    ink = steps.cleaned > 0
-    rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
-    if cols[-1] - cols[0] + 1 >= MAYBE_NUMBER_ASPECT * (rows[-1] - rows[0] + 1):
+    extent = _piece(steps.cleaned > 0)
+    if extent.right - extent.left >= MAYBE_NUMBER_ASPECT * (extent.bottom - extent.top):
         number = read_number(predictor, steps, segmenter)
         if len(number.predictions) > 1:
             return number
