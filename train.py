@@ -314,6 +314,9 @@ def train_model(args, train, validation, model_path: Path, data_sha256: str) -> 
         (args.out / f"{name}.json").write_text(json.dumps(payload, indent=1) + "\n")
 
 
+NOTEBOOK_HOW = {"ruled": "light blue lines 6-12% of the frame height apart, 1-3 px wide, a red margin on a third of pages",
+                "squared": "a grey or blue grid 4-8% of the frame height across"}
+
 CONTINENTAL_HOW = ("the 1s and 7s drawn as on the canvas (round pen 10-30 px, 280x280) the way much of continental "
                    "Europe writes them: a flag 20-45% of the height long, 30-60 degrees down to the left from the top of "
                    "the 1; a bar across the middle of the 7's stem; full preprocessing")
@@ -539,6 +542,8 @@ def evaluate(args, keras_path: Path, validation, test, fine_tuning: dict | None 
 
     canvas = robustness.canvas_accuracy(predictor, test)
     photos = robustness.photo_accuracy(predictor, test.head(args.photo_samples))
+    notebook = {kind: robustness.photo_accuracy(predictor, test.head(args.photo_samples), seed, lines=kind)
+                for kind, seed in robustness.NOTEBOOK_SEEDS.items()}
     beside = args.out / SEGMENTER_PATH.name
     segmenter = model.Predictor(beside if beside.is_file() else SEGMENTER_PATH)  # a run into a new folder borrows models/'s
     numbers = robustness.number_accuracy(predictor, test, args.number_samples, segmenter=segmenter)
@@ -554,6 +559,7 @@ def evaluate(args, keras_path: Path, validation, test, fine_tuning: dict | None 
     semeion_split = data.load_semeion(args.semeion)
     semeion = robustness.semeion_accuracy(predictor, semeion_split.head(args.eval_limit)) if semeion_split else None
     print(f"test accuracy {1 - len(wrong) / len(test):.4%}  canvas {canvas.accuracy:.4%}  photos {photos.accuracy:.4%}"
+          f" (ruled {notebook['ruled'].accuracy:.2%}, squared {notebook['squared'].accuracy:.2%})"
           f"  numbers {numbers['whole_number_accuracy']:.2%} whole, {numbers['digit_accuracy']:.2%} digits"
           f" ({drawn_numbers['whole_number_accuracy']:.2%}, {drawn_numbers['digit_accuracy']:.2%} given the pen strokes;"
           f" {photographed_numbers['whole_number_accuracy']:.2%}, {photographed_numbers['digit_accuracy']:.2%} photographed)"
@@ -618,6 +624,10 @@ def evaluate(args, keras_path: Path, validation, test, fine_tuning: dict | None 
                        "how": "MNIST test digits printed in dark ink on simulated paper (texture, lighting gradient, "
                               "soft shadow, blur, rotation up to 10 degrees, digit 20-60% of the frame), EXIF "
                               "orientation tags, JPEG quality 60, 640x480; full upload preprocessing"},
+            **{f"photos_{kind}": {**readings.summary(), "seed": robustness.NOTEBOOK_SEEDS[kind],
+                                  "how": f"the same test digits photographed the same way on {kind} notebook paper "
+                                         f"({NOTEBOOK_HOW[kind]}, printed under the ink and turned with the page)"}
+               for kind, readings in notebook.items()},
             "semeion": {**semeion.summary(), "how": "16x16 Semeion digits enlarged 10x (nearest), saved as PNG dark-on-white, full upload preprocessing"}
             if semeion else None,
         },

@@ -31,6 +31,9 @@ def results() -> list[str]:
         (f"Semeion, {r['semeion']['n']:,} digits by about 80 writers, upload preprocessing", pct(r["semeion"]["accuracy"]), ">= 94%", "python train.py --evaluate-only"),
         (f"Canvas-style redraws of all {r['canvas']['n']:,} test digits", pct(r["canvas"]["accuracy"]), ">= 98.5%", "python train.py --evaluate-only"),
         (f"Phone photos of {r['photos']['n']:,} test digits on paper", pct(r["photos"]["accuracy"]), ">= 98%", "python train.py --evaluate-only"),
+        *([(f"... the same digits written on ruled / squared notebook paper",
+            f"{pct(r['photos_ruled']['accuracy'])} / {pct(r['photos_squared']['accuracy'])}", "", "python train.py --evaluate-only")]
+          if "photos_ruled" in r else []),
         *([(f"Continental 1s and 7s: the {r['continental_ones_and_sevens']['n']:,} test 1s and 7s drawn with a flag / a bar, all / 1s / 7s",
             " / ".join(pct(r["continental_ones_and_sevens"][k]) for k in ("accuracy", "ones_accuracy", "sevens_accuracy")),
             "", "python train.py --evaluate-only")] if "continental_ones_and_sevens" in r else []),

@@ -216,6 +216,124 @@ def flatten_lighting(ink: np.ndarray) -> np.ndarray:
     return (1.0 - np.clip(paper / np.maximum(brightness, 0.05), 0.0, 1.0)).astype(np.float32)
 
 
+LINE_MAP_SIDE = 128
+"""Ruled lines are looked for on a copy about this many pixels across (each pixel the brightest of its block)."""
+
+LINE_TILT = 12.0
+"""Largest tilt of a ruled line, in degrees: a page photographed a little askew."""
+
+LINE_TILT_STEP = 0.25
+"""Finest tilt tried, in degrees (first whole degrees, then quarters around the best): over a
+1,000-pixel photo a line is then less than a pixel off."""
+
+LINE_COVER = 0.75
+"""A ruled line is marked along at least this share of its length; a digit's stroke is far shorter."""
+
+LINE_FAINT = 0.6
+"""Printed lines are fainter than the ink written over them: at most this share of its strength."""
+
+LINE_TRACE = 0.08
+"""Pixels this share of the ink's strength above the paper count as marked when looking for lines."""
+
+
+def _lines_across(marked: np.ndarray, factor: int) -> tuple[float, list[float], int] | None:
+    """Straight lines of marked pixels crossing the map ``marked`` from side to side, nearly level:
+    the tilt (rows per column), each line's row at the middle column in full-size pixels (the map is
+    ``factor`` times smaller), and how many of them are long (not a corner's), or None."""
+    height, width = marked.shape
+    marked_rows, marked_cols = np.nonzero(marked)
+    columns = np.arange(width) - width / 2
+
+    def along(degrees: float):
+        shift = np.round(np.tan(np.deg2rad(degrees)) * columns).astype(int)  # row k meets column c at row k + shift[c]
+        top, length = int(shift.max()), height + int(shift.max() - shift.min())  # rows k counted from -top
+        counts = np.bincount(marked_rows - shift[marked_cols] + top, minlength=length)
+        span = np.cumsum(np.bincount(top - shift, minlength=length + height)  # columns each row k crosses in the image
+                         - np.bincount(top - shift + height, minlength=length + height))[:length]
+        cover = counts / np.maximum(span, 1)
+        long_lines = np.flatnonzero((span >= width // 3) & (cover >= LINE_COVER))
+        # Lines that leave through the top or bottom edge cross a corner only: short, but lines too.
+        lines = np.flatnonzero((span >= max(8, width // 10)) & (cover >= LINE_COVER))
+        return float(cover[long_lines].sum()), degrees, lines - top, long_lines
+
+    coarse = max((along(d) for d in np.arange(-LINE_TILT, LINE_TILT + 0.5)), key=lambda found: found[0])
+    fine = np.arange(-3, 4) * LINE_TILT_STEP + coarse[1]
+    score, degrees, rows, long_rows = max((along(d) for d in fine), key=lambda found: found[0])
+    if not score:
+        return None
+    # Neighbouring rows are one line: keep each run's middle.
+    long_count = len(np.split(long_rows, np.flatnonzero(np.diff(long_rows) > 1) + 1))
+    runs = np.split(rows, np.flatnonzero(np.diff(rows) > 1) + 1)
+    return float(np.tan(np.deg2rad(degrees))), [float(run.mean() + 0.5) * factor for run in runs], long_count
+
+
+def remove_ruled_lines(ink: np.ndarray) -> np.ndarray:
+    """Take the printed lines of ruled or squared notebook paper out, keeping the ink written over them.
+
+    MNIST's digits were written in boxes on forms and cut out onto a plain ground: no line ever
+    crossed one. Faint straight lines that run across the whole image, several of them parallel and
+    level give or take ``LINE_TILT`` degrees (and lines running down it, found the same way), are
+    each taken out along their length; the darker ink crossing them stays. They are looked for on a
+    reduced copy (each pixel the brightest of its block). A drawing without faint marks - the
+    canvas, a clean scan - passes unchanged at once.
+    """
+    factor = max(1, min(ink.shape) // LINE_MAP_SIDE)
+    small = _max_pool(ink, factor)
+    if min(small.shape) < 16:
+        return ink
+    paper, strongest = float(np.median(small)), float(ink.max())
+    marked = small > paper + LINE_TRACE * (strongest - paper)
+    if np.count_nonzero(marked & (small <= LINE_FAINT * strongest)) < min(small.shape):
+        return ink  # not even one line's worth of faint marks
+    across, down = _lines_across(marked, factor), _lines_across(marked.T, factor)  # both found before either goes
+    if not any(found is not None and found[2] >= 2 for found in (across, down)):
+        return ink  # one lone line could be a long stroke; ruled paper has many
+    out = ink.copy()
+    # A lone line is taken out only beside a family of lines the other way: a margin on ruled paper.
+    for lines, view in ((across, out), (down, out.T)):
+        if lines is not None:
+            _lower_lines(view, lines[0], lines[1], strongest)
+    return out
+
+
+LINE_BLOCKS = 8
+"""A line's strength is measured in this many stretches along it, as the light along a page varies."""
+
+
+def _lower_lines(ink: np.ndarray, slope: float, middles: list[float], strongest: float) -> None:
+    """Take each line across ``ink`` out (in place), undoing how a printed line shows through paper.
+
+    Along a line, its cross-section (the median over the columns of each stretch, which the
+    strokes crossing it barely move) is what the line adds to the paper; where ink covers the line
+    the ink alone shows, so a pixel ``v`` over a line of strength ``p`` held ink ``(v - p) / (1 - p / strongest)``.
+    """
+    height, width = ink.shape
+    factor = max(1, min(ink.shape) // LINE_MAP_SIDE)
+    reach = factor + 4  # rows either side of a line's estimated centre: the estimate's error, the line's width and blur
+    cols = np.arange(width)
+    offsets = np.arange(-reach, reach + 1)[:, None]
+    blocks = np.minimum(cols * LINE_BLOCKS // width, LINE_BLOCKS - 1)
+    for middle in middles:
+        rows = np.round(middle + slope * (cols - factor * (-(-width // factor)) / 2))[None, :].astype(int) + offsets
+        inside = (rows >= 0) & (rows < height)
+        crossed = inside.all(axis=0)  # columns where the line and its surroundings are in the image
+        if not crossed.any():
+            continue
+        strip = ink[np.clip(rows, 0, height - 1), cols]
+        whole = np.median(strip[:, crossed], axis=1, keepdims=True)
+        if whole.max() > LINE_FAINT * strongest:
+            continue  # as strong as the ink: a stroke, not a printed line
+        line = np.broadcast_to(whole, strip.shape).copy()
+        for b in range(LINE_BLOCKS):
+            part = (blocks == b) & crossed
+            if part.sum() >= reach:
+                local = np.median(strip[:, part], axis=1, keepdims=True)
+                if local.max() <= LINE_FAINT * strongest:  # else a stroke runs along the line there
+                    line[:, blocks == b] = local
+        clean = np.clip((strip - line) / np.maximum(1.0 - line / strongest, 1e-3), 0.0, None)
+        ink[rows[inside], np.broadcast_to(cols, rows.shape)[inside]] = clean[inside]
+
+
 def suppress_background(ink: np.ndarray) -> np.ndarray:
     """Zero the background, stretch the ink to full strength and drop specks of noise and faint shading.
 
@@ -306,7 +424,7 @@ def preprocess_steps(data: ImageInput) -> PreprocessSteps:
     upright = composite_on_white(apply_exif_orientation(open_image(data)))
     gray = to_grayscale(limit_size(upright))
     ink = to_ink(gray)
-    flattened = flatten_lighting(ink)
+    flattened = remove_ruled_lines(flatten_lighting(ink))
     cleaned = suppress_background(flattened)
     cropped = crop_to_ink(cleaned)
     boxed = fit_into_box(cropped)

@@ -136,10 +136,15 @@ def averaged(readings: list[Readings]) -> Readings:
     return Readings(np.mean([r.probabilities for r in readings], axis=0), readings[0].labels)
 
 
-def photo_accuracy(predictor, split: Split, seed: int = PHOTO_SEED) -> Readings:
-    """The split's digits printed on simulated paper and photographed (see ``synth.photo_of_paper``)."""
+def photo_accuracy(predictor, split: Split, seed: int = PHOTO_SEED, lines: str | None = None) -> Readings:
+    """The split's digits printed on simulated paper and photographed (see ``synth.photo_of_paper``);
+    ``lines`` ("ruled" or "squared") prints a notebook page's lines under them."""
     rng = np.random.default_rng(seed)
-    return read_all(predictor, (photo_of_paper(digit, rng) for digit in split.x), split.y)
+    return read_all(predictor, (photo_of_paper(digit, rng, lines=lines) for digit in split.x), split.y)
+
+
+NOTEBOOK_SEEDS = {"ruled": 2029, "squared": 2030}
+"""Seeds of the photos of the test digits written on notebook paper, one per kind of paper."""
 
 
 NUMBER_SEED = 2026

@@ -301,15 +301,20 @@ _STORED_FOR_ORIENTATION = {  # how a camera stores pixels so that the EXIF tag t
 }
 
 
-def photo_of_paper(digit: np.ndarray, rng: np.random.Generator, size: tuple[int, int] = (640, 480)) -> bytes:
+def photo_of_paper(digit: np.ndarray, rng: np.random.Generator, size: tuple[int, int] = (640, 480),
+                   lines: str | None = None) -> bytes:
     """A dataset digit (or any ink map, 255 = ink, such as a whole number) printed in dark ink on paper
     and photographed with a phone: JPEG bytes.
 
     Paper texture and grain, a lighting gradient, a soft shadow, slight blur, rotation up to 10
     degrees, the ink at 20-60% of the frame height (and at most 90% of its width) anywhere in it,
     an EXIF orientation tag (pixels stored sideways or upside down, as phones do) and JPEG quality 60.
+    ``lines`` prints the paper of a notebook under the ink (see ``notebook_lines``): "ruled" or
+    "squared"; without it the paper is plain (and the photo the same as before lines existed).
     """
     from PIL import ImageFilter
+
+    line_rng = np.random.default_rng(rng.integers(2**63)) if lines else None
 
     width, height = size
     rows, cols = np.mgrid[0:height, 0:width].astype(np.float32)
@@ -329,9 +334,9 @@ def photo_of_paper(digit: np.ndarray, rng: np.random.Generator, size: tuple[int,
     rows_ink = np.flatnonzero(ink.any(axis=1))
     scale = rng.uniform(0.20, 0.60) * height / (rows_ink[-1] - rows_ink[0] + 1)
     scale = min(scale, 0.9 * width / ink.shape[1])  # a wide number still fits the frame
+    tilt = rng.uniform(-10, 10)
     glyph = Image.fromarray(ink).resize((int(round(ink.shape[1] * scale)), int(round(ink.shape[0] * scale))),
-                                        Image.Resampling.BICUBIC).rotate(
-        rng.uniform(-10, 10), resample=Image.Resampling.BILINEAR, expand=True)
+                                        Image.Resampling.BICUBIC).rotate(tilt, resample=Image.Resampling.BILINEAR, expand=True)
     glyph = np.clip(np.asarray(glyph, dtype=np.float32), 0, 1)
     top = int(rng.uniform(0, max(1, height - glyph.shape[0])))
     left = int(rng.uniform(0, max(1, width - glyph.shape[1])))
@@ -340,7 +345,12 @@ def photo_of_paper(digit: np.ndarray, rng: np.random.Generator, size: tuple[int,
     alpha[top : top + gh, left : left + gw] = glyph[:gh, :gw]
     ink_colour = rng.uniform(0.05, 0.25, size=3) * np.array([1.0, 1.0, rng.uniform(1.0, 2.5)])  # black or blue
     tone = np.array([1.0, rng.uniform(0.97, 1.0), rng.uniform(0.9, 1.0)])  # warm paper
-    pixels = paper[..., None] * tone * (1 - alpha[..., None]) + alpha[..., None] * ink_colour * paper[..., None]
+    if lines:  # the page (lines and writing) turned together, give or take how straight the writer held the pen
+        paper = paper[..., None] * notebook_lines(lines, (height, width), tilt + line_rng.uniform(-3, 3), line_rng)
+        tone = tone * np.ones(3)
+    else:
+        paper = paper[..., None]
+    pixels = paper * tone * (1 - alpha[..., None]) + alpha[..., None] * ink_colour * paper
     photo = Image.fromarray((np.clip(pixels, 0, 1) * 255).astype(np.uint8)).filter(
         ImageFilter.GaussianBlur(rng.uniform(0.4, 1.5)))
     orientation = int(rng.choice(list(_STORED_FOR_ORIENTATION)))
@@ -352,3 +362,43 @@ def photo_of_paper(digit: np.ndarray, rng: np.random.Generator, size: tuple[int,
     buffer = io.BytesIO()
     photo.save(buffer, format="JPEG", quality=60, exif=exif.tobytes())
     return buffer.getvalue()
+
+
+NOTEBOOK_LINES = ("ruled", "squared")
+"""The notebook papers ``photo_of_paper`` can print: lines across, or a grid of squares."""
+
+
+def notebook_lines(kind: str, shape: tuple[int, int], tilt: float, rng: np.random.Generator) -> np.ndarray:
+    """How much light a notebook page's printed lines let through, (height, width, 3) in (0, 1].
+
+    Ruled paper: light blue lines across the page 6-12% of the frame height apart, 1-3 px wide,
+    and on a third of pages a red margin line down it. Squared paper: a grey or blue grid 4-8% of
+    the height apart. ``tilt`` turns the page by that many degrees (counter-clockwise, as
+    ``Image.rotate``) within the frame.
+    """
+    if kind not in NOTEBOOK_LINES:
+        raise ValueError(f"lines must be one of {NOTEBOOK_LINES}, not {kind!r}")
+    height, width = shape
+    rows, cols = np.mgrid[0:height, 0:width].astype(np.float32)
+    turn = np.deg2rad(tilt)
+    across = (rows - height / 2) * np.cos(turn) + (cols - width / 2) * np.sin(turn)  # distance down the page
+    down = (cols - width / 2) * np.cos(turn) - (rows - height / 2) * np.sin(turn)  # distance along it
+    pen = float(rng.uniform(1.0, 3.0))
+
+    def line_strength(distance, spacing):
+        offset = np.abs((distance - rng.uniform(0, spacing)) % spacing - spacing / 2)  # from the nearest line
+        return np.clip(pen / 2 + 0.5 - (spacing / 2 - offset), 0.0, 1.0)  # anti-aliased, pen px wide
+
+    if kind == "ruled":
+        colour = np.array([rng.uniform(0.55, 0.75), rng.uniform(0.7, 0.85), rng.uniform(0.9, 1.0)])
+        strength = line_strength(across, rng.uniform(0.06, 0.12) * height)
+        light = 1.0 - strength[..., None] * (1.0 - colour)
+        if rng.random() < 1 / 3:  # the margin
+            margin = np.clip(pen / 2 + 0.5 - np.abs(down - rng.uniform(-0.45, 0.45) * width), 0.0, 1.0)
+            light = light * (1.0 - margin[..., None] * (1.0 - np.array([0.95, 0.55, 0.55])))
+        return light
+    grey = rng.uniform(0.6, 0.8)
+    colour = np.array([grey, grey, grey]) if rng.random() < 0.5 else np.array([grey * 0.85, grey * 0.95, 1.0])
+    spacing = rng.uniform(0.04, 0.08) * height
+    strength = np.maximum(line_strength(across, spacing), line_strength(down, spacing))
+    return 1.0 - strength[..., None] * (1.0 - colour)

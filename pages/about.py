@@ -28,7 +28,8 @@ pictures = [
     (steps.upright, "1. The photo, turned upright (EXIF) and laid on white if transparent"),
     (steps.gray, "2. Grey levels"),
     (steps.ink, "3. Ink made white on black, as in MNIST (dark ink on paper is inverted)"),
-    (steps.flattened, "4. Uneven light evened out (the paper divided by its own brightness)"),
+    (steps.flattened, "4. Uneven light evened out (the paper divided by its own brightness); "
+                      "the printed lines of ruled or squared paper taken out"),
     (steps.cleaned, "5. Paper, specks and faint shading removed; ink at full strength"),
     (steps.cropped, "6. Cropped to the ink"),
     (enlarge(steps.boxed), "7. Scaled to fit 20x20 pixels, aspect ratio kept, anti-aliased"),
@@ -53,7 +54,8 @@ st.markdown(
 - A whole number is cut into digits: {numbers['whole_number_accuracy']:.0%} of test numbers drawn on the
   number canvas are read right in full. Digits that touch or overlap are the hard case: leave a gap.
 - Photos need the digit to stand out from the paper: very faint pencil, busy backgrounds or
-  strong glare can hide it.
+  strong glare can hide it. The lines of ruled or squared notebook paper are taken out, as long as
+  the ink is darker than they are.
 
 The **Model** page has every figure, measured on images the model never trained on.
 """

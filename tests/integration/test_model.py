@@ -11,10 +11,11 @@ import pytest
 import subprocess
 import sys
 
-from hdr_core import DEFAULT_MODEL_PATH, ModelNotFoundError, Predictor, load_model, preprocess
+from hdr_core import DEFAULT_MODEL_PATH, ModelNotFoundError, Predictor, load_model, preprocess, preprocess_steps
 from hdr_core.model import KERAS_MODEL_PATH, MODELS_DIR
 from hdr_core.robustness import canvas_accuracy, semeion_accuracy
 from hdr_core.scaling import scale_uint8
+from hdr_core.synth import NOTEBOOK_LINES, photo_of_paper
 
 EVALUATION = json.loads((MODELS_DIR / "evaluation.json").read_text())
 
@@ -73,6 +74,16 @@ def test_canvas_style_redraws_of_all_test_digits_are_read(predictor, mnist):
     readings = canvas_accuracy(predictor, test)
     assert readings.accuracy >= CANVAS_BAR
     assert readings.accuracy == pytest.approx(EVALUATION["robustness"]["canvas"]["accuracy"], abs=1e-3)
+
+
+@pytest.mark.parametrize("lines", NOTEBOOK_LINES)
+def test_digits_photographed_on_notebook_paper_are_cut_out_from_its_lines_and_read(predictor, mnist, lines):
+    _, test = mnist
+    rng = np.random.default_rng(3)
+    for digit, label in zip(test.x[:8], test.y[:8]):
+        steps = preprocess_steps(photo_of_paper(digit, rng, lines=lines))
+        assert steps.cropped.shape[0] < 0.7 * steps.cleaned.shape[0]  # the digit (20-60% of the frame), not the page
+        assert predictor.read(steps).prediction.digit == label
 
 
 def test_one_digit_and_a_batch_give_the_same_readings(predictor, mnist):

@@ -17,6 +17,7 @@ from hdr_core import (
     preprocess,
     preprocess_steps,
 )
+from hdr_core.preprocess import remove_ruled_lines
 from hdr_core.constants import DIGIT_BOX, IMAGE_SIZE
 from tests.conftest import drawn_seven, png_bytes
 
@@ -123,6 +124,51 @@ def test_faint_shading_away_from_the_digit_is_ignored_however_large():
     shaded = np.asarray(drawn_seven()).copy()
     shaded[230:270, 230:270] = 178  # a patch of shadow, 30% as dark as the ink: the rest of a shadow's edge
     assert np.abs(preprocess(shaded) - clean).max() < 1e-6
+
+
+def on_notebook_paper(drawing: Image.Image, spacing: int = 24, tilt: float = 4.0, grid: bool = False,
+                      margin: int | None = None, line_grey: int = 190, rows: tuple[int, ...] = ()) -> np.ndarray:
+    """The drawing over a page's printed lines: 2 px lines ``line_grey`` dark, ``spacing`` px apart,
+    turned by ``tilt`` degrees; down the page too when ``grid``; a lone line down it at column ``margin``;
+    lines at exactly the given ``rows`` (level) as well."""
+    page = np.asarray(drawing, dtype=np.float32)
+    r, c = np.mgrid[0 : page.shape[0], 0 : page.shape[1]].astype(np.float32)
+    turn = np.deg2rad(tilt)
+    on_line = ((r * np.cos(turn) + c * np.sin(turn)) % spacing) < 2
+    if grid:
+        on_line |= ((c * np.cos(turn) - r * np.sin(turn)) % spacing) < 2
+    if margin is not None:
+        on_line |= np.abs(c - margin) < 1
+    for row in rows:
+        on_line[row : row + 2] = True
+    return (page * np.where(on_line, line_grey / 255, 1.0)).astype(np.uint8)  # printed under the ink: paper darkened
+
+
+@pytest.mark.parametrize("paper", [{}, {"grid": True}, {"margin": 20}, {"tilt": -10.0, "grid": True}],
+                         ids=["ruled", "squared", "ruled-with-margin", "squared-turned"])
+def test_the_lines_of_notebook_paper_are_taken_out_and_the_digit_kept(paper):
+    clean = preprocess(drawn_seven())
+    lined = on_notebook_paper(drawn_seven(), **paper)
+    assert preprocess_steps(lined).cleaned[:, :40].max() == 0  # no line is left beside the 7
+    assert np.abs(preprocess(lined) - clean).mean() < 0.01
+
+
+def test_a_stroke_written_along_a_ruled_line_is_kept():
+    clean = preprocess(drawn_seven())
+    lined = on_notebook_paper(drawn_seven(), tilt=0.0, rows=(49,))  # the 7's bar (rows 41-59) lies on a line
+    assert np.abs(preprocess(lined) - clean).mean() < 0.01
+
+
+def test_a_lone_long_faint_line_is_not_taken_for_notebook_paper():
+    lone = np.asarray(drawn_seven()).copy()
+    lone[250:253, 10:270] = 190  # one faint line under the 7: it could be a stroke, and ruled paper has many lines
+    ink = preprocess_steps(lone).ink
+    assert remove_ruled_lines(ink) is ink
+
+
+def test_a_drawing_without_faint_marks_passes_the_line_step_unchanged():
+    ink = preprocess_steps(drawn_seven()).ink
+    assert remove_ruled_lines(ink) is ink
 
 
 def test_steps_keep_every_stage_for_display():
