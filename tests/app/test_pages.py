@@ -180,6 +180,17 @@ def test_an_uploaded_number_whose_digits_touch_is_still_read_whole_automatically
     assert next(m for m in at.metric if m.label == "Prediction").value == truth
 
 
+def test_a_phone_photo_of_a_number_written_on_squared_paper_is_read_whole(mnist):
+    from hdr_core.synth import photo_of_paper
+    from tests.integration.test_numbers import written
+
+    paper, truth = written(mnist, [0, 1, 2, 3], gap=30)  # 7210
+    photo = photo_of_paper(255 - paper, np.random.default_rng(0), (960, 720), lines="squared")
+    at = upload(page("pages/upload.py").run(), "notebook.jpg", photo, "image/jpeg")
+    assert not at.exception and not at.error
+    assert next(m for m in at.metric if m.label == "Prediction").value == truth
+
+
 def test_the_explanation_is_worked_out_only_when_its_expander_is_open():
     def app():
         from hdr_core import preprocess_steps
