@@ -117,9 +117,9 @@ def main(argv=None) -> None:
     keras_path = args.out / model.KERAS_MODEL_PATH.name
     if args.combine:
         args.out.mkdir(parents=True, exist_ok=True)
-        combine(args, validation, keras_path)
+        ensemble = combine(args, validation, keras_path)
         if args.train_only:  # the average and the LiteRT file the app would serve, e.g. to time it; no evaluation
-            model.export_tflite(model.load_model(keras_path), args.out / model.DEFAULT_MODEL_PATH.name)
+            model.export_tflite(ensemble, args.out / model.DEFAULT_MODEL_PATH.name)
             return
         evaluate(args, keras_path, validation, test.head(args.eval_limit))
         return
@@ -385,23 +385,18 @@ def train_segmenter(args, train, validation) -> None:
     config_path.write_text(json.dumps(config, indent=1) + "\n")
 
 
-def combine(args, validation, keras_path: Path) -> None:
-    """Average trained members into one model, if that reads validation digits better than each alone.
+def combine(args, validation, keras_path: Path):
+    """Average trained members into one model, if that reads validation digits better than each alone;
+    the average is saved to ``keras_path`` and returned.
 
     "Better" is the mean of the three validation figures (MNIST digits, canvas drawings,
     low-resolution scans; ``robustness.validation_readings``), so one lucky figure cannot decide.
     The first member's settings and history are written beside the average as the model's.
     """
-    import tempfile
-
     from hdr_core import model, robustness
 
     members = [model.load_model(path) for path in args.combine]
-    readings = []
-    with tempfile.TemporaryDirectory() as tmp:
-        for i, member in enumerate(members):
-            predictor = model.Predictor(model.export_tflite(member, Path(tmp) / f"member_{i}.tflite"))
-            readings.append(robustness.validation_readings(predictor, validation))
+    readings = [robustness.served_validation_readings(member, validation) for member in members]
     figures = [{name: r.accuracy for name, r in member.items()} for member in readings]
     together = {name: robustness.averaged([member[name] for member in readings]).accuracy for name in readings[0]}
     mean = [float(np.mean(list(f.values()))) for f in figures]
@@ -429,6 +424,7 @@ def combine(args, validation, keras_path: Path) -> None:
     if first_history.is_file() and first_history.resolve() != (args.out / "history.json").resolve():
         shutil.copyfile(first_history, args.out / "history.json")
     config_path.write_text(json.dumps(config, indent=1) + "\n")
+    return ensemble
 
 
 def ensemble_config(previous: dict, member_configs: list[dict], ensemble: dict) -> dict:

@@ -18,7 +18,6 @@ import itertools
 import json
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -33,13 +32,9 @@ from hdr_core.data import load_mnist, train_validation_split  # noqa: E402
 FIGURES = ("mnist", "canvas_drawings", "low_resolution_scans")
 
 
-def readings_of(path: Path, validation, tmp: Path) -> dict[str, robustness.Readings]:
+def readings_of(path: Path, validation) -> dict[str, robustness.Readings]:
     """The validation readings of one trained model, served as the app serves it (LiteRT)."""
-    predictor = model.Predictor(model.export_tflite(model.load_model(path), tmp / f"{abs(hash(str(path)))}.tflite"))
-    readings = robustness.validation_readings(predictor, validation)
-    readings["continental_ones_and_sevens"] = robustness.continental_readings(predictor, validation,
-                                                                           robustness.VALIDATION_CONTINENTAL_SEED)
-    return readings
+    return robustness.served_validation_readings(model.load_model(path), validation, continental=True)
 
 
 def row(name: str, readings: dict[str, robustness.Readings]) -> dict:
@@ -56,8 +51,7 @@ def main() -> None:
 
     train_full, _ = load_mnist()
     _, validation = train_validation_split(train_full, 5000, 42)
-    with tempfile.TemporaryDirectory() as tmp:
-        readings = {str(path.parent.name or path): readings_of(path, validation, Path(tmp)) for path in args.models}
+    readings = {str(path.parent.name or path): readings_of(path, validation) for path in args.models}
     rows = []
     sizes = [int(size) for size in args.sizes.split(",")] if args.sizes else range(1, len(readings) + 1)
     for size in sizes:

@@ -131,6 +131,23 @@ def validation_readings(predictor, validation: Split) -> dict[str, Readings]:
             "low_resolution_scans": scan_accuracy(predictor, validation)}
 
 
+def served_validation_readings(keras_model, validation: Split, continental: bool = False) -> dict[str, Readings]:
+    """``validation_readings`` of a trained Keras model as the app would serve it: converted to LiteRT
+    first (needs TensorFlow). ``continental`` adds the validation 1s and 7s in continental style."""
+    import tempfile
+    from pathlib import Path
+
+    from .model import Predictor, export_tflite
+
+    with tempfile.TemporaryDirectory() as tmp:
+        predictor = Predictor(export_tflite(keras_model, Path(tmp) / "candidate.tflite"))
+        readings = validation_readings(predictor, validation)
+        if continental:
+            readings["continental_ones_and_sevens"] = continental_readings(predictor, validation,
+                                                                           VALIDATION_CONTINENTAL_SEED)
+    return readings
+
+
 def averaged(readings: list[Readings]) -> Readings:
     """What a model averaging the members' probabilities reads (refused images stay refused: all zero)."""
     return Readings(np.mean([r.probabilities for r in readings], axis=0), readings[0].labels)
