@@ -19,7 +19,7 @@ def feedback_db(tmp_path, monkeypatch):
 
 def test_sending_a_correction_stores_exactly_one_row(feedback_db, mnist):
     _, test = mnist
-    at = upload(page("pages/upload.py").run(), "two.png", mnist_scan(test.x[1]))
+    at = upload(page("app_pages/upload.py").run(), "two.png", mnist_scan(test.x[1]))
     read = next(m for m in at.metric if m.label == "Prediction").value
     at.selectbox(key="upload.feedback.label").set_value(3 if read != "3" else 5).run()
     at.button(key="upload.feedback.wrong").click().run()
@@ -34,7 +34,7 @@ def test_sending_a_correction_stores_exactly_one_row(feedback_db, mnist):
 
 def test_a_right_reading_is_stored_with_its_own_label(feedback_db, mnist):
     _, test = mnist
-    at = upload(page("pages/upload.py").run(), "seven.png", mnist_scan(test.x[0]))
+    at = upload(page("app_pages/upload.py").run(), "seven.png", mnist_scan(test.x[0]))
     at.button(key="upload.feedback.right").click().run()
     [stored] = FeedbackStore(f"sqlite:///{feedback_db}").records()
     assert stored.correct and stored.label == stored.predicted
@@ -42,7 +42,7 @@ def test_a_right_reading_is_stored_with_its_own_label(feedback_db, mnist):
 
 def test_reading_without_sending_stores_nothing_at_all(feedback_db, mnist):
     _, test = mnist
-    at = upload(page("pages/upload.py").run(), "seven.png", mnist_scan(test.x[0]))
+    at = upload(page("app_pages/upload.py").run(), "seven.png", mnist_scan(test.x[0]))
     assert next(m for m in at.metric if m.label == "Prediction")
     at.selectbox(key="upload.feedback.label").set_value(1).run()  # choosing is not sending
     assert not at.exception
@@ -52,10 +52,10 @@ def test_reading_without_sending_stores_nothing_at_all(feedback_db, mnist):
 def test_the_history_page_lists_this_sessions_readings_and_clears_them(mnist):
     _, test = mnist
     at = page("streamlit_app.py").run()
-    at.switch_page("pages/upload.py").run()
+    at.switch_page("app_pages/upload.py").run()
     upload(at, "a.png", mnist_scan(test.x[0]))
     upload(at, "b.png", mnist_scan(test.x[1]))
-    at.switch_page("pages/history.py").run()
+    at.switch_page("app_pages/history.py").run()
     assert not at.exception
     table = at.dataframe[0].value
     assert len(table) == 2 and list(table["source"]) == ["upload", "upload"]
@@ -67,7 +67,7 @@ def test_the_review_page_is_hidden_when_login_is_not_configured():
     at = page("streamlit_app.py").run()
     assert not at.exception
     with pytest.raises(Exception):
-        at.switch_page("pages/review.py").run()
+        at.switch_page("app_pages/review.py").run()
 
 
 def test_the_review_view_lists_corrections_and_their_confusion(tmp_path):

@@ -32,21 +32,21 @@ def mnist_scan(digit: np.ndarray) -> bytes:
     return png_bytes(paper)
 
 
-@pytest.mark.parametrize("path", ["streamlit_app.py", "pages/draw.py", "pages/upload.py", "pages/model.py", "pages/about.py"])
+@pytest.mark.parametrize("path", ["streamlit_app.py", "app_pages/draw.py", "app_pages/upload.py", "app_pages/model.py", "app_pages/about.py"])
 def test_every_page_renders_without_an_exception(path):
     at = page(path).run()
     assert not at.exception, [e.value for e in at.exception]
 
 
 def test_the_draw_page_invites_a_drawing_on_an_empty_canvas():
-    at = page("pages/draw.py").run()
+    at = page("app_pages/draw.py").run()
     assert "Draw a digit on the canvas" in at.info[0].value
     assert not at.metric
 
 
 def test_the_upload_page_reads_real_handwritten_digits(mnist):
     _, test = mnist
-    at = page("pages/upload.py").run()
+    at = page("app_pages/upload.py").run()
     for index in range(5):
         upload(at, f"digit-{index}.png", mnist_scan(test.x[index]))
         assert not at.exception and not at.error
@@ -55,27 +55,27 @@ def test_the_upload_page_reads_real_handwritten_digits(mnist):
 
 
 def test_a_corrupt_file_gets_an_error_message_and_no_exception():
-    at = upload(page("pages/upload.py").run(), "broken.png", b"\x89PNG\r\n\x1a\n this is not really a png")
+    at = upload(page("app_pages/upload.py").run(), "broken.png", b"\x89PNG\r\n\x1a\n this is not really a png")
     assert not at.exception
     assert "not an image" in at.error[0].value
     assert not [m for m in at.metric if m.label == "Prediction"]
 
 
 def test_a_blank_image_is_explained_not_classified():
-    at = upload(page("pages/upload.py").run(), "blank.png", png_bytes(Image.new("L", (200, 200), 255)))
+    at = upload(page("app_pages/upload.py").run(), "blank.png", png_bytes(Image.new("L", (200, 200), 255)))
     assert not at.exception
     assert "No digit found" in at.error[0].value
 
 
 def test_a_file_name_holding_markup_is_shown_as_text():
-    at = upload(page("pages/upload.py").run(), "<b>**bold**</b>.png", b"garbage")
+    at = upload(page("app_pages/upload.py").run(), "<b>**bold**</b>.png", b"garbage")
     shown = at.error[0].value
     assert r"\<b\>\*\*bold\*\*\</b\>" in shown
 
 
 def test_the_model_page_shows_the_figures_that_train_py_wrote():
     evaluation = json.loads((MODELS_DIR / "evaluation.json").read_text())
-    at = page("pages/model.py").run()
+    at = page("app_pages/model.py").run()
     shown = {m.label: m.value for m in at.metric}
     robustness = evaluation["robustness"]
     assert shown["MNIST test accuracy"] == f"{evaluation['test']['accuracy']:.2%}"
@@ -86,7 +86,7 @@ def test_the_model_page_shows_the_figures_that_train_py_wrote():
 
 def test_the_about_page_states_its_limits_with_the_measured_figures_and_when_anything_is_stored():
     robustness = json.loads((MODELS_DIR / "evaluation.json").read_text())["robustness"]
-    at = page("pages/about.py").run()
+    at = page("app_pages/about.py").run()
     text = " ".join(m.value for m in at.markdown)
     assert f"read right only {robustness['continental_ones_and_sevens']['ones_accuracy']:.0%}" in text
     assert f"{robustness['numbers_with_strokes']['whole_number_accuracy']:.0%} of test numbers" in text
@@ -136,7 +136,7 @@ BAD_FILES = __import__("tests.bad_files", fromlist=["corpus"]).corpus()
 def test_every_awkward_upload_gets_a_message_or_a_reading_and_never_an_exception(name, data, expected):
     if not name.endswith(tuple(f".{t}" for t in ("png", "jpg", "jpeg", "webp", "bmp", "gif", "tif", "tiff"))):
         name += ".png"  # the browser's uploader refuses other extensions itself; these are files renamed
-    at = upload(page("pages/upload.py").run(), name, data, "application/octet-stream")
+    at = upload(page("app_pages/upload.py").run(), name, data, "application/octet-stream")
     assert not at.exception, [e.value for e in at.exception]
     readings = [m for m in at.metric if m.label == "Prediction"]
     if expected == "error":
@@ -148,7 +148,7 @@ def test_every_awkward_upload_gets_a_message_or_a_reading_and_never_an_exception
 
 def test_the_batch_page_reads_every_file_reports_bad_ones_and_offers_a_csv(mnist):
     _, test = mnist
-    at = page("pages/batch.py").run()
+    at = page("app_pages/batch.py").run()
     assert "Choose or drop several images" in at.info[0].value
     files = [(f"scan-{i}.png", mnist_scan(test.x[i]), "image/png") for i in range(4)] + [("bad.png", b"nope", "image/png")]
     at.file_uploader(key="batch.files").set_value(files)
@@ -164,7 +164,7 @@ def test_an_uploaded_number_is_read_whole_automatically(mnist):
     from tests.integration.test_numbers import written
 
     paper, truth = written(mnist, [0, 1, 2])
-    at = upload(page("pages/upload.py").run(), "year.png", png_bytes(Image.fromarray(paper)))
+    at = upload(page("app_pages/upload.py").run(), "year.png", png_bytes(Image.fromarray(paper)))
     assert not at.exception and not at.error
     assert next(m for m in at.metric if m.label == "Prediction").value == truth
     at.segmented_control(key="upload.read_as").set_value("One digit").run()
@@ -175,7 +175,7 @@ def test_an_uploaded_number_whose_digits_touch_is_still_read_whole_automatically
     from tests.integration.test_numbers import written
 
     paper, truth = written(mnist, [3, 4], gap=-4)  # a 0 and a 4 in one blob of ink
-    at = upload(page("pages/upload.py").run(), "touching.png", png_bytes(Image.fromarray(paper)))
+    at = upload(page("app_pages/upload.py").run(), "touching.png", png_bytes(Image.fromarray(paper)))
     assert not at.exception and not at.error
     assert next(m for m in at.metric if m.label == "Prediction").value == truth
 
@@ -186,7 +186,7 @@ def test_a_phone_photo_of_a_number_written_on_squared_paper_is_read_whole(mnist)
 
     paper, truth = written(mnist, [0, 1, 2, 3], gap=30)  # 7210
     photo = photo_of_paper(255 - paper, np.random.default_rng(0), (960, 720), lines="squared")
-    at = upload(page("pages/upload.py").run(), "notebook.jpg", photo, "image/jpeg")
+    at = upload(page("app_pages/upload.py").run(), "notebook.jpg", photo, "image/jpeg")
     assert not at.exception and not at.error
     assert next(m for m in at.metric if m.label == "Prediction").value == truth
 
