@@ -66,6 +66,13 @@ def results() -> list[str]:
             rows.append(("... given their pen strokes: a correct cut among the candidates / read right, per digit",
                          f"{pct(drawn['correct_split_among_candidates'])} / {pct(drawn['whole_number_accuracy'])}, "
                          f"{pct(drawn['digit_accuracy'])}", "", "python bench/number_cuts.py"))
+    notebook = load("bench/results/notebook_paper.json")
+    if notebook:
+        figures = notebook["accuracy"]
+        rows.append((f"Validation digits ({notebook['digits']:,}) photographed on plain / ruled / squared paper, with the "
+                     "line step (without it)", " / ".join(f"{pct(figures[k]['with_the_line_step'])} ({pct(figures[k]['without_it'])})"
+                                                            for k in ("plain", "ruled", "squared")),
+                     "", "python bench/notebook_paper.py"))
     tune = load("bench/results/fine_tune.json")
     if tune:
         rows += [
