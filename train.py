@@ -540,6 +540,7 @@ def evaluate(args, keras_path: Path, validation, test, fine_tuning: dict | None 
     photos = robustness.photo_accuracy(predictor, test.head(args.photo_samples))
     notebook = {kind: robustness.photo_accuracy(predictor, test.head(args.photo_samples), seed, lines=kind)
                 for kind, seed in robustness.NOTEBOOK_SEEDS.items()}
+    on_desk = robustness.photo_accuracy(predictor, test.head(args.photo_samples), robustness.DESK_SEED, on_desk=True)
     beside = args.out / SEGMENTER_PATH.name
     segmenter = model.Predictor(beside if beside.is_file() else SEGMENTER_PATH)  # a run into a new folder borrows models/'s
     numbers = robustness.number_accuracy(predictor, test, args.number_samples, segmenter=segmenter)
@@ -555,7 +556,7 @@ def evaluate(args, keras_path: Path, validation, test, fine_tuning: dict | None 
     semeion_split = data.load_semeion(args.semeion)
     semeion = robustness.semeion_accuracy(predictor, semeion_split.head(args.eval_limit)) if semeion_split else None
     print(f"test accuracy {1 - len(wrong) / len(test):.4%}  canvas {canvas.accuracy:.4%}  photos {photos.accuracy:.4%}"
-          f" (ruled {notebook['ruled'].accuracy:.2%}, squared {notebook['squared'].accuracy:.2%})"
+          f" (ruled {notebook['ruled'].accuracy:.2%}, squared {notebook['squared'].accuracy:.2%}, on a desk {on_desk.accuracy:.2%})"
           f"  numbers {numbers['whole_number_accuracy']:.2%} whole, {numbers['digit_accuracy']:.2%} digits"
           f" ({drawn_numbers['whole_number_accuracy']:.2%}, {drawn_numbers['digit_accuracy']:.2%} given the pen strokes;"
           f" {photographed_numbers['whole_number_accuracy']:.2%}, {photographed_numbers['digit_accuracy']:.2%} photographed)"
@@ -624,6 +625,11 @@ def evaluate(args, keras_path: Path, validation, test, fine_tuning: dict | None 
                                   "how": f"the same test digits photographed the same way on {kind} notebook paper "
                                          f"({NOTEBOOK_HOW[kind]}, printed under the ink and turned with the page)"}
                for kind, readings in notebook.items()},
+            "photos_on_a_desk": {**on_desk.summary(), "seed": robustness.DESK_SEED,
+                                 "how": "the same test digits photographed the same way on plain paper, that photo then "
+                                        "part of a wider one of the page lying on a desk (synth.on_a_desk: turned up to 15 "
+                                        "degrees, 45-80% of the frame's width, a dark wooden or grey desk all round, JPEG "
+                                        "quality 70)"},
             "semeion": {**semeion.summary(), "how": "16x16 Semeion digits enlarged 10x (nearest), saved as PNG dark-on-white, full upload preprocessing"}
             if semeion else None,
         },

@@ -26,7 +26,7 @@ st.header("How an image is prepared")
 steps = preprocess_steps(example_photo())
 pictures = [
     (steps.upright, "1. The photo, turned upright (EXIF) and laid on white if transparent"),
-    (steps.gray, "2. Grey levels"),
+    (steps.gray, "2. Grey levels; a desk around a photographed page blanked"),
     (steps.ink, "3. Ink made white on black, as in MNIST (dark ink on paper is inverted)"),
     (steps.flattened, "4. Uneven light evened out (the paper divided by its own brightness), notebook lines taken out"),
     (steps.cleaned, "5. Paper, specks and faint shading removed; ink at full strength"),

@@ -34,6 +34,8 @@ def results() -> list[str]:
         *([(f"... the same digits written on ruled / squared notebook paper",
             f"{pct(r['photos_ruled']['accuracy'])} / {pct(r['photos_squared']['accuracy'])}", "", "python train.py --evaluate-only")]
           if "photos_ruled" in r else []),
+        *([("... the same digits on a page photographed lying on a desk", pct(r["photos_on_a_desk"]["accuracy"]), "",
+            "python train.py --evaluate-only")] if "photos_on_a_desk" in r else []),
         *([(f"Continental 1s and 7s: the {r['continental_ones_and_sevens']['n']:,} test 1s and 7s drawn with a flag / a bar, all / 1s / 7s",
             " / ".join(pct(r["continental_ones_and_sevens"][k]) for k in ("accuracy", "ones_accuracy", "sevens_accuracy")),
             "", "python train.py --evaluate-only")] if "continental_ones_and_sevens" in r else []),
@@ -66,13 +68,13 @@ def results() -> list[str]:
             rows.append(("... given their pen strokes: a correct cut among the candidates / read right, per digit",
                          f"{pct(drawn['correct_split_among_candidates'])} / {pct(drawn['whole_number_accuracy'])}, "
                          f"{pct(drawn['digit_accuracy'])}", "", "python bench/number_cuts.py"))
-    notebook = load("bench/results/notebook_paper.json")
-    if notebook:
-        figures = notebook["accuracy"]
-        rows.append((f"Validation digits ({notebook['digits']:,}) photographed on plain / ruled / squared paper, with the "
-                     "line step (without it)", " / ".join(f"{pct(figures[k]['with_the_line_step'])} ({pct(figures[k]['without_it'])})"
-                                                            for k in ("plain", "ruled", "squared")),
-                     "", "python bench/notebook_paper.py"))
+    shots = load("bench/results/photos.json")
+    if shots and "on_a_desk" in shots["accuracy"]:
+        figures = shots["accuracy"]
+        rows.append((f"Validation digits ({shots['digits']:,}) photographed on plain / ruled / squared paper / a page on a desk, "
+                     "as the app reads them (without the line and page steps)",
+                     " / ".join(f"{pct(figures[k]['as_the_app_reads_them'])} ({pct(figures[k]['without_the_line_and_page_steps'])})"
+                                for k in ("plain", "ruled", "squared", "on_a_desk")), "", "python bench/photos.py"))
     tune = load("bench/results/fine_tune.json")
     if tune:
         rows += [

@@ -158,6 +158,108 @@ def to_grayscale(image: Image.Image) -> np.ndarray:
     return np.asarray(image, dtype=np.float32) / np.float32(255.0)
 
 
+PAGE_MAP_SIDE = 128
+"""A photographed page is looked for on a copy about this many pixels across."""
+
+PAGE_SHARE = (0.10, 0.97)
+"""A page photographed on a desk fills between these shares of the frame."""
+
+PAGE_BORDER = 0.7
+"""What lies around a page (a desk) runs along at least this share of the frame's edge. A shadow
+across a sheet that fills the frame does not: the lit part of the sheet reaches the edge."""
+
+PAGE_RECTANGULAR = 0.85
+"""A page is a rectangle, seen a little askew: its area is at least this share of the smallest
+turned rectangle around it (an ellipse, such as a light 0 on a dark ground, is 0.79)."""
+
+PAGE_DESK = 0.75
+"""What lies around a page is at most this share of the page's lightness: clearly darker."""
+
+PAGE_SHADE = 0.4
+"""Paper in shadow is still paper: the page is what is lighter than the desk by this share of the
+way from the desk's grey to the paper's."""
+
+PAGE_WRITING = 0.001
+"""A page holds writing: at least this share of it is as dark as ink."""
+
+PAGE_HOLES = 0.25
+"""Writing on a page covers less than this share of it."""
+
+
+def _threshold(values: np.ndarray) -> float:
+    """Otsu's threshold: the grey level that best splits the values into a darker and a lighter group."""
+    counts, edges = np.histogram(values, bins=64, range=(0.0, 1.0))
+    share = counts / max(counts.sum(), 1)
+    below = np.cumsum(share)[:-1]
+    mean_below = np.cumsum(share * (edges[:-1] + edges[1:]) / 2)[:-1]
+    total = mean_below[-1] + share[-1] * (edges[-2] + edges[-1]) / 2
+    between = (total * below - mean_below) ** 2 / np.maximum(below * (1.0 - below), 1e-12)
+    return float(edges[1:-1][np.argmax(between)])
+
+
+def _rectangularity(mask: np.ndarray) -> float:
+    """The mask's area over that of the smallest turned rectangle holding it (1 for a rectangle)."""
+    from scipy.spatial import ConvexHull, QhullError
+
+    points = np.argwhere(mask)[:, ::-1].astype(np.float64)  # (x, y)
+    try:
+        corners = points[ConvexHull(points).vertices]
+    except (QhullError, ValueError):
+        return 0.0
+    sides = np.diff(np.vstack([corners, corners[:1]]), axis=0)
+    best = np.inf
+    for angle in np.arctan2(sides[:, 1], sides[:, 0]):  # the smallest rectangle has a side along the hull's
+        cos, sin = np.cos(angle), np.sin(angle)
+        turned = corners @ np.array([[cos, -sin], [sin, cos]])  # each side in turn laid level
+        best = min(best, float(np.prod(np.ptp(turned, axis=0) + 1.0)))
+    return float(mask.sum()) / best
+
+
+def keep_the_page(gray: np.ndarray) -> np.ndarray:
+    """Blank what lies around a photographed page or note (a desk), so that only paper and ink remain.
+
+    MNIST's digits were scanned from forms that filled the scanner: there was nothing but paper
+    around the writing. In a phone photo of a note on a desk, the desk would be read as ink (or
+    the note itself, where the desk fills most of the frame). The page is the largest light region
+    of a reduced copy (each pixel the lightest of its block, so the writing drops out), its holes
+    filled; when it is clearly lighter than its surroundings, rectangular, and surrounded along much
+    of the frame's edge, everything outside it, and its own edge, is given the grey of the nearest
+    part of the page, as if the paper went on.
+    Anything else passes unchanged.
+    """
+    if min(gray.shape) < 64:
+        return gray
+    edge = np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]])
+    if np.count_nonzero(edge < PAGE_DESK * float(gray.max())) < PAGE_BORDER / 2 * edge.size:
+        return gray  # hardly anything dark along the frame's edge (a canvas, a scan): no desk around a page
+    factor = max(1, min(gray.shape) // PAGE_MAP_SIDE)
+    small = _max_pool(gray, factor)
+    light = small > _threshold(small)
+    if not light.any() or light.all():
+        return gray
+    desk, paper = float(np.median(small[~light])), float(np.median(small[light]))
+    if desk > PAGE_DESK * paper:
+        return gray
+    light = small > desk + PAGE_SHADE * (paper - desk)  # nearer the desk's grey: shaded paper is still paper
+    labels, count = ndimage.label(light)
+    page = ndimage.binary_fill_holes(labels == 1 + int(np.argmax(np.bincount(labels.ravel())[1:])))
+    around = ~page
+    edge = np.concatenate([around[0], around[-1], around[:, 0], around[:, -1]])
+    if not (PAGE_SHARE[0] <= page.mean() <= PAGE_SHARE[1]) or edge.mean() < PAGE_BORDER:
+        return gray
+    if (page & ~light).sum() > PAGE_HOLES * page.sum() or _rectangularity(page) < PAGE_RECTANGULAR:
+        return gray
+    inner = ndimage.binary_erosion(page, iterations=2)  # the page's own edge is shaded: blank it too
+    writing = inner & (gray[::factor, ::factor] < (desk + paper) / 2)  # every factor-th pixel: thin strokes stay
+    if writing.sum() < max(4, PAGE_WRITING * inner.sum()):
+        return gray  # a blank light patch inside dark ink (a 0 drawn to fill its box) is no page
+    # Outside, the paper's own grey goes on as it was at the nearest point of the page (lit or shaded).
+    nearest = ndimage.distance_transform_edt(~inner, return_distances=False, return_indices=True)
+    paper = Image.fromarray(small[nearest[0], nearest[1]].astype(np.float32)).resize(gray.shape[::-1], Image.Resampling.BILINEAR)
+    kept = np.asarray(Image.fromarray(inner).resize(gray.shape[::-1], Image.Resampling.NEAREST))
+    return np.where(kept, gray, np.asarray(paper, dtype=np.float32))
+
+
 def background_level(values: np.ndarray) -> float:
     """The grey level of the paper (or ground): the median of the whole image.
 
@@ -422,7 +524,7 @@ class PreprocessSteps:
 def preprocess_steps(data: ImageInput) -> PreprocessSteps:
     """Run the whole MNIST recipe and keep each stage (see the module docstring)."""
     upright = composite_on_white(apply_exif_orientation(open_image(data)))
-    gray = to_grayscale(limit_size(upright))
+    gray = keep_the_page(to_grayscale(limit_size(upright)))
     ink = to_ink(gray)
     flattened = remove_ruled_lines(flatten_lighting(ink))
     cleaned = suppress_background(flattened)

@@ -12,8 +12,8 @@ from .data import Split
 from .errors import InputError
 from .preprocess import ImageInput, preprocess
 from .scaling import scale_uint8
-from .synth import (continental_style, draw_like_canvas, draw_points_like_canvas, low_resolution_scan, photo_of_paper,
-                    semeion_as_scan)
+from .synth import (continental_style, draw_like_canvas, draw_points_like_canvas, low_resolution_scan, on_a_desk,
+                    photo_of_paper, semeion_as_scan)
 
 CANVAS_SEED = 2024
 """Seed of the canvas-style redraws of the test digits, so the figure is reproducible."""
@@ -153,11 +153,22 @@ def averaged(readings: list[Readings]) -> Readings:
     return Readings(np.mean([r.probabilities for r in readings], axis=0), readings[0].labels)
 
 
-def photo_accuracy(predictor, split: Split, seed: int = PHOTO_SEED, lines: str | None = None) -> Readings:
+def photo_accuracy(predictor, split: Split, seed: int = PHOTO_SEED, lines: str | None = None,
+                   on_desk: bool = False) -> Readings:
     """The split's digits printed on simulated paper and photographed (see ``synth.photo_of_paper``);
-    ``lines`` ("ruled" or "squared") prints a notebook page's lines under them."""
+    ``lines`` ("ruled" or "squared") prints a notebook page's lines under them, ``on_desk`` photographs
+    the page lying on a desk (``synth.on_a_desk``)."""
     rng = np.random.default_rng(seed)
-    return read_all(predictor, (photo_of_paper(digit, rng, lines=lines) for digit in split.x), split.y)
+
+    def photo(digit):
+        shot = photo_of_paper(digit, rng, lines=lines)
+        return on_a_desk(shot, rng) if on_desk else shot
+
+    return read_all(predictor, (photo(digit) for digit in split.x), split.y)
+
+
+DESK_SEED = 2031
+"""Seed of the photos of the test digits on a page lying on a desk."""
 
 
 NOTEBOOK_SEEDS = {"ruled": 2029, "squared": 2030}

@@ -402,3 +402,22 @@ def notebook_lines(kind: str, shape: tuple[int, int], tilt: float, rng: np.rando
     spacing = rng.uniform(0.04, 0.08) * height
     strength = np.maximum(line_strength(across, spacing), line_strength(down, spacing))
     return 1.0 - strength[..., None] * (1.0 - colour)
+
+
+def on_a_desk(photo: bytes, rng: np.random.Generator) -> bytes:
+    """A photo of a page (``photo_of_paper``) as a wider photo of the page lying on a desk: turned by
+    up to 15 degrees, 45-80% of the frame's width, anywhere on a dark wooden or grey desk; JPEG quality 70."""
+    from PIL import ImageFilter, ImageOps
+
+    page = ImageOps.exif_transpose(Image.open(io.BytesIO(photo))).convert("RGB")
+    width, height = (round(side / rng.uniform(0.45, 0.80)) for side in page.size)
+    tone = np.array([0.35, 0.25, 0.15]) if rng.random() < 0.7 else np.array([0.3, 0.3, 0.3])  # wood or grey
+    grain = ndimage.gaussian_filter(rng.normal(0, 1, (height, width)), (1, 12)) * 0.4  # streaks along the desk
+    desk = np.clip(tone * rng.uniform(0.5, 1.3) * (1 + grain[..., None]), 0, 1)
+    frame = Image.fromarray((desk * 255).astype(np.uint8))
+    turn = rng.uniform(-15, 15)
+    turned, shape = page.rotate(turn, expand=True), Image.new("L", page.size, 255).rotate(turn, expand=True)
+    frame.paste(turned, (int(rng.uniform(0, max(1, width - turned.width))), int(rng.uniform(0, max(1, height - turned.height)))), shape)
+    buffer = io.BytesIO()
+    frame.filter(ImageFilter.GaussianBlur(rng.uniform(0.4, 1.0))).save(buffer, format="JPEG", quality=70)
+    return buffer.getvalue()

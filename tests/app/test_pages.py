@@ -191,6 +191,17 @@ def test_a_phone_photo_of_a_number_written_on_squared_paper_is_read_whole(mnist)
     assert next(m for m in at.metric if m.label == "Prediction").value == truth
 
 
+def test_a_phone_photo_of_a_sticky_note_on_a_desk_is_read(mnist):
+    from hdr_core.synth import on_a_desk, photo_of_paper
+
+    _, test = mnist
+    rng = np.random.default_rng(0)
+    photo = on_a_desk(photo_of_paper(test.x[0], rng), rng)  # a 7 on a note, the desk all round it
+    at = upload(page("app_pages/upload.py").run(), "note.jpg", photo, "image/jpeg")
+    assert not at.exception and not at.error
+    assert next(m for m in at.metric if m.label == "Prediction").value == str(test.y[0])
+
+
 def test_the_explanation_is_worked_out_only_when_its_expander_is_open():
     def app():
         from hdr_core import preprocess_steps

@@ -65,6 +65,7 @@ def test_a_quick_training_run_writes_a_loadable_model_and_every_artifact(quick_r
     assert len(evaluation["test"]["per_class"]) == 10 and 0.0 <= evaluation["test"]["calibration"]["ece"] <= 1.0
     assert evaluation["robustness"]["canvas"]["n"] == 300 and evaluation["robustness"]["photos"]["n"] == 40
     assert evaluation["robustness"]["photos_ruled"]["n"] == evaluation["robustness"]["photos_squared"]["n"] == 40
+    assert evaluation["robustness"]["photos_on_a_desk"]["n"] == 40
     assert evaluation["robustness"]["numbers"]["n"] == 20
     continental = evaluation["robustness"]["continental_ones_and_sevens"]
     assert continental["n"] > 0 and 0.0 <= continental["ones_accuracy"] <= 1.0

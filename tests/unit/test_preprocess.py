@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 from scipy import ndimage
 
 from hdr_core import (
@@ -17,7 +17,7 @@ from hdr_core import (
     preprocess,
     preprocess_steps,
 )
-from hdr_core.preprocess import remove_ruled_lines
+from hdr_core.preprocess import keep_the_page, remove_ruled_lines
 from hdr_core.constants import DIGIT_BOX, IMAGE_SIZE
 from tests.conftest import drawn_seven, png_bytes
 
@@ -169,6 +169,40 @@ def test_a_lone_long_faint_line_is_not_taken_for_notebook_paper():
 def test_a_drawing_without_faint_marks_passes_the_line_step_unchanged():
     ink = preprocess_steps(drawn_seven()).ink
     assert remove_ruled_lines(ink) is ink
+
+
+def on_a_dark_desk(drawing: Image.Image, turn: float = 8.0, desk: int = 70) -> Image.Image:
+    """The drawing as a sheet of paper photographed lying turned on a desk ``desk`` grey, which shows all round it."""
+    sheet = drawing.convert("L").rotate(turn, expand=True, fillcolor=0)
+    shape = Image.new("L", drawing.size, 255).rotate(turn, expand=True)
+    frame = Image.new("L", (sheet.width + 160, sheet.height + 120), desk)
+    frame.paste(sheet, (90, 50), shape)
+    return frame
+
+
+def test_a_page_photographed_on_a_desk_is_read_as_the_page_alone():
+    alone = preprocess(drawn_seven().rotate(8.0, expand=True, fillcolor=255))
+    steps = preprocess_steps(on_a_dark_desk(drawn_seven()))
+    assert steps.cropped.shape[0] < 0.6 * steps.cleaned.shape[0]  # the 7, not the desk around the page
+    assert np.abs(steps.result - alone).mean() < 0.02
+
+
+def test_a_light_ring_on_a_dark_ground_is_not_taken_for_a_page():
+    ring = Image.new("L", (280, 280), 0)
+    ImageDraw.Draw(ring).ellipse((70, 40, 210, 240), outline=255, width=40)  # a thick 0, white on black as in MNIST
+    gray = np.asarray(ring, dtype=np.float32) / 255
+    assert keep_the_page(gray) is gray
+
+
+def test_paper_half_in_shadow_is_not_taken_for_a_page_on_a_desk():
+    shaded = np.asarray(drawn_seven(), dtype=np.float32) / 255 * 0.9
+    shaded[:, :120] *= 0.7  # the left of the sheet in the shadow of a hand: still paper, with the 7 across it
+    assert keep_the_page(shaded) is shaded
+
+
+def test_a_canvas_drawing_passes_the_page_step_unchanged():
+    gray = preprocess_steps(drawn_seven()).gray
+    assert keep_the_page(gray) is gray
 
 
 def test_steps_keep_every_stage_for_display():
