@@ -215,6 +215,11 @@ def _rectangularity(mask: np.ndarray) -> float:
     return float(mask.sum()) / best
 
 
+def _frame_edge(values: np.ndarray) -> np.ndarray:
+    """The pixels along the four sides of an image, in one row."""
+    return np.concatenate([values[0], values[-1], values[:, 0], values[:, -1]])
+
+
 def keep_the_page(gray: np.ndarray) -> np.ndarray:
     """Blank what lies around a photographed page or note (a desk), so that only paper and ink remain.
 
@@ -229,7 +234,7 @@ def keep_the_page(gray: np.ndarray) -> np.ndarray:
     """
     if min(gray.shape) < 64:
         return gray
-    edge = np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]])
+    edge = _frame_edge(gray)
     if np.count_nonzero(edge < PAGE_DESK * float(gray.max())) < PAGE_BORDER / 2 * edge.size:
         return gray  # hardly anything dark along the frame's edge (a canvas, a scan): no desk around a page
     factor = max(1, min(gray.shape) // PAGE_MAP_SIDE)
@@ -241,11 +246,9 @@ def keep_the_page(gray: np.ndarray) -> np.ndarray:
     if desk > PAGE_DESK * paper:
         return gray
     light = small > desk + PAGE_SHADE * (paper - desk)  # nearer the desk's grey: shaded paper is still paper
-    labels, count = ndimage.label(light)
+    labels, _ = ndimage.label(light)
     page = ndimage.binary_fill_holes(labels == 1 + int(np.argmax(np.bincount(labels.ravel())[1:])))
-    around = ~page
-    edge = np.concatenate([around[0], around[-1], around[:, 0], around[:, -1]])
-    if not (PAGE_SHARE[0] <= page.mean() <= PAGE_SHARE[1]) or edge.mean() < PAGE_BORDER:
+    if not (PAGE_SHARE[0] <= page.mean() <= PAGE_SHARE[1]) or (~_frame_edge(page)).mean() < PAGE_BORDER:
         return gray
     if (page & ~light).sum() > PAGE_HOLES * page.sum() or _rectangularity(page) < PAGE_RECTANGULAR:
         return gray
@@ -255,9 +258,9 @@ def keep_the_page(gray: np.ndarray) -> np.ndarray:
         return gray  # a blank light patch inside dark ink (a 0 drawn to fill its box) is no page
     # Outside, the paper's own grey goes on as it was at the nearest point of the page (lit or shaded).
     nearest = ndimage.distance_transform_edt(~inner, return_distances=False, return_indices=True)
-    paper = Image.fromarray(small[nearest[0], nearest[1]].astype(np.float32)).resize(gray.shape[::-1], Image.Resampling.BILINEAR)
+    carried = Image.fromarray(small[nearest[0], nearest[1]].astype(np.float32)).resize(gray.shape[::-1], Image.Resampling.BILINEAR)
     kept = np.asarray(Image.fromarray(inner).resize(gray.shape[::-1], Image.Resampling.NEAREST))
-    return np.where(kept, gray, np.asarray(paper, dtype=np.float32))
+    return np.where(kept, gray, np.asarray(carried, dtype=np.float32))
 
 
 def background_level(values: np.ndarray) -> float:
@@ -394,7 +397,7 @@ def remove_ruled_lines(ink: np.ndarray) -> np.ndarray:
     # A lone line is taken out only beside a family of lines the other way: a margin on ruled paper.
     for lines, view in ((across, out), (down, out.T)):
         if lines is not None:
-            _lower_lines(view, lines[0], lines[1], strongest)
+            _lower_lines(view, lines[0], lines[1], strongest, factor)
     return out
 
 
@@ -402,15 +405,15 @@ LINE_BLOCKS = 8
 """A line's strength is measured in this many stretches along it, as the light along a page varies."""
 
 
-def _lower_lines(ink: np.ndarray, slope: float, middles: list[float], strongest: float) -> None:
+def _lower_lines(ink: np.ndarray, slope: float, middles: list[float], strongest: float, factor: int) -> None:
     """Take each line across ``ink`` out (in place), undoing how a printed line shows through paper.
 
     Along a line, its cross-section (the median over the columns of each stretch, which the
     strokes crossing it barely move) is what the line adds to the paper; where ink covers the line
     the ink alone shows, so a pixel ``v`` over a line of strength ``p`` held ink ``(v - p) / (1 - p / strongest)``.
+    The lines were found on a copy ``factor`` times smaller.
     """
     height, width = ink.shape
-    factor = max(1, min(ink.shape) // LINE_MAP_SIDE)
     reach = factor + 4  # rows either side of a line's estimated centre: the estimate's error, the line's width and blur
     cols = np.arange(width)
     offsets = np.arange(-reach, reach + 1)[:, None]
