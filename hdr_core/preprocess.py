@@ -175,9 +175,10 @@ turned rectangle around it (an ellipse, such as a light 0 on a dark ground, is 0
 PAGE_DESK = 0.75
 """What lies around a page is at most this share of the page's lightness: clearly darker."""
 
-PAGE_SHADE = 0.4
-"""Paper in shadow is still paper: the page is what is lighter than the desk by this share of the
-way from the desk's grey to the paper's."""
+PAGE_SHADES = (0.4, 0.2, 0.1)
+"""Paper in shadow is still paper: the page is what is lighter than the desk by one of these shares of
+the way from the desk's grey to the paper's. Where a shadow falls across the page (a phone held over
+it), only a lower share takes in its shaded part; the most rectangular region found is the page."""
 
 PAGE_WRITING = 0.001
 """A page holds writing: at least this share of it is as dark as ink."""
@@ -220,6 +221,22 @@ def _frame_edge(values: np.ndarray) -> np.ndarray:
     return np.concatenate([values[0], values[-1], values[:, 0], values[:, -1]])
 
 
+def _page_region(light: np.ndarray) -> tuple[np.ndarray, float] | None:
+    """The largest light region of a reduced photo, holes filled, and its rectangularity, if it could be
+    a page on a desk: it fills a plausible share of the frame, the desk runs along most of the frame's
+    edge, writing leaves only small holes in it, and it is rectangular. None otherwise."""
+    if not light.any():
+        return None
+    labels, _ = ndimage.label(light)
+    page = ndimage.binary_fill_holes(labels == 1 + int(np.argmax(np.bincount(labels.ravel())[1:])))
+    if not (PAGE_SHARE[0] <= page.mean() <= PAGE_SHARE[1]) or (~_frame_edge(page)).mean() < PAGE_BORDER:
+        return None
+    if (page & ~light).sum() > PAGE_HOLES * page.sum():
+        return None
+    rectangularity = _rectangularity(page)
+    return (page, rectangularity) if rectangularity >= PAGE_RECTANGULAR else None
+
+
 def keep_the_page(gray: np.ndarray) -> np.ndarray:
     """Blank what lies around a photographed page or note (a desk), so that only paper and ink remain.
 
@@ -227,9 +244,10 @@ def keep_the_page(gray: np.ndarray) -> np.ndarray:
     around the writing. In a phone photo of a note on a desk, the desk would be read as ink (or
     the note itself, where the desk fills most of the frame). The page is the largest light region
     of a reduced copy (each pixel the lightest of its block, so the writing drops out), its holes
-    filled; when it is clearly lighter than its surroundings, rectangular, and surrounded along much
-    of the frame's edge, everything outside it, and its own edge, is given the grey of the nearest
-    part of the page, as if the paper went on.
+    filled, at whichever of a few thresholds (``PAGE_SHADES``: a shadow across the page) makes it
+    most rectangular; when it is clearly lighter than its surroundings, rectangular, and surrounded
+    along much of the frame's edge, everything outside it, and its own edge, is given the grey of
+    the nearest part of the page, as if the paper went on.
     Anything else passes unchanged.
     """
     if min(gray.shape) < 64:
@@ -245,13 +263,10 @@ def keep_the_page(gray: np.ndarray) -> np.ndarray:
     desk, paper = float(np.median(small[~light])), float(np.median(small[light]))
     if desk > PAGE_DESK * paper:
         return gray
-    light = small > desk + PAGE_SHADE * (paper - desk)  # nearer the desk's grey: shaded paper is still paper
-    labels, _ = ndimage.label(light)
-    page = ndimage.binary_fill_holes(labels == 1 + int(np.argmax(np.bincount(labels.ravel())[1:])))
-    if not (PAGE_SHARE[0] <= page.mean() <= PAGE_SHARE[1]) or (~_frame_edge(page)).mean() < PAGE_BORDER:
+    found = [region for shade in PAGE_SHADES if (region := _page_region(small > desk + shade * (paper - desk)))]
+    if not found:
         return gray
-    if (page & ~light).sum() > PAGE_HOLES * page.sum() or _rectangularity(page) < PAGE_RECTANGULAR:
-        return gray
+    page = max(found, key=lambda region: region[1])[0]  # the first of equals: the lightest threshold
     inner = ndimage.binary_erosion(page, iterations=2)  # the page's own edge is shaded: blank it too
     writing = inner & (gray[::factor, ::factor] < (desk + paper) / 2)  # every factor-th pixel: thin strokes stay
     if writing.sum() < max(4, PAGE_WRITING * inner.sum()):

@@ -187,6 +187,16 @@ def test_a_page_photographed_on_a_desk_is_read_as_the_page_alone():
     assert np.abs(steps.result - alone).mean() < 0.02
 
 
+def test_a_page_with_a_shadow_across_it_on_a_desk_is_read_as_the_page_alone():
+    page = np.asarray(drawn_seven(), dtype=np.float32)
+    light = 1.0 - 0.6 * (1.0 - np.clip(np.linspace(-0.5, 1.5, page.shape[1]), 0.0, 1.0))  # the left third in shadow
+    shadowed = Image.fromarray((page * light[None, :]).astype(np.uint8))  # its shaded paper nearer the desk's grey
+    alone = preprocess(drawn_seven().rotate(8.0, expand=True, fillcolor=255))
+    steps = preprocess_steps(on_a_dark_desk(shadowed))
+    assert steps.cropped.shape[0] < 0.6 * steps.cleaned.shape[0]  # the 7, not the desk nor the shaded paper
+    assert np.abs(steps.result - alone).mean() < 0.02
+
+
 def test_a_light_ring_on_a_dark_ground_is_not_taken_for_a_page():
     ring = Image.new("L", (280, 280), 0)
     ImageDraw.Draw(ring).ellipse((70, 40, 210, 240), outline=255, width=40)  # a thick 0, white on black as in MNIST
