@@ -9,6 +9,11 @@ what ``read_number`` read: right, too many digits, too few, or the right count m
 reads each digit cut out by its own ink (a perfect cut), which bounds what any cutting can reach
 with the digit model as it is, and reads the number again given its pen strokes as the Draw page
 does (``synth.pen_strokes``: each stroke belongs to one digit, half the digits take two).
+
+Every number read wrong from the image alone is put down to one cause, the first that holds: the
+digit model misreads it even cut perfectly; no correct split is among the candidates; or one was,
+and another split was chosen. And the digits themselves are read twice, as MNIST stores them and
+as redrawn on the canvas (cut perfectly), to show how much the redrawing costs the digit model.
 Needs HDR_MNIST_PATH or Keras' download.
 """
 
@@ -32,6 +37,7 @@ from hdr_core.data import load_mnist, train_validation_split  # noqa: E402
 from hdr_core.numbers import candidates, default_segmenter, digit_ink, pieces, read_number, strokes_in, union  # noqa: E402
 from hdr_core.preprocess import center_by_mass, fit_into_box, preprocess_steps  # noqa: E402
 from hdr_core.robustness import digits_right  # noqa: E402
+from hdr_core.scaling import scale_uint8  # noqa: E402
 from hdr_core.synth import draw_number_with_masks, pen_strokes, whole_digit_runs  # noqa: E402
 
 
@@ -70,13 +76,17 @@ def main() -> None:
     rng, stroke_rng = np.random.default_rng(args.seed), np.random.default_rng(args.seed + 1)
     outcome, possible, perfect_numbers, perfect_digits, digits = Counter(), 0, 0, 0, 0
     stroke_possible, stroke_numbers, stroke_digits = 0, 0, 0
+    causes, originals_right = Counter(), 0
     for _ in range(args.numbers):
         chosen = rng.integers(0, len(validation), int(rng.integers(2, 7)))
         truth = "".join(str(int(validation.y[i])) for i in chosen)
         image, own_inks = draw_number_with_masks([validation.x[i] for i in chosen], rng)
         steps = preprocess_steps(image)
-        possible += cut_possible(steps.cleaned, own_inks, len(truth))
+        can_cut = cut_possible(steps.cleaned, own_inks, len(truth))
+        possible += can_cut
         text = read_number(predictor, steps, segmenter).text
+        originals_right += sum(p.digit == int(validation.y[i])
+                               for p, i in zip(predictor.predict_many(scale_uint8(validation.x[chosen])), chosen))
         strokes = pen_strokes(own_inks, stroke_rng)
         stroke_possible += cut_possible(steps.cleaned, own_inks, len(truth), strokes)
         drawn = read_number(predictor, steps, segmenter, strokes).text
@@ -86,6 +96,9 @@ def main() -> None:
         perfect_numbers += perfect == truth
         perfect_digits += digits_right(perfect, truth)
         digits += len(truth)
+        if text != truth:
+            causes["the digit model misreads it even cut perfectly" if perfect != truth
+                   else "no correct split among the candidates" if not can_cut else "a correct split was there, another chosen"] += 1
         outcome["right" if text == truth else "too many digits" if len(text) > len(truth)
                 else "too few digits" if len(text) < len(truth) else "right count, misread"] += 1
 
@@ -95,7 +108,9 @@ def main() -> None:
               "with_pen_strokes": {"correct_split_among_candidates": stroke_possible / args.numbers,
                                    "whole_number_accuracy": stroke_numbers / args.numbers,
                                    "digit_accuracy": stroke_digits / digits},
-              "outcomes": {k: v / args.numbers for k, v in sorted(outcome.items())}}
+              "outcomes": {k: v / args.numbers for k, v in sorted(outcome.items())},
+              "misread_because": {k: v / args.numbers for k, v in causes.most_common()},
+              "digit_accuracy_as_mnist_stores_them": originals_right / digits}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=1) + "\n")
     print(f"a correct split is among the candidates for {result['correct_split_among_candidates']:.1%} of numbers")
@@ -105,6 +120,11 @@ def main() -> None:
           f"read right {stroke_numbers / args.numbers:.1%}, {stroke_digits / digits:.2%} of digits")
     for name, share in result["outcomes"].items():
         print(f"  {name}: {share:.1%}")
+    print("read wrong from the image alone, because:")
+    for name, share in result["misread_because"].items():
+        print(f"  {name}: {share:.1%}")
+    print(f"the same digits as MNIST stores them: {originals_right / digits:.2%} read right "
+          f"(redrawn and cut perfectly: {perfect_digits / digits:.2%})")
     print(f"wrote {args.out}")
 
 

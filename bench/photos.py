@@ -4,7 +4,8 @@
 
 *Validation* digits (never test digits, so this can guide development) are photographed as
 ``robustness.photo_accuracy`` photographs them: on plain, ruled and squared paper
-(``synth.photo_of_paper``), and on plain paper lying on a desk (``synth.on_a_desk``). Each photo is
+(``synth.photo_of_paper``), and on plain paper lying on a desk (``synth.on_a_desk``), there also
+written small (5-10% of the frame height) and large (60-90%, often running to the page's edge). Each photo is
 read through full upload preprocessing twice: as the app reads it, and without the two steps made
 for these photos (``preprocess.remove_ruled_lines`` and ``preprocess.keep_the_page``). Plain
 paper shows what the steps cost where there is nothing for them to do. Needs HDR_MNIST_PATH or
@@ -29,19 +30,24 @@ import numpy as np  # noqa: E402
 from hdr_core import Predictor  # noqa: E402
 from hdr_core.data import load_mnist, train_validation_split  # noqa: E402
 from hdr_core.robustness import read_all  # noqa: E402
-from hdr_core.synth import on_a_desk, photo_of_paper  # noqa: E402
+from hdr_core.synth import PHOTO_INK_HEIGHT, on_a_desk, photo_of_paper  # noqa: E402
 
 steps = importlib.import_module("hdr_core.preprocess")  # the module (the package's ``preprocess`` is its function)
 
 SEED = 42
 """Seed of the photos (the validation photos of ``robustness`` use others)."""
 
-PAPERS = {"plain": {}, "ruled": {"lines": "ruled"}, "squared": {"lines": "squared"}, "on_a_desk": {"desk": True}}
+PAPERS = {"plain": {}, "ruled": {"lines": "ruled"}, "squared": {"lines": "squared"}, "on_a_desk": {"desk": True},
+          "on_a_desk_small_digit": {"desk": True, "ink_height": (0.05, 0.10)},
+          "on_a_desk_large_digit": {"desk": True, "ink_height": (0.60, 0.90)}}
+"""How each set of photos is taken. The last two leave issue 4's range of digit sizes (20-60% of the frame
+height): a digit written small on a page photographed from afar, and one filling a note."""
 
 
 def photos(digits, paper: dict) -> list[bytes]:
     rng = np.random.default_rng(SEED)
-    shots = [photo_of_paper(digit, rng, lines=paper.get("lines")) for digit in digits]
+    shots = [photo_of_paper(digit, rng, lines=paper.get("lines"), ink_height=paper.get("ink_height", PHOTO_INK_HEIGHT))
+             for digit in digits]
     return [on_a_desk(shot, rng) for shot in shots] if paper.get("desk") else shots
 
 

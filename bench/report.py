@@ -63,6 +63,16 @@ def results() -> list[str]:
             perfect = cuts["perfect_cuts"]
             rows.append(("... the same numbers cut perfectly (each digit by its own ink), whole / per digit",
                          f"{pct(perfect['whole_number_accuracy'])} / {pct(perfect['digit_accuracy'])}", "", "python bench/number_cuts.py"))
+        if "misread_because" in cuts:
+            because = cuts["misread_because"]
+            rows.append(("... read wrong from the image alone because the digit model misreads even a perfect cut / no correct "
+                         "cut is among the candidates / another cut is chosen",
+                         " / ".join(pct(because.get(name, 0.0)) for name in (
+                             "the digit model misreads it even cut perfectly", "no correct split among the candidates",
+                             "a correct split was there, another chosen")), "", "python bench/number_cuts.py"))
+            rows.append(("... their digits as MNIST stores them / redrawn as on the canvas and cut perfectly, read right",
+                         f"{pct(cuts['digit_accuracy_as_mnist_stores_them'])} / {pct(cuts['perfect_cuts']['digit_accuracy'])}",
+                         "", "python bench/number_cuts.py"))
         if "with_pen_strokes" in cuts:
             drawn = cuts["with_pen_strokes"]
             rows.append(("... given their pen strokes: a correct cut among the candidates / read right, per digit",
@@ -75,6 +85,11 @@ def results() -> list[str]:
                      "as the app reads them (without the line and page steps)",
                      " / ".join(f"{pct(figures[k]['as_the_app_reads_them'])} ({pct(figures[k]['without_the_line_and_page_steps'])})"
                                 for k in ("plain", "ruled", "squared", "on_a_desk")), "", "python bench/photos.py"))
+        if "on_a_desk_small_digit" in figures:
+            rows.append(("... a page on a desk with the digit written small (5-10% of the frame height) / large (60-90%, "
+                         "often running to the page's edge)",
+                         " / ".join(f"{pct(figures[k]['as_the_app_reads_them'])} ({pct(figures[k]['without_the_line_and_page_steps'])})"
+                                    for k in ("on_a_desk_small_digit", "on_a_desk_large_digit")), "", "python bench/photos.py"))
     tune = load("bench/results/fine_tune.json")
     if tune:
         rows += [

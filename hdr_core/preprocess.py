@@ -268,7 +268,7 @@ def keep_the_page(gray: np.ndarray) -> np.ndarray:
         return gray
     page = max(found, key=lambda region: region[1])[0]  # the first of equals: the lightest threshold
     inner = ndimage.binary_erosion(page, iterations=2)  # the page's own edge is shaded: blank it too
-    writing = inner & (gray[::factor, ::factor] < (desk + paper) / 2)  # every factor-th pixel: thin strokes stay
+    writing = inner & (-_max_pool(-gray, factor) < (desk + paper) / 2)  # the darkest of each block: thin strokes count
     if writing.sum() < max(4, PAGE_WRITING * inner.sum()):
         return gray  # a blank light patch inside dark ink (a 0 drawn to fill its box) is no page
     # Outside, the paper's own grey goes on as it was at the nearest point of the page (lit or shaded).

@@ -301,13 +301,17 @@ _STORED_FOR_ORIENTATION = {  # how a camera stores pixels so that the EXIF tag t
 }
 
 
+PHOTO_INK_HEIGHT = (0.20, 0.60)
+"""Height of the ink in a photo, as a share of the frame's (issue 4's photos: 20-60%)."""
+
+
 def photo_of_paper(digit: np.ndarray, rng: np.random.Generator, size: tuple[int, int] = (640, 480),
-                   lines: str | None = None) -> bytes:
+                   lines: str | None = None, ink_height: tuple[float, float] = PHOTO_INK_HEIGHT) -> bytes:
     """A dataset digit (or any ink map, 255 = ink, such as a whole number) printed in dark ink on paper
     and photographed with a phone: JPEG bytes.
 
     Paper texture and grain, a lighting gradient, a soft shadow, slight blur, rotation up to 10
-    degrees, the ink at 20-60% of the frame height (and at most 90% of its width) anywhere in it,
+    degrees, the ink at 20-60% of the frame height (``ink_height``; at most 90% of its width) anywhere in it,
     an EXIF orientation tag (pixels stored sideways or upside down, as phones do) and JPEG quality 60.
     ``lines`` prints the paper of a notebook under the ink (see ``notebook_lines``): "ruled" or
     "squared"; without it the paper is plain (and the photo the same as before lines existed).
@@ -329,10 +333,10 @@ def photo_of_paper(digit: np.ndarray, rng: np.random.Generator, size: tuple[int,
     edge_angle = rng.uniform(0, 2 * np.pi)
     distance = np.cos(edge_angle) * (cols - rng.uniform(0, width)) + np.sin(edge_angle) * (rows - rng.uniform(0, height))
     paper *= 1.0 - rng.uniform(0.15, 0.35) / (1.0 + np.exp(-distance / rng.uniform(15, 40)))
-    # Ink: the digit scaled to 20-60% of the frame height, rotated, somewhere on the page.
+    # Ink: the digit scaled to 20-60% of the frame height (ink_height), rotated, somewhere on the page.
     ink = np.asarray(digit, dtype=np.float32) / 255.0
     rows_ink = np.flatnonzero(ink.any(axis=1))
-    scale = rng.uniform(0.20, 0.60) * height / (rows_ink[-1] - rows_ink[0] + 1)
+    scale = rng.uniform(*ink_height) * height / (rows_ink[-1] - rows_ink[0] + 1)
     scale = min(scale, 0.9 * width / ink.shape[1])  # a wide number still fits the frame
     tilt = rng.uniform(-10, 10)
     glyph = Image.fromarray(ink).resize((int(round(ink.shape[1] * scale)), int(round(ink.shape[0] * scale))),

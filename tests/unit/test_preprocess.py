@@ -197,6 +197,13 @@ def test_a_page_with_a_shadow_across_it_on_a_desk_is_read_as_the_page_alone():
     assert np.abs(steps.result - alone).mean() < 0.02
 
 
+def test_a_small_digit_on_a_page_photographed_on_a_desk_is_found():
+    sheet = Image.new("L", (640, 480), 255)
+    sheet.paste(drawn_seven().resize((48, 48), Image.Resampling.LANCZOS), (300, 200))  # thin strokes, 2-3 px
+    steps = preprocess_steps(on_a_dark_desk(sheet))
+    assert steps.cropped.shape[0] < 0.1 * steps.cleaned.shape[0]  # the 7, not the desk nor the page
+
+
 def test_a_light_ring_on_a_dark_ground_is_not_taken_for_a_page():
     ring = Image.new("L", (280, 280), 0)
     ImageDraw.Draw(ring).ellipse((70, 40, 210, 240), outline=255, width=40)  # a thick 0, white on black as in MNIST
