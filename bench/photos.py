@@ -5,11 +5,11 @@
 *Validation* digits (never test digits, so this can guide development) are photographed as
 ``robustness.photo_accuracy`` photographs them: on plain, ruled and squared paper
 (``synth.photo_of_paper``), and on plain paper lying on a desk (``synth.on_a_desk``), there also
-written small (5-10% of the frame height) and large (60-90%, often running to the page's edge). Each photo is
-read through full upload preprocessing twice: as the app reads it, and without the two steps made
-for these photos (``preprocess.remove_ruled_lines`` and ``preprocess.keep_the_page``). Plain
-paper shows what the steps cost where there is nothing for them to do. Needs HDR_MNIST_PATH or
-Keras' download.
+written small (5-10% of the frame height) and large (60-90%, often running to the page's edge).
+Each photo is read through full upload preprocessing twice: as the app reads it, and without the
+two steps made for these photos (``preprocess.remove_ruled_lines`` and
+``preprocess.keep_the_page``). Plain paper shows what the steps cost where there is nothing for
+them to do. Needs HDR_MNIST_PATH or Keras' download.
 """
 
 from __future__ import annotations
