@@ -54,7 +54,8 @@ st.markdown(
   number canvas are read right in full. Digits that touch or overlap are the hard case: leave a gap.
 - Photos need the digit to stand out from the paper: very faint pencil, busy backgrounds or
   strong glare can hide it. The lines of ruled or squared notebook paper are taken out, as long as
-  the ink is darker than they are.
+  the ink is darker than they are. A note photographed lying on a desk, dark or pale, is cut out
+  from it; a digit whose strokes run off the note's edge is the hard case: leave a margin.
 
 The **Model** page has every figure, measured on images the model never trained on.
 """

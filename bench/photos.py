@@ -5,7 +5,8 @@
 *Validation* digits (never test digits, so this can guide development) are photographed as
 ``robustness.photo_accuracy`` photographs them: on plain, ruled and squared paper
 (``synth.photo_of_paper``), and on plain paper lying on a desk (``synth.on_a_desk``), there also
-written small (5-10% of the frame height) and large (60-90%, often running to the page's edge).
+written small (5-10% of the frame height) and large (60-90%, often running to the page's edge), and
+on a pale desk (as light as the page or lighter: a white table).
 Each photo is read through full upload preprocessing twice: as the app reads it, and without the
 two steps made for these photos (``preprocess.remove_ruled_lines`` and
 ``preprocess.keep_the_page``). Plain paper shows what the steps cost where there is nothing for
@@ -39,16 +40,17 @@ SEED = 42
 
 PAPERS = {"plain": {}, "ruled": {"lines": "ruled"}, "squared": {"lines": "squared"}, "on_a_desk": {"desk": True},
           "on_a_desk_small_digit": {"desk": True, "ink_height": (0.05, 0.10)},
-          "on_a_desk_large_digit": {"desk": True, "ink_height": (0.60, 0.90)}}
-"""How each set of photos is taken. The last two leave issue 4's range of digit sizes (20-60% of the frame
-height): a digit written small on a page photographed from afar, and one filling a note."""
+          "on_a_desk_large_digit": {"desk": True, "ink_height": (0.60, 0.90)},
+          "on_a_pale_desk": {"desk": True, "pale": True}}
+"""How each set of photos is taken. The small and large digits leave issue 4's range of digit sizes (20-60% of
+the frame height): a digit written small on a page photographed from afar, and one filling a note."""
 
 
 def photos(digits, paper: dict) -> list[bytes]:
     rng = np.random.default_rng(SEED)
     shots = [photo_of_paper(digit, rng, lines=paper.get("lines"), ink_height=paper.get("ink_height", PHOTO_INK_HEIGHT))
              for digit in digits]
-    return [on_a_desk(shot, rng) for shot in shots] if paper.get("desk") else shots
+    return [on_a_desk(shot, rng, paper.get("pale", False)) for shot in shots] if paper.get("desk") else shots
 
 
 def main() -> None:

@@ -36,6 +36,9 @@ def results() -> list[str]:
           if "photos_ruled" in r else []),
         *([("... the same digits on a page photographed lying on a desk", pct(r["photos_on_a_desk"]["accuracy"]), "",
             "python train.py --evaluate-only")] if "photos_on_a_desk" in r else []),
+        *([("... the same digits on a page photographed lying on a pale desk (white or light wood)",
+            pct(r["photos_on_a_pale_desk"]["accuracy"]), "", "python train.py --evaluate-only")]
+          if "photos_on_a_pale_desk" in r else []),
         *([(f"Continental 1s and 7s: the {r['continental_ones_and_sevens']['n']:,} test 1s and 7s drawn with a flag / a bar, all / 1s / 7s",
             " / ".join(pct(r["continental_ones_and_sevens"][k]) for k in ("accuracy", "ones_accuracy", "sevens_accuracy")),
             "", "python train.py --evaluate-only")] if "continental_ones_and_sevens" in r else []),
@@ -90,6 +93,10 @@ def results() -> list[str]:
                          "often running to the page's edge)",
                          " / ".join(f"{pct(figures[k]['as_the_app_reads_them'])} ({pct(figures[k]['without_the_line_and_page_steps'])})"
                                     for k in ("on_a_desk_small_digit", "on_a_desk_large_digit")), "", "python bench/photos.py"))
+        if "on_a_pale_desk" in figures:
+            rows.append(("... a page on a pale desk (white or light wood, as light as the page or lighter)",
+                         f"{pct(figures['on_a_pale_desk']['as_the_app_reads_them'])} "
+                         f"({pct(figures['on_a_pale_desk']['without_the_line_and_page_steps'])})", "", "python bench/photos.py"))
     tune = load("bench/results/fine_tune.json")
     if tune:
         rows += [

@@ -237,6 +237,46 @@ def _page_region(light: np.ndarray) -> tuple[np.ndarray, float] | None:
     return (page, rectangularity) if rectangularity >= PAGE_RECTANGULAR else None
 
 
+def _page_on_a_desk(gray: np.ndarray, pale: bool) -> tuple[np.ndarray, np.ndarray, int] | None:
+    """Where the page lies in a photo of it on a desk (see ``keep_the_page``): the page less its own edge,
+    in a reduced copy, with that copy and its reduction factor; None where no page is found.
+
+    On a dark desk the page is the largest region lighter than the desk; on a ``pale`` one (lighter
+    than the page), the largest region darker than the desk, taken only where the page is darker
+    by more than ``INK_FLOOR`` (its edge would otherwise be read as ink) and holds something darker
+    still (a drawing's strokes on a white canvas are darker than the canvas, but hold nothing darker).
+    """
+    factor = max(1, min(gray.shape) // PAGE_MAP_SIDE)
+    small = _max_pool(gray, factor)
+    light = small > _threshold(small)
+    if not light.any() or light.all():
+        return None
+    darkest = -_max_pool(-gray, factor)  # the darkest pixel of each block: thin strokes count
+    if not pale:
+        desk, paper = float(np.median(small[~light])), float(np.median(small[light]))
+        if desk > PAGE_DESK * paper:
+            return None
+        ink = (desk + paper) / 2
+        regions = (small > desk + shade * (paper - desk) for shade in PAGE_SHADES)
+    else:
+        if (~_frame_edge(light)).mean() > 1 - PAGE_BORDER:
+            return None  # the frame's edge is not mostly pale desk
+        desk, paper = float(np.median(small[light])), float(np.median(small[~light]))
+        ink = paper - (desk - paper) / 2
+        if paper > (1 - INK_FLOOR) * desk or float(darkest.min()) >= ink:
+            return None
+        regions = (small < desk - shade * (desk - paper) for shade in PAGE_SHADES)
+    found = [region for region in map(_page_region, regions) if region]
+    if not found:
+        return None
+    page = max(found, key=lambda region: region[1])[0]  # the first of equals: the threshold nearest the desk's grey
+    inner = ndimage.binary_erosion(page, iterations=2)  # the page's own edge is shaded: blank it too
+    writing = inner & (darkest < ink)
+    if writing.sum() < max(4, PAGE_WRITING * inner.sum()):
+        return None  # a blank patch (a 0 drawn to fill its box, light inside dark ink) is no page
+    return inner, small, factor
+
+
 def keep_the_page(gray: np.ndarray) -> np.ndarray:
     """Blank what lies around a photographed page or note (a desk), so that only paper and ink remain.
 
@@ -247,30 +287,21 @@ def keep_the_page(gray: np.ndarray) -> np.ndarray:
     filled, at whichever of a few thresholds (``PAGE_SHADES``: a shadow across the page) makes it
     most rectangular; when it is clearly lighter than its surroundings, rectangular, and surrounded
     along much of the frame's edge, everything outside it, and its own edge, is given the grey of
-    the nearest part of the page, as if the paper went on.
+    the nearest part of the page, as if the paper went on. A page darker than a pale desk (a
+    sticky note on a white table) is found the same way, light and dark swapped.
     Anything else passes unchanged.
     """
     if min(gray.shape) < 64:
         return gray
     edge = _frame_edge(gray)
-    if np.count_nonzero(edge < PAGE_DESK * float(gray.max())) < PAGE_BORDER / 2 * edge.size:
-        return gray  # hardly anything dark along the frame's edge (a canvas, a scan): no desk around a page
-    factor = max(1, min(gray.shape) // PAGE_MAP_SIDE)
-    small = _max_pool(gray, factor)
-    light = small > _threshold(small)
-    if not light.any() or light.all():
+    found = None
+    if np.count_nonzero(edge < PAGE_DESK * float(gray.max())) >= PAGE_BORDER / 2 * edge.size:
+        found = _page_on_a_desk(gray, pale=False)  # much of the frame's edge is dark: perhaps a desk
+    if found is None:
+        found = _page_on_a_desk(gray, pale=True)
+    if found is None:
         return gray
-    desk, paper = float(np.median(small[~light])), float(np.median(small[light]))
-    if desk > PAGE_DESK * paper:
-        return gray
-    found = [region for shade in PAGE_SHADES if (region := _page_region(small > desk + shade * (paper - desk)))]
-    if not found:
-        return gray
-    page = max(found, key=lambda region: region[1])[0]  # the first of equals: the lightest threshold
-    inner = ndimage.binary_erosion(page, iterations=2)  # the page's own edge is shaded: blank it too
-    writing = inner & (-_max_pool(-gray, factor) < (desk + paper) / 2)  # the darkest of each block: thin strokes count
-    if writing.sum() < max(4, PAGE_WRITING * inner.sum()):
-        return gray  # a blank light patch inside dark ink (a 0 drawn to fill its box) is no page
+    inner, small, factor = found
     # Outside, the paper's own grey goes on as it was at the nearest point of the page (lit or shaded).
     nearest = ndimage.distance_transform_edt(~inner, return_distances=False, return_indices=True)
     carried = Image.fromarray(small[nearest[0], nearest[1]].astype(np.float32)).resize(gray.shape[::-1], Image.Resampling.BILINEAR)

@@ -408,16 +408,26 @@ def notebook_lines(kind: str, shape: tuple[int, int], tilt: float, rng: np.rando
     return 1.0 - strength[..., None] * (1.0 - colour)
 
 
-def on_a_desk(photo: bytes, rng: np.random.Generator) -> bytes:
+PALE_DESK = (0.75, 1.05)
+"""Lightness of a pale desk (a white table, light wood): about as light as the page, or lighter."""
+
+
+def on_a_desk(photo: bytes, rng: np.random.Generator, pale: bool = False) -> bytes:
     """A photo of a page (``photo_of_paper``) as a wider photo of the page lying on a desk: turned by
-    up to 15 degrees, 45-80% of the frame's width, anywhere on a dark wooden or grey desk; JPEG quality 70."""
+    up to 15 degrees, 45-80% of the frame's width, anywhere on a dark wooden or grey desk (``pale``: a
+    white or light wooden one, ``PALE_DESK``, with finer grain); JPEG quality 70."""
     from PIL import ImageFilter, ImageOps
 
     page = ImageOps.exif_transpose(Image.open(io.BytesIO(photo))).convert("RGB")
     width, height = (round(side / rng.uniform(0.45, 0.80)) for side in page.size)
-    tone = np.array([0.35, 0.25, 0.15]) if rng.random() < 0.7 else np.array([0.3, 0.3, 0.3])  # wood or grey
-    grain = ndimage.gaussian_filter(rng.normal(0, 1, (height, width)), (1, 12)) * 0.4  # streaks along the desk
-    desk = np.clip(tone * rng.uniform(0.5, 1.3) * (1 + grain[..., None]), 0, 1)
+    if pale:
+        tone = (np.array([1.0, 1.0, 1.0]) if rng.random() < 0.5 else np.array([1.0, 0.93, 0.82])) * rng.uniform(*PALE_DESK)
+        grain = ndimage.gaussian_filter(rng.normal(0, 1, (height, width)), (1, 12)) * 0.15
+        desk = np.clip(tone * (1 + grain[..., None]), 0, 1)
+    else:
+        tone = np.array([0.35, 0.25, 0.15]) if rng.random() < 0.7 else np.array([0.3, 0.3, 0.3])  # wood or grey
+        grain = ndimage.gaussian_filter(rng.normal(0, 1, (height, width)), (1, 12)) * 0.4  # streaks along the desk
+        desk = np.clip(tone * rng.uniform(0.5, 1.3) * (1 + grain[..., None]), 0, 1)
     frame = Image.fromarray((desk * 255).astype(np.uint8))
     turn = rng.uniform(-15, 15)
     turned, shape = page.rotate(turn, expand=True), Image.new("L", page.size, 255).rotate(turn, expand=True)

@@ -204,6 +204,14 @@ def test_a_small_digit_on_a_page_photographed_on_a_desk_is_found():
     assert steps.cropped.shape[0] < 0.1 * steps.cleaned.shape[0]  # the 7, not the desk nor the page
 
 
+def test_a_note_darker_than_the_pale_desk_it_lies_on_is_read_as_the_note_alone():
+    note = Image.fromarray((np.asarray(drawn_seven(), dtype=np.float32) * 0.5).astype(np.uint8))  # an orange sticky note, in grey
+    alone = preprocess(drawn_seven().rotate(8.0, expand=True, fillcolor=255))
+    steps = preprocess_steps(on_a_dark_desk(note, desk=245))  # on a white table
+    assert steps.cropped.shape[0] < 0.6 * steps.cleaned.shape[0]  # the 7, not the note's edges
+    assert np.abs(steps.result - alone).mean() < 0.02
+
+
 def test_a_light_ring_on_a_dark_ground_is_not_taken_for_a_page():
     ring = Image.new("L", (280, 280), 0)
     ImageDraw.Draw(ring).ellipse((70, 40, 210, 240), outline=255, width=40)  # a thick 0, white on black as in MNIST
