@@ -413,9 +413,12 @@ def _lines_across(marked: np.ndarray, factor: int) -> tuple[float, list[float], 
     if not score:
         return None
     # Neighbouring rows are one line: keep each run's middle.
-    long_count = len(np.split(long_rows, np.flatnonzero(np.diff(long_rows) > 1) + 1))
-    runs = np.split(rows, np.flatnonzero(np.diff(rows) > 1) + 1)
-    return float(np.tan(np.deg2rad(degrees))), [float(run.mean() + 0.5) * factor for run in runs], long_count
+    return float(np.tan(np.deg2rad(degrees))), [float(run.mean() + 0.5) * factor for run in _runs(rows)], len(_runs(long_rows))
+
+
+def _runs(indices: np.ndarray) -> list[np.ndarray]:
+    """Sorted indices split into runs of neighbours (3, 4, 5, 9, 10 -> [3, 4, 5], [9, 10])."""
+    return np.split(indices, np.flatnonzero(np.diff(indices) > 1) + 1)
 
 
 def remove_ruled_lines(ink: np.ndarray) -> np.ndarray:
