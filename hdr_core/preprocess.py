@@ -237,21 +237,16 @@ def _page_region(light: np.ndarray) -> tuple[np.ndarray, float] | None:
     return (page, rectangularity) if rectangularity >= PAGE_RECTANGULAR else None
 
 
-def _page_on_a_desk(gray: np.ndarray, pale: bool) -> tuple[np.ndarray, np.ndarray, int] | None:
-    """Where the page lies in a photo of it on a desk (see ``keep_the_page``): the page less its own edge,
-    in a reduced copy, with that copy and its reduction factor; None where no page is found.
+def _page_on_a_desk(small: np.ndarray, light: np.ndarray, darkest: np.ndarray, pale: bool) -> np.ndarray | None:
+    """Where the page lies in a photo of it on a desk (see ``keep_the_page``), in its reduced copy
+    ``small`` (split by ``light``; ``darkest``: the darkest pixel of each block): the page less its own
+    edge, or None where no page is found.
 
     On a dark desk the page is the largest region lighter than the desk; on a ``pale`` one (lighter
     than the page), the largest region darker than the desk, taken only where the page is darker
     by more than ``INK_FLOOR`` (its edge would otherwise be read as ink) and holds something darker
     still (a drawing's strokes on a white canvas are darker than the canvas, but hold nothing darker).
     """
-    factor = max(1, min(gray.shape) // PAGE_MAP_SIDE)
-    small = _max_pool(gray, factor)
-    light = small > _threshold(small)
-    if not light.any() or light.all():
-        return None
-    darkest = -_max_pool(-gray, factor)  # the darkest pixel of each block: thin strokes count
     if not pale:
         desk, paper = float(np.median(small[~light])), float(np.median(small[light]))
         if desk > PAGE_DESK * paper:
@@ -274,7 +269,7 @@ def _page_on_a_desk(gray: np.ndarray, pale: bool) -> tuple[np.ndarray, np.ndarra
     writing = inner & (darkest < ink)
     if writing.sum() < max(4, PAGE_WRITING * inner.sum()):
         return None  # a blank patch (a 0 drawn to fill its box, light inside dark ink) is no page
-    return inner, small, factor
+    return inner
 
 
 def keep_the_page(gray: np.ndarray) -> np.ndarray:
@@ -293,15 +288,20 @@ def keep_the_page(gray: np.ndarray) -> np.ndarray:
     """
     if min(gray.shape) < 64:
         return gray
-    edge = _frame_edge(gray)
-    found = None
-    if np.count_nonzero(edge < PAGE_DESK * float(gray.max())) >= PAGE_BORDER / 2 * edge.size:
-        found = _page_on_a_desk(gray, pale=False)  # much of the frame's edge is dark: perhaps a desk
-    if found is None:
-        found = _page_on_a_desk(gray, pale=True)
-    if found is None:
+    factor = max(1, min(gray.shape) // PAGE_MAP_SIDE)
+    small = _max_pool(gray, factor)
+    light = small > _threshold(small)
+    if not light.any() or light.all():
         return gray
-    inner, small, factor = found
+    darkest = -_max_pool(-gray, factor)  # the darkest pixel of each block: thin strokes count
+    edge = _frame_edge(gray)
+    inner = None
+    if np.count_nonzero(edge < PAGE_DESK * float(gray.max())) >= PAGE_BORDER / 2 * edge.size:
+        inner = _page_on_a_desk(small, light, darkest, pale=False)  # much of the frame's edge is dark: perhaps a desk
+    if inner is None:
+        inner = _page_on_a_desk(small, light, darkest, pale=True)
+    if inner is None:
+        return gray
     # Outside, the paper's own grey goes on as it was at the nearest point of the page (lit or shaded).
     nearest = ndimage.distance_transform_edt(~inner, return_distances=False, return_indices=True)
     carried = Image.fromarray(small[nearest[0], nearest[1]].astype(np.float32)).resize(gray.shape[::-1], Image.Resampling.BILINEAR)
