@@ -84,19 +84,21 @@ def results() -> list[str]:
     shots = load("bench/results/photos.json")
     if shots and "on_a_desk" in shots["accuracy"]:
         figures = shots["accuracy"]
+
+        def read(*papers: str) -> str:  # as the app reads them (without the line and page steps), per paper
+            return " / ".join(f"{pct(figures[k]['as_the_app_reads_them'])} ({pct(figures[k]['without_the_line_and_page_steps'])})"
+                              for k in papers)
+
         rows.append((f"Validation digits ({shots['digits']:,}) photographed on plain / ruled / squared paper / a page on a desk, "
                      "as the app reads them (without the line and page steps)",
-                     " / ".join(f"{pct(figures[k]['as_the_app_reads_them'])} ({pct(figures[k]['without_the_line_and_page_steps'])})"
-                                for k in ("plain", "ruled", "squared", "on_a_desk")), "", "python bench/photos.py"))
+                     read("plain", "ruled", "squared", "on_a_desk"), "", "python bench/photos.py"))
         if "on_a_desk_small_digit" in figures:
             rows.append(("... a page on a desk with the digit written small (5-10% of the frame height) / large (60-90%, "
                          "often running to the page's edge)",
-                         " / ".join(f"{pct(figures[k]['as_the_app_reads_them'])} ({pct(figures[k]['without_the_line_and_page_steps'])})"
-                                    for k in ("on_a_desk_small_digit", "on_a_desk_large_digit")), "", "python bench/photos.py"))
+                         read("on_a_desk_small_digit", "on_a_desk_large_digit"), "", "python bench/photos.py"))
         if "on_a_pale_desk" in figures:
             rows.append(("... a page on a pale desk (white or light wood, as light as the page or lighter)",
-                         f"{pct(figures['on_a_pale_desk']['as_the_app_reads_them'])} "
-                         f"({pct(figures['on_a_pale_desk']['without_the_line_and_page_steps'])})", "", "python bench/photos.py"))
+                         read("on_a_pale_desk"), "", "python bench/photos.py"))
     tune = load("bench/results/fine_tune.json")
     if tune:
         rows += [
