@@ -53,9 +53,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--thickness-change", type=float, default=0.5, help="share of digits drawn thinner or thicker")
     p.add_argument("--photo-samples", type=int, default=2000, help="test digits photographed on simulated paper")
     p.add_argument("--number-samples", type=int, default=1000, help="whole numbers composed from test digits")
-    p.add_argument("--segmenter-numbers", type=int, default=4000,
+    p.add_argument("--segmenter-numbers", type=int, default=16000,
                    help="numbers of training digits whose candidate cuts teach the segment model (0: keep the one in --out)")
-    p.add_argument("--segmenter-epochs", type=int, default=8)
+    p.add_argument("--segmenter-epochs", type=int, default=12)
     p.add_argument("--segmenter-seed", type=int, default=42, help="the segment model's numbers and weights")
     p.add_argument("--segmenter-only", action="store_true",
                    help="train only the segment model (the digit model is kept); --evaluate-only then refreshes the figures")

@@ -34,7 +34,7 @@ import numpy as np  # noqa: E402
 
 from hdr_core import Predictor  # noqa: E402
 from hdr_core.data import load_mnist, train_validation_split  # noqa: E402
-from hdr_core.numbers import candidates, default_segmenter, digit_ink, pieces, read_number, strokes_in, union  # noqa: E402
+from hdr_core.numbers import SEGMENTER_PATH, candidates, default_segmenter, digit_ink, pieces, read_number, strokes_in, union  # noqa: E402
 from hdr_core.preprocess import center_by_mass, fit_into_box, preprocess_steps  # noqa: E402
 from hdr_core.robustness import digits_right  # noqa: E402
 from hdr_core.scaling import scale_uint8  # noqa: E402
@@ -68,11 +68,12 @@ def main() -> None:
     parser.add_argument("--numbers", type=int, default=500)
     parser.add_argument("--seed", type=int, default=5)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "number_cuts.json")
+    parser.add_argument("--segmenter", type=Path, default=SEGMENTER_PATH, help="a segment model to try (.tflite)")
     args = parser.parse_args()
 
     train_full, _ = load_mnist()
     _, validation = train_validation_split(train_full, 5000, 42)
-    predictor, segmenter = Predictor.from_file(), default_segmenter()
+    predictor, segmenter = Predictor.from_file(), default_segmenter(str(args.segmenter))
     rng, stroke_rng = np.random.default_rng(args.seed), np.random.default_rng(args.seed + 1)
     outcome, possible, perfect_numbers, perfect_digits, digits = Counter(), 0, 0, 0, 0
     stroke_possible, stroke_numbers, stroke_digits = 0, 0, 0
@@ -103,6 +104,7 @@ def main() -> None:
                 else "too few digits" if len(text) < len(truth) else "right count, misread"] += 1
 
     result = {"numbers": args.numbers, "seed": args.seed, "digits_from": "MNIST validation split (5,000 held out, split seed 42)",
+              "segmenter": os.path.relpath(args.segmenter, ROOT),
               "correct_split_among_candidates": possible / args.numbers,
               "perfect_cuts": {"whole_number_accuracy": perfect_numbers / args.numbers, "digit_accuracy": perfect_digits / digits},
               "with_pen_strokes": {"correct_split_among_candidates": stroke_possible / args.numbers,
