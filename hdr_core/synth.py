@@ -420,14 +420,13 @@ def on_a_desk(photo: bytes, rng: np.random.Generator, pale: bool = False) -> byt
 
     page = ImageOps.exif_transpose(Image.open(io.BytesIO(photo))).convert("RGB")
     width, height = (round(side / rng.uniform(0.45, 0.80)) for side in page.size)
-    if pale:
+    if pale:  # white or light wood, its lightness drawn before the grain
         tone = (np.array([1.0, 1.0, 1.0]) if rng.random() < 0.5 else np.array([1.0, 0.93, 0.82])) * rng.uniform(*PALE_DESK)
-        grain = ndimage.gaussian_filter(rng.normal(0, 1, (height, width)), (1, 12)) * 0.15
-        desk = np.clip(tone * (1 + grain[..., None]), 0, 1)
     else:
         tone = np.array([0.35, 0.25, 0.15]) if rng.random() < 0.7 else np.array([0.3, 0.3, 0.3])  # wood or grey
-        grain = ndimage.gaussian_filter(rng.normal(0, 1, (height, width)), (1, 12)) * 0.4  # streaks along the desk
-        desk = np.clip(tone * rng.uniform(0.5, 1.3) * (1 + grain[..., None]), 0, 1)
+    grain = ndimage.gaussian_filter(rng.normal(0, 1, (height, width)), (1, 12)) * (0.15 if pale else 0.4)  # streaks along the desk
+    lightness = 1.0 if pale else rng.uniform(0.5, 1.3)  # a dark desk's, drawn after the grain
+    desk = np.clip(tone * lightness * (1 + grain[..., None]), 0, 1)
     frame = Image.fromarray((desk * 255).astype(np.uint8))
     turn = rng.uniform(-15, 15)
     turned, shape = page.rotate(turn, expand=True), Image.new("L", page.size, 255).rotate(turn, expand=True)
