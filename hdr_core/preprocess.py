@@ -458,8 +458,10 @@ def _lower_lines(ink: np.ndarray, slope: float, middles: list[float], strongest:
     """Take each line across ``ink`` out (in place), undoing how a printed line shows through paper.
 
     Along a line, its cross-section (the median over the columns of each stretch, which the
-    strokes crossing it barely move) is what the line adds to the paper; where ink covers the line
-    the ink alone shows, so a pixel ``v`` over a line of strength ``p`` held ink ``(v - p) / (1 - p / strongest)``.
+    strokes crossing it barely move) less the paper beside it (the cross-section's lowest point)
+    is what the line adds to the paper; where ink covers the line the ink alone shows, so a pixel
+    ``v`` over a line adding ``p`` to paper ``b`` becomes ``b + (v - b - p) / (1 - p / (strongest - b))``:
+    the paper under the line becomes the paper beside it, and the strongest ink stays as strong.
     The lines were found on a copy ``factor`` times smaller.
     """
     height, width = ink.shape
@@ -484,7 +486,8 @@ def _lower_lines(ink: np.ndarray, slope: float, middles: list[float], strongest:
                 local = np.median(strip[:, part], axis=1, keepdims=True)
                 if local.max() <= LINE_FAINT * strongest:  # else a stroke runs along the line there
                     line[:, blocks == b] = local
-        clean = np.clip((strip - line) / np.maximum(1.0 - line / strongest, 1e-3), 0.0, None)
+        paper = line.min(axis=0, keepdims=True)  # the paper beside the line, which stays as it is
+        clean = np.clip(paper + (strip - line) / np.maximum(1.0 - (line - paper) / (strongest - paper), 1e-3), 0.0, None)
         ink[rows[inside], np.broadcast_to(cols, rows.shape)[inside]] = clean[inside]
 
 

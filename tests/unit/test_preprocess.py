@@ -153,6 +153,16 @@ def test_the_lines_of_notebook_paper_are_taken_out_and_the_digit_kept(paper):
     assert np.abs(preprocess(lined) - clean).mean() < 0.01
 
 
+def test_the_paper_where_a_line_was_taken_out_keeps_the_grey_of_the_paper_beside_it():
+    grey_page = Image.eval(drawn_seven(), lambda v: v * 200 // 255)  # paper 200 grey, not white
+    lined = on_notebook_paper(grey_page, tilt=0.0)  # level lines on rows 0-1, 24-25, 48-49, ...
+    flattened = preprocess_steps(lined).flattened[:, :40]  # left of the 7
+    rows = np.arange(flattened.shape[0]) % 24
+    near_a_line, between_lines = flattened[(rows >= 20) | (rows <= 5)], flattened[(rows >= 9) & (rows <= 15)]
+    assert between_lines.mean() > 0.15  # the grey paper, as ink's strength
+    assert abs(near_a_line.mean() - between_lines.mean()) < 0.02  # no dark bands along the lines
+
+
 def test_a_stroke_written_along_a_ruled_line_is_kept():
     clean = preprocess(drawn_seven())
     lined = on_notebook_paper(drawn_seven(), tilt=0.0, rows=(49,))  # the 7's bar (rows 41-59) lies on a line
