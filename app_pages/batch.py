@@ -28,8 +28,8 @@ readings = st.session_state["batch.readings"]
 
 read_ok = [r for r in readings if r.error is None]
 st.metric("Files read", f"{len(read_ok)} of {len(readings)}")
-table = pd.DataFrame([{"input": r.thumbnail(), "file": r.name, "reading": r.text, "confidence": r.confidence,
-                       "error": r.error} for r in readings])
+table = pd.DataFrame([{"input": r.thumbnail(), "file": r.name, "reading": r.text or "", "confidence": r.confidence,
+                       "error": r.error or ""} for r in readings])  # blank, not "None", where there is nothing
 st.dataframe(table, hide_index=True, width="stretch", column_config={
     "input": st.column_config.ImageColumn("model input"),
     "confidence": st.column_config.ProgressColumn("confidence", format="percent", min_value=0.0, max_value=1.0),
