@@ -2,6 +2,7 @@
 
     python bench/candidates.py runs/44/digit_cnn.keras runs/43/digit_cnn.keras runs/45/digit_cnn.keras
     python bench/candidates.py --sizes 1,3 runs/*/digit_cnn.keras   # each model, and the averages of three
+    python bench/candidates.py models/digit_cnn.keras --float-weights --out /tmp/float.json   # 32-bit weights
 
 For each .keras model: the three validation figures `train.py --combine` chooses by (the 5,000
 held-out MNIST digits, canvas drawings of them, binary low-resolution scans of them) and their
@@ -32,9 +33,10 @@ from hdr_core.data import load_mnist, train_validation_split  # noqa: E402
 FIGURES = ("mnist", "canvas_drawings", "low_resolution_scans")
 
 
-def readings_of(path: Path, validation) -> dict[str, robustness.Readings]:
-    """The validation readings of one trained model, served as the app serves it (LiteRT)."""
-    return robustness.served_validation_readings(model.load_model(path), validation, continental=True)
+def readings_of(path: Path, validation, int8_weights: bool = True) -> dict[str, robustness.Readings]:
+    """The validation readings of one trained model, served as the app serves it (LiteRT, 8-bit weights)."""
+    return robustness.served_validation_readings(model.load_model(path), validation, continental=True,
+                                                 int8_weights=int8_weights)
 
 
 def row(name: str, readings: dict[str, robustness.Readings]) -> dict:
@@ -46,12 +48,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("models", nargs="+", type=Path, help="trained .keras models")
     parser.add_argument("--sizes", default=None, help="only averages of these many models, e.g. 1,3 (default: all)")
+    parser.add_argument("--float-weights", action="store_true", help="convert with 32-bit weights, not 8-bit")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "candidates.json")
     args = parser.parse_args()
 
     train_full, _ = load_mnist()
     _, validation = train_validation_split(train_full, 5000, 42)
-    readings = {str(path.parent.name or path): readings_of(path, validation) for path in args.models}
+    readings = {str(path.parent.name or path): readings_of(path, validation, not args.float_weights) for path in args.models}
     rows = []
     sizes = [int(size) for size in args.sizes.split(",")] if args.sizes else range(1, len(readings) + 1)
     for size in sizes:
@@ -64,7 +67,8 @@ def main() -> None:
         print(f"{r['models']} | {r['mnist']:.2%} | {r['canvas_drawings']:.2%} | {r['low_resolution_scans']:.2%} | "
               f"{r['mean']:.3%} | {r['continental_ones_and_sevens']:.2%}")
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({"validation": "MNIST training split, 5,000 held out (split seed 42)", "rows": rows}, indent=1) + "\n")
+    args.out.write_text(json.dumps({"validation": "MNIST training split, 5,000 held out (split seed 42)",
+                                    "weights": "float32" if args.float_weights else "int8", "rows": rows}, indent=1) + "\n")
     print(f"wrote {args.out}")
 
 

@@ -50,7 +50,8 @@ def results() -> list[str]:
         *([("... the same numbers printed on paper and photographed with a phone, read as an upload",
             f"{pct(r['numbers_photographed']['whole_number_accuracy'])} / {pct(r['numbers_photographed']['digit_accuracy'])}",
             "", "python train.py --evaluate-only")] if "numbers_photographed" in r else []),
-        ("Served LiteRT model against the Keras model, largest probability difference",
+        (f"Served LiteRT model ({e.get('weights', 'float32').split(' (')[0]} weights) against the Keras model, "
+         "largest probability difference on 1,000 validation digits",
          f"{e['max_probability_difference_tflite_vs_keras']:.1e}", "", "python train.py --evaluate-only"),
         *([(f"Validation digits as binary low-resolution scans ({e['validation']['n']:,}; Semeion-like, for choosing models)",
             pct(e["validation"]["low_resolution_scans"]["accuracy"]), "", "python train.py --evaluate-only")]

@@ -1,9 +1,9 @@
 """The CNN (built and trained with Keras) and the predictor that serves it (LiteRT, no TensorFlow).
 
 Training writes two files: ``digit_cnn.keras``, the Keras model (the source of truth, for
-retraining and fine-tuning), and ``digit_cnn.tflite``, the same network converted without
-quantisation. The app and every reported figure use the ``.tflite`` through LiteRT: it reads a
-digit in well under a millisecond and keeps TensorFlow out of the server, which would cost
+retraining and fine-tuning), and ``digit_cnn.tflite``, the same network converted with its weights
+stored as 8-bit integers (dynamic-range quantisation: activations stay float). The app and every
+reported figure use the ``.tflite`` through LiteRT: it reads a digit in well under a millisecond and keeps TensorFlow out of the server, which would cost
 about 650 MB of memory, and which Streamlit resets after every script run
 (``keras.backend.clear_session``) so that each reading would rebuild its kernels.
 """
@@ -140,8 +140,14 @@ def load_model(path: str | Path = KERAS_MODEL_PATH):
     return keras.saving.load_model(path, compile=False)
 
 
-def export_tflite(model, path: str | Path) -> Path:
-    """Convert a Keras model to a float32 LiteRT flatbuffer (no quantisation: the same numbers)."""
+def export_tflite(model, path: str | Path, int8_weights: bool = True) -> Path:
+    """Convert a Keras model to a LiteRT flatbuffer, as the app serves it.
+
+    ``int8_weights``: dynamic-range quantisation (``tf.lite.Optimize.DEFAULT``): weights stored as
+    8-bit integers, activations float. On two CPU cores it reads a batch about 3.5 times as fast as
+    float32 weights, and the validation digits as well (one image more or fewer in 5,000); ``False``
+    keeps float32 weights, the Keras model's numbers exactly.
+    """
     import tempfile
 
     import tensorflow as tf
@@ -149,7 +155,10 @@ def export_tflite(model, path: str | Path) -> Path:
     path = Path(path)
     with tempfile.TemporaryDirectory() as saved:
         model.export(saved, format="tf_saved_model", verbose=False)
-        path.write_bytes(tf.lite.TFLiteConverter.from_saved_model(saved).convert())
+        converter = tf.lite.TFLiteConverter.from_saved_model(saved)
+        if int8_weights:
+            converter.optimizations = [tf.lite.Optimize.DEFAULT]
+        path.write_bytes(converter.convert())
     return path
 
 

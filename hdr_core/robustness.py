@@ -131,16 +131,18 @@ def validation_readings(predictor, validation: Split) -> dict[str, Readings]:
             "low_resolution_scans": scan_accuracy(predictor, validation)}
 
 
-def served_validation_readings(keras_model, validation: Split, continental: bool = False) -> dict[str, Readings]:
+def served_validation_readings(keras_model, validation: Split, continental: bool = False,
+                               int8_weights: bool = True) -> dict[str, Readings]:
     """``validation_readings`` of a trained Keras model as the app would serve it: converted to LiteRT
-    first (needs TensorFlow). ``continental`` adds the validation 1s and 7s in continental style."""
+    first (needs TensorFlow; ``int8_weights`` as ``model.export_tflite``). ``continental`` adds the
+    validation 1s and 7s in continental style."""
     import tempfile
     from pathlib import Path
 
     from .model import Predictor, export_tflite
 
     with tempfile.TemporaryDirectory() as tmp:
-        predictor = Predictor(export_tflite(keras_model, Path(tmp) / "candidate.tflite"))
+        predictor = Predictor(export_tflite(keras_model, Path(tmp) / "candidate.tflite", int8_weights))
         readings = validation_readings(predictor, validation)
         if continental:
             readings["continental_ones_and_sevens"] = continental_readings(predictor, validation,

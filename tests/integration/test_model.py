@@ -12,7 +12,7 @@ import subprocess
 import sys
 
 from hdr_core import DEFAULT_MODEL_PATH, ModelNotFoundError, Predictor, load_model, preprocess, preprocess_steps
-from hdr_core.model import KERAS_MODEL_PATH, MODELS_DIR
+from hdr_core.model import KERAS_MODEL_PATH, MODELS_DIR, export_tflite
 from hdr_core.robustness import canvas_accuracy, semeion_accuracy
 from hdr_core.scaling import scale_uint8
 from hdr_core.synth import NOTEBOOK_LINES, on_a_desk, photo_of_paper
@@ -45,11 +45,23 @@ def test_reading_a_digit_never_imports_tensorflow_or_keras():
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
-def test_the_served_litert_model_agrees_with_the_keras_model(predictor, mnist):
+def test_the_served_litert_model_with_8_bit_weights_reads_as_the_keras_model_does(predictor, mnist):
     _, test = mnist
     digits = scale_uint8(test.x[:200])
     keras_probabilities = load_model(KERAS_MODEL_PATH).predict(digits[..., None], verbose=0)
-    np.testing.assert_allclose(predictor.probabilities(digits), keras_probabilities, atol=1e-4)
+    served = predictor.probabilities(digits)
+    np.testing.assert_array_equal(served.argmax(axis=1), keras_probabilities.argmax(axis=1))
+    np.testing.assert_allclose(served, keras_probabilities, atol=0.05)
+    assert EVALUATION["weights"].startswith("int8")
+
+
+def test_converted_with_float_weights_the_litert_model_gives_the_keras_models_numbers(mnist, tmp_path):
+    _, test = mnist
+    digits = scale_uint8(test.x[:200])
+    keras_model = load_model(KERAS_MODEL_PATH)
+    exact = Predictor(export_tflite(keras_model, tmp_path / "float.tflite", int8_weights=False))
+    np.testing.assert_allclose(exact.probabilities(digits), keras_model.predict(digits[..., None], verbose=0), atol=1e-4)
+    assert (tmp_path / "float.tflite").stat().st_size > 3 * DEFAULT_MODEL_PATH.stat().st_size  # 32-bit against 8-bit
 
 
 def test_the_committed_model_reads_the_mnist_test_set_as_evaluation_json_says(predictor, mnist):

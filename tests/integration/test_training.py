@@ -73,7 +73,7 @@ def test_a_quick_training_run_writes_a_loadable_model_and_every_artifact(quick_r
     assert 0.0 < evaluation["unsure_below"]["threshold"] <= 1.0
     assert evaluation["test"]["misclassified"][0]["image_png_base64"]
 
-    assert evaluation["max_probability_difference_tflite_vs_keras"] < 1e-4
+    assert evaluation["weights"].startswith("int8") and evaluation["max_probability_difference_tflite_vs_keras"] < 0.2
     load_model(out / "digit_cnn.keras")  # the Keras model loads back too
     predictor = Predictor.from_file(out / "digit_cnn.tflite")
     (_, test) = mnist
