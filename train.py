@@ -89,6 +89,11 @@ def parse_args(argv=None) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
+def pen_choices(share: float) -> list[float]:
+    """How often each pen is drawn: as it is, thinner (2x2), thicker (2x2), thickest (3x3)."""
+    return [1.0 - share, share * 0.4, share * 0.4, share * 0.2]
+
+
 def vary_stroke_thickness(images, share: float):
     """Thin and thick pens: grey erosion or dilation (2x2 or 3x3) of a random share of the batch."""
     import tensorflow as tf
@@ -96,8 +101,7 @@ def vary_stroke_thickness(images, share: float):
     thinner = -tf.nn.max_pool2d(-images, 2, 1, "SAME")
     thicker = tf.nn.max_pool2d(images, 2, 1, "SAME")
     thickest = tf.nn.max_pool2d(images, 3, 1, "SAME")
-    keep = 1.0 - share
-    logits = tf.math.log([[keep, share * 0.4, share * 0.4, share * 0.2]])
+    logits = tf.math.log([pen_choices(share)])
     choice = tf.random.categorical(tf.repeat(logits, tf.shape(images)[0], axis=0), 1)[:, 0]
     pick = tf.one_hot(choice, 4)[:, :, None, None, None]
     return tf.reduce_sum(tf.stack([images, thinner, thicker, thickest], axis=1) * pick, axis=1)
@@ -110,8 +114,7 @@ def vary_stroke_thickness_any_backend(images, share: float, seed):
     thinner = -ops.max_pool(-images, 2, 1, "same")
     thicker = ops.max_pool(images, 2, 1, "same")
     thickest = ops.max_pool(images, 3, 1, "same")
-    keep = 1.0 - share
-    logits = ops.log(ops.convert_to_tensor([[keep, share * 0.4, share * 0.4, share * 0.2]]))
+    logits = ops.log(ops.convert_to_tensor([pen_choices(share)]))
     choice = random.categorical(ops.repeat(logits, ops.shape(images)[0], axis=0), 1, seed=seed)[:, 0]
     pick = ops.one_hot(choice, 4)[:, :, None, None, None]
     return ops.sum(ops.stack([images, thinner, thicker, thickest], axis=1) * pick, axis=1)
@@ -180,10 +183,8 @@ def augmented_dataset(args, x, y):
     on its own) and position, then full-strength ink as preprocessing gives.
     """
     import keras
+    import tensorflow as tf
     from keras import layers
-
-    if keras.backend.backend() != "tensorflow":  # e.g. KERAS_BACKEND=jax on a GPU machine without TensorFlow
-        return augmenting_layers(args)
 
     geometry = keras.Sequential(
         [
@@ -194,8 +195,6 @@ def augmented_dataset(args, x, y):
         ],
         name="augmentation",
     )
-
-    import tensorflow as tf
 
     def augment(images, labels):
         images = geometry(vary_stroke_thickness(images, args.thickness_change), training=True)
@@ -370,26 +369,24 @@ def train_model(args, train, validation, model_path: Path, data_sha256: str) -> 
     print(f"validating on {len(validation)}")
 
     # 7. Augmentation: how people's digits differ from MNIST's - pen width, slant, size, aspect, position.
-    train_ds = augmented_dataset(args, x_train, y_train)
+    if keras.backend.backend() == "tensorflow":
+        batches, in_front = {"x": augmented_dataset(args, x_train, y_train)}, []
+    else:  # no tf.data (KERAS_BACKEND=jax on a GPU machine): augmenting layers in front, inside the compiled step
+        batches = {"x": x_train, "y": y_train, "batch_size": args.batch_size, "shuffle": True, "validation_batch_size": 512}
+        in_front = augmenting_layers(args)
 
     # 8. Model and optimiser: Adam with a cosine-decayed learning rate (a warm start restarts the schedule).
     net = model.load_model(args.warm_start) if args.warm_start else model.build_model(args.dropout)
     steps = args.epochs * int(np.ceil(len(y_train) / args.batch_size))
     schedule = keras.optimizers.schedules.CosineDecay(args.learning_rate, decay_steps=steps)
-    trained = net if keras.backend.backend() == "tensorflow" else keras.Sequential(
-        [keras.Input(constants.INPUT_SHAPE), *train_ds, net], name="augmented")  # augmentation layers in front
+    trained = keras.Sequential([keras.Input(constants.INPUT_SHAPE), *in_front, net], name="augmented") if in_front else net
     trained.compile(keras.optimizers.Adam(schedule), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     net.summary()
 
     # 9. Train, keeping the epoch with the best validation accuracy (the test set plays no part).
     args.out.mkdir(parents=True, exist_ok=True)
-    checkpoint = KeepBest(net, model_path)
-    history = (trained.fit(x_train, y_train, batch_size=args.batch_size, shuffle=True, validation_batch_size=512,
-                           validation_data=validation_dataset(validation), epochs=args.epochs, callbacks=[checkpoint],
-                           verbose=1)
-               if trained is not net else
-               net.fit(train_ds, validation_data=validation_dataset(validation), epochs=args.epochs,
-                       callbacks=[checkpoint], verbose=1))
+    history = trained.fit(**batches, validation_data=validation_dataset(validation), epochs=args.epochs,
+                          callbacks=[keep_best(net, model_path)], verbose=1)
     trained_seconds = time.time() - started
 
     config = {
@@ -437,7 +434,7 @@ WHERE_NOT_HOW = {"out", "semeion", "feedback", "combine", "warm_start", "evaluat
 """Arguments that say where files are or which mode ran, not how the model was made: left out of train_config.json."""
 
 
-def KeepBest(net, path: Path):
+def keep_best(net, path: Path):
     """Save ``net`` (not the augmenting model around it, if any) whenever validation accuracy is the best yet,
     as ``keras.callbacks.ModelCheckpoint(path, monitor="val_accuracy", save_best_only=True)`` does."""
     import keras

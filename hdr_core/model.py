@@ -3,9 +3,10 @@
 Training writes two files: ``digit_cnn.keras``, the Keras model (the source of truth, for
 retraining and fine-tuning), and ``digit_cnn.tflite``, the same network converted with its weights
 stored as 8-bit integers (dynamic-range quantisation: activations stay float). The app and every
-reported figure use the ``.tflite`` through LiteRT: it reads a digit in well under a millisecond and keeps TensorFlow out of the server, which would cost
-about 650 MB of memory, and which Streamlit resets after every script run
-(``keras.backend.clear_session``) so that each reading would rebuild its kernels.
+reported figure use the ``.tflite`` through LiteRT: it reads a digit in well under a millisecond
+and keeps TensorFlow out of the server, which would cost about 650 MB of memory, and which
+Streamlit resets after every script run (``keras.backend.clear_session``) so that each reading
+would rebuild its kernels.
 """
 
 from __future__ import annotations

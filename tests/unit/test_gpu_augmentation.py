@@ -62,7 +62,7 @@ def test_the_network_learns_through_the_layers_and_only_the_network_is_saved(dig
     before = [w.copy() for w in net.get_weights()]
     labels = mnist[0].y[:64].astype("int32")
     trained.fit(digits, labels, batch_size=32, epochs=1, validation_data=(digits, labels),
-                callbacks=[train.KeepBest(net, tmp_path / "best.keras")], verbose=0)
+                callbacks=[train.keep_best(net, tmp_path / "best.keras")], verbose=0)
     assert any(not np.array_equal(a, b) for a, b in zip(before, net.get_weights()))
     saved = model.load_model(tmp_path / "best.keras")
     assert saved.name == "digit_cnn" and all(layer.name != "geometry" for layer in saved.layers)
