@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import BinaryIO, Union
 
 import numpy as np
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 from scipy import ndimage
 
 from .constants import DIGIT_BOX, IMAGE_SIZE
@@ -107,6 +107,8 @@ def open_image(data: ImageInput) -> Image.Image:
 def apply_exif_orientation(image: Image.Image) -> Image.Image:
     """Turn a photo upright as its EXIF orientation tag says (phones store pixels sideways)."""
     try:
+        if image.getexif().get(ExifTags.Base.Orientation, 1) not in range(2, 9):
+            return image  # upright already (a canvas, most scans): no copy
         return ImageOps.exif_transpose(image)
     except (OSError, SyntaxError, ValueError, TypeError, KeyError):
         return image  # a broken EXIF block is no reason to refuse the pixels
@@ -187,9 +189,21 @@ PAGE_HOLES = 0.25
 """Writing on a page covers less than this share of it."""
 
 
+def _median(values: np.ndarray) -> float:
+    """``np.median(values)``, found without sorting where one extreme value fills more than half of
+    them (the white of a canvas, the black ground of its ink): that value is then the median."""
+    flat = values.ravel()
+    for extreme in (flat.max(), flat.min()) if flat.size else ():
+        if np.count_nonzero(flat == extreme) > flat.size // 2:
+            return float(extreme)
+    return float(np.median(flat))
+
+
 def _threshold(values: np.ndarray) -> float:
-    """Otsu's threshold: the grey level that best splits the values into a darker and a lighter group."""
-    counts, edges = np.histogram(values, bins=64, range=(0.0, 1.0))
+    """Otsu's threshold: the grey level that best splits the values (in [0, 1]) into a darker and a lighter group."""
+    # np.histogram(values, bins=64, range=(0.0, 1.0)), counted directly: the same bins (scaling by 64 is exact).
+    counts = np.bincount(np.minimum((values * 64).astype(np.intp), 63).ravel(), minlength=64)
+    edges = np.linspace(0.0, 1.0, 65, dtype=np.result_type(0.0, 1.0, values))
     share = counts / max(counts.sum(), 1)
     below = np.cumsum(share)[:-1]
     mean_below = np.cumsum(share * (edges[:-1] + edges[1:]) / 2)[:-1]
@@ -237,10 +251,9 @@ def _page_region(light: np.ndarray) -> tuple[np.ndarray, float] | None:
     return (page, rectangularity) if rectangularity >= PAGE_RECTANGULAR else None
 
 
-def _page_on_a_desk(small: np.ndarray, light: np.ndarray, darkest: np.ndarray, pale: bool) -> np.ndarray | None:
-    """Where the page lies in a photo of it on a desk (see ``keep_the_page``), in its reduced copy
-    ``small`` (split by ``light``; ``darkest``: the darkest pixel of each block): the page less its own
-    edge, or None where no page is found.
+def _page_on_a_desk(gray: np.ndarray, factor: int, small: np.ndarray, light: np.ndarray, pale: bool) -> np.ndarray | None:
+    """Where the page lies in a photo of it on a desk (see ``keep_the_page``), in its copy ``small``
+    reduced ``factor`` times (split by ``light``): the page less its own edge, or None where no page is found.
 
     On a dark desk the page is the largest region lighter than the desk; on a ``pale`` one (lighter
     than the page), the largest region darker than the desk, taken only where the page is darker
@@ -248,7 +261,7 @@ def _page_on_a_desk(small: np.ndarray, light: np.ndarray, darkest: np.ndarray, p
     still (a drawing's strokes on a white canvas are darker than the canvas, but hold nothing darker).
     """
     if not pale:
-        desk, paper = float(np.median(small[~light])), float(np.median(small[light]))
+        desk, paper = _median(small[~light]), _median(small[light])
         if desk > PAGE_DESK * paper:
             return None
         ink = (desk + paper) / 2
@@ -256,9 +269,9 @@ def _page_on_a_desk(small: np.ndarray, light: np.ndarray, darkest: np.ndarray, p
     else:
         if (~_frame_edge(light)).mean() > 1 - PAGE_BORDER:
             return None  # the frame's edge is not mostly pale desk
-        desk, paper = float(np.median(small[light])), float(np.median(small[~light]))
+        desk, paper = _median(small[light]), _median(small[~light])
         ink = paper - (desk - paper) / 2
-        if paper > (1 - INK_FLOOR) * desk or float(darkest.min()) >= ink:
+        if paper > (1 - INK_FLOOR) * desk or float(gray.min()) >= ink:
             return None
         regions = (small < desk - shade * (desk - paper) for shade in PAGE_SHADES)
     found = [region for region in map(_page_region, regions) if region]
@@ -266,6 +279,7 @@ def _page_on_a_desk(small: np.ndarray, light: np.ndarray, darkest: np.ndarray, p
         return None
     page = max(found, key=lambda region: region[1])[0]  # the first of equals: the threshold nearest the desk's grey
     inner = ndimage.binary_erosion(page, iterations=2)  # the page's own edge is shaded: blank it too
+    darkest = -_max_pool(-gray, factor)  # the darkest pixel of each block: thin strokes count
     writing = inner & (darkest < ink)
     if writing.sum() < max(4, PAGE_WRITING * inner.sum()):
         return None  # a blank patch (a 0 drawn to fill its box, light inside dark ink) is no page
@@ -293,13 +307,12 @@ def keep_the_page(gray: np.ndarray) -> np.ndarray:
     light = small > _threshold(small)
     if not light.any() or light.all():
         return gray
-    darkest = -_max_pool(-gray, factor)  # the darkest pixel of each block: thin strokes count
     edge = _frame_edge(gray)
     inner = None
     if np.count_nonzero(edge < PAGE_DESK * float(gray.max())) >= PAGE_BORDER / 2 * edge.size:
-        inner = _page_on_a_desk(small, light, darkest, pale=False)  # much of the frame's edge is dark: perhaps a desk
+        inner = _page_on_a_desk(gray, factor, small, light, pale=False)  # much of the frame's edge is dark: perhaps a desk
     if inner is None:
-        inner = _page_on_a_desk(small, light, darkest, pale=True)
+        inner = _page_on_a_desk(gray, factor, small, light, pale=True)
     if inner is None:
         return gray
     # Outside, the paper's own grey goes on as it was at the nearest point of the page (lit or shaded).
@@ -316,7 +329,7 @@ def background_level(values: np.ndarray) -> float:
     fill its box (scanned digit sets such as Semeion), where it touches the border on every side;
     the border alone would then be read as ink.
     """
-    return float(np.median(values))
+    return _median(values)
 
 
 def to_ink(gray: np.ndarray) -> np.ndarray:
@@ -335,7 +348,9 @@ def to_ink(gray: np.ndarray) -> np.ndarray:
 def _max_pool(values: np.ndarray, factor: int) -> np.ndarray:
     """The brightest pixel of each factor x factor block (edges padded by repetition)."""
     height, width = values.shape
-    padded = np.pad(values, ((0, -height % factor), (0, -width % factor)), mode="edge")
+    padded = values
+    if height % factor or width % factor:
+        padded = np.pad(values, ((0, -height % factor), (0, -width % factor)), mode="edge")
     # Strided element-wise maxima: ten times faster than reducing a reshaped (h, f, w, f) array.
     rows = padded[0::factor].copy()
     for i in range(1, factor):
@@ -435,7 +450,7 @@ def remove_ruled_lines(ink: np.ndarray) -> np.ndarray:
     small = _max_pool(ink, factor)
     if min(small.shape) < 16:
         return ink
-    paper, strongest = float(np.median(small)), float(ink.max())
+    paper, strongest = _median(small), float(ink.max())
     marked = small > paper + LINE_TRACE * (strongest - paper)
     if np.count_nonzero(marked & (small <= LINE_FAINT * strongest)) < min(small.shape):
         return ink  # not even one line's worth of faint marks

@@ -17,7 +17,7 @@ from hdr_core import (
     preprocess,
     preprocess_steps,
 )
-from hdr_core.preprocess import keep_the_page, remove_ruled_lines
+from hdr_core.preprocess import _max_pool, _median, _threshold, apply_exif_orientation, keep_the_page, remove_ruled_lines
 from hdr_core.constants import DIGIT_BOX, IMAGE_SIZE
 from tests.conftest import drawn_seven, png_bytes
 
@@ -94,6 +94,11 @@ def test_an_exif_rotated_jpeg_is_turned_upright():
     jpeg = png_bytes(stored_sideways, format="JPEG", quality=95, exif=exif.tobytes())
     assert np.abs(preprocess(jpeg) - preprocess(upright)).mean() < 0.02
     assert np.abs(preprocess(png_bytes(stored_sideways, format="JPEG", quality=95)) - preprocess(upright)).mean() > 0.05
+
+
+def test_an_image_without_an_orientation_tag_passes_the_orientation_step_uncopied():
+    image = drawn_seven()
+    assert apply_exif_orientation(image) is image
 
 
 def test_sixteen_bit_and_cmyk_images_read_like_eight_bit_ones():
@@ -332,3 +337,48 @@ def test_an_animated_gif_is_read_from_its_first_frame():
     second = Image.new("L", first.size, 255)
     gif = png_bytes(first, format="GIF", save_all=True, append_images=[second])
     assert np.abs(preprocess(gif) - preprocess(first)).max() < 0.05
+
+
+# The fast paths below must give exactly what the plain NumPy they replace gives: preprocessing's
+# output, and so every figure measured with it, stays the same to the last bit.
+
+def unit_range_samples():
+    rng = np.random.default_rng(7)
+    for size in (1, 2, 9, 400, 401, 19600):
+        yield rng.random(size).astype(np.float32)
+        yield (rng.integers(0, 256, size) / 255).astype(np.float32)  # an 8-bit image's greys
+        yield (rng.integers(0, 65, size) / 64).astype(np.float32)  # greys on the histogram's bin edges
+        yield np.where(rng.random(size) < 0.8, 1.0, rng.random(size)).astype(np.float32)  # mostly white paper
+        yield np.where(rng.random(size) < 0.8, 0.0, rng.random(size))  # mostly black ground, float64
+    for size in (10, 11):  # one extreme filling exactly half, and just over half
+        for share in (size // 2, size // 2 + 1):
+            yield np.r_[np.ones(share), np.linspace(0.2, 0.8, size - share)]
+            yield np.r_[np.zeros(share), np.linspace(0.2, 0.8, size - share)]
+
+
+def test_the_median_is_numpys_median_whether_or_not_one_value_fills_half_the_image():
+    for values in unit_range_samples():
+        assert _median(values) == float(np.median(values))
+        assert _median(values.reshape(1, -1)) == float(np.median(values))
+
+
+def test_the_otsu_threshold_splits_the_same_histogram_numpy_gives():
+    def otsu_from_numpy_histogram(values):
+        counts, edges = np.histogram(values, bins=64, range=(0.0, 1.0))
+        share = counts / max(counts.sum(), 1)
+        below = np.cumsum(share)[:-1]
+        mean_below = np.cumsum(share * (edges[:-1] + edges[1:]) / 2)[:-1]
+        total = mean_below[-1] + share[-1] * (edges[-2] + edges[-1]) / 2
+        between = (total * below - mean_below) ** 2 / np.maximum(below * (1.0 - below), 1e-12)
+        return float(edges[1:-1][np.argmax(between)])
+
+    for values in unit_range_samples():
+        assert _threshold(values) == otsu_from_numpy_histogram(values)
+
+
+@pytest.mark.parametrize("shape, factor", [((280, 280), 2), ((281, 283), 2), ((100, 60), 3), ((50, 50), 1)])
+def test_max_pooling_keeps_the_brightest_pixel_of_each_block_edges_repeated(shape, factor):
+    values = np.random.default_rng(3).random(shape).astype(np.float32)
+    padded = np.pad(values, ((0, -shape[0] % factor), (0, -shape[1] % factor)), mode="edge")
+    blocks = padded.reshape(padded.shape[0] // factor, factor, padded.shape[1] // factor, factor)
+    assert np.array_equal(_max_pool(values, factor), blocks.max(axis=(1, 3)))
