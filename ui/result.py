@@ -93,7 +93,7 @@ def show_reading(reading: Reading, *, source: str, with_input: bool = True) -> N
                 "canvas drawings of held-out digits right 99% of the time."
             )
     with right:
-        st.altair_chart(charts.probability_chart(prediction.probabilities), width="stretch")
+        st.vega_lite_chart(charts.probability_data(prediction.probabilities), charts.probability_spec(), width="stretch")
     if with_input:
         show_model_input(reading)
     history.remember(reading.model_input, str(prediction.digit), prediction.confidence, source)

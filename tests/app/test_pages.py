@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
 import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
@@ -52,6 +53,11 @@ def test_the_upload_page_reads_real_handwritten_digits(mnist):
         assert not at.exception and not at.error
         prediction = next(m for m in at.metric if m.label == "Prediction")
         assert prediction.value == str(test.y[index])
+        chart = at.get("vega_lite_chart")[0].proto
+        bars = pa.ipc.open_stream(chart.data.data).read_all().to_pydict()
+        assert json.loads(chart.spec)["title"] == "Probability of each digit"
+        assert bars["digit"] == [str(d) for d in range(10)] and sum(bars["probability"]) == pytest.approx(1.0, abs=1e-4)
+        assert [d for d, r in zip(bars["digit"], bars["reading"]) if r == "chosen"] == [str(test.y[index])]
 
 
 def test_a_corrupt_file_gets_an_error_message_and_no_exception():
