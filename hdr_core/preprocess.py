@@ -9,6 +9,7 @@ same recipe here, one small function per step, before the model sees it.
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 from dataclasses import dataclass
@@ -199,11 +200,16 @@ def _median(values: np.ndarray) -> float:
     return float(np.median(flat))
 
 
+def _histogram(values: np.ndarray, bins: int = 64) -> tuple[np.ndarray, np.ndarray]:
+    """``np.histogram(values, bins, range=(0.0, 1.0))`` of values in [0, 1], counted directly: the same
+    counts and edges (scaling by a power of two is exact), without its general checks."""
+    counts = np.bincount(np.minimum((values * bins).astype(np.intp), bins - 1).ravel(), minlength=bins)
+    return counts, np.linspace(0.0, 1.0, bins + 1, dtype=np.result_type(0.0, 1.0, values))
+
+
 def _threshold(values: np.ndarray) -> float:
     """Otsu's threshold: the grey level that best splits the values (in [0, 1]) into a darker and a lighter group."""
-    # np.histogram(values, bins=64, range=(0.0, 1.0)), counted directly: the same bins (scaling by 64 is exact).
-    counts = np.bincount(np.minimum((values * 64).astype(np.intp), 63).ravel(), minlength=64)
-    edges = np.linspace(0.0, 1.0, 65, dtype=np.result_type(0.0, 1.0, values))
+    counts, edges = _histogram(values)
     share = counts / max(counts.sum(), 1)
     below = np.cumsum(share)[:-1]
     mean_below = np.cumsum(share * (edges[:-1] + edges[1:]) / 2)[:-1]
@@ -402,20 +408,30 @@ LINE_TRACE = 0.08
 """Pixels this share of the ink's strength above the paper count as marked when looking for lines."""
 
 
+@functools.lru_cache(maxsize=256)
+def _tilted_rows(height: int, width: int, degrees: float) -> tuple[np.ndarray, int, int, np.ndarray]:
+    """The rows k of a ``height`` x ``width`` map tilted by ``degrees``: row k meets column c at row
+    k + shift[c] (k counted from -top), ``length`` of them, and how many columns each crosses inside
+    the map. The same for every image of a size, so worked out once."""
+    shift = np.round(np.tan(np.deg2rad(degrees)) * (np.arange(width) - width / 2)).astype(int)
+    top, length = int(shift.max()), height + int(shift.max() - shift.min())
+    span = np.cumsum(np.bincount(top - shift, minlength=length + height)
+                     - np.bincount(top - shift + height, minlength=length + height))[:length]
+    for table in (shift, span):
+        table.setflags(write=False)  # shared between calls: read only
+    return shift, top, length, span
+
+
 def _lines_across(marked: np.ndarray, factor: int) -> tuple[float, list[float], int] | None:
     """Straight lines of marked pixels crossing the map ``marked`` from side to side, nearly level:
     the tilt (rows per column), each line's row at the middle column in full-size pixels (the map is
     ``factor`` times smaller), and how many of them are long (not a corner's), or None."""
     height, width = marked.shape
     marked_rows, marked_cols = np.nonzero(marked)
-    columns = np.arange(width) - width / 2
 
     def along(degrees: float):
-        shift = np.round(np.tan(np.deg2rad(degrees)) * columns).astype(int)  # row k meets column c at row k + shift[c]
-        top, length = int(shift.max()), height + int(shift.max() - shift.min())  # rows k counted from -top
+        shift, top, length, span = _tilted_rows(height, width, float(degrees))
         counts = np.bincount(marked_rows - shift[marked_cols] + top, minlength=length)
-        span = np.cumsum(np.bincount(top - shift, minlength=length + height)  # columns each row k crosses in the image
-                         - np.bincount(top - shift + height, minlength=length + height))[:length]
         cover = counts / np.maximum(span, 1)
         long_lines = np.flatnonzero((span >= width // 3) & (cover >= LINE_COVER))
         # Lines that leave through the top or bottom edge cross a corner only: short, but lines too.
