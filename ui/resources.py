@@ -34,6 +34,15 @@ def artifact(name: str) -> dict:
     return _artifact(str(path), path.stat().st_mtime)
 
 
+@st.cache_data(show_spinner=False)
+def _unsure_below(path: str, modified: float) -> float:
+    return float(_artifact(path, modified)["unsure_below"]["threshold"])
+
+
 def unsure_below() -> float:
-    """Readings less confident than this get a 'not sure' note (set by train.py on validation drawings)."""
-    return float(artifact("evaluation")["unsure_below"]["threshold"])
+    """Readings less confident than this get a 'not sure' note (set by train.py on validation drawings).
+
+    Cached on its own: every reading needs it, and a copy of all of evaluation.json each time cost more.
+    """
+    path = MODELS_DIR / "evaluation.json"
+    return _unsure_below(str(path), path.stat().st_mtime)
