@@ -256,7 +256,8 @@ def union(found: list[Piece], run: tuple[int, int]) -> np.ndarray:
 def digit_ink(cleaned: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """A candidate digit's ink alone, cropped to it: what ``fit_into_box`` takes."""
     rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
-    return np.where(mask, cleaned, 0.0)[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+    box = (slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1))
+    return np.where(mask[box], cleaned[box], 0.0)
 
 
 def context_window(cleaned: np.ndarray, mask: np.ndarray, height: float, size: int = 28) -> np.ndarray:
@@ -269,9 +270,11 @@ def context_window(cleaned: np.ndarray, mask: np.ndarray, height: float, size: i
     side = max(2, round(WINDOW_SPAN * height))
     top = round((rows[0] + rows[-1]) / 2 - side / 2)
     left = round((cols[0] + cols[-1]) / 2 - side / 2)
-    shown = np.where(mask, cleaned, CONTEXT_INK * cleaned).astype(np.float32)
-    padded = np.pad(shown, side)
-    crop = padded[top + side : top + 2 * side, left + side : left + 2 * side]
+    # The window may reach past the image's edge: there it is empty. Only the part inside is worked out.
+    crop = np.zeros((side, side), dtype=np.float32)
+    inside = (slice(max(top, 0), min(top + side, cleaned.shape[0])), slice(max(left, 0), min(left + side, cleaned.shape[1])))
+    crop[inside[0].start - top : inside[0].stop - top, inside[1].start - left : inside[1].stop - left] = np.where(
+        mask[inside], cleaned[inside], CONTEXT_INK * cleaned[inside])
     return np.clip(np.asarray(Image.fromarray(crop).resize((size, size), Image.Resampling.BOX), dtype=np.float32), 0.0, 1.0)
 
 

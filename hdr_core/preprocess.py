@@ -540,11 +540,12 @@ def suppress_background(ink: np.ndarray) -> np.ndarray:
         solid = ndimage.binary_opening(ink_pixels, structure=np.ones((2, 2), dtype=bool))
         if solid.sum() < SOLID_SHARE * ink_pixels.sum():
             raise NotADigitError("No digit stands out: the image looks like noise or texture. Try a digit on plain paper.")
-    labels, count = ndimage.label(strength > 0, structure=np.ones((3, 3), dtype=bool))
+    labels, count = ndimage.label(ink_pixels, structure=np.ones((3, 3), dtype=bool))
     if count > 1:
         areas = np.bincount(labels.ravel())
         areas[0] = 0
-        peaks = ndimage.maximum(strength, labels, index=np.arange(count + 1))
+        peaks = np.zeros(count + 1, dtype=strength.dtype)  # each blob's strongest pixel (ndimage.maximum sorts the image)
+        np.maximum.at(peaks, labels[ink_pixels], strength[ink_pixels])
         specks = (areas < SPECK_FRACTION * areas.max()) | (peaks < FAINT_PEAK)
         specks[0] = False
         strength[specks[labels]] = 0.0
