@@ -28,10 +28,15 @@ def _artifact(path: str, modified: float) -> dict:
     return json.loads(Path(path).read_text())
 
 
+def _file_and_version(name: str) -> tuple[str, float]:
+    """An artifact's path and modification time: the cache keys, so a retrained model's files are read anew."""
+    path = MODELS_DIR / f"{name}.json"
+    return str(path), path.stat().st_mtime
+
+
 def artifact(name: str) -> dict:
     """A JSON artifact that train.py wrote into models/ (evaluation, history, train_config)."""
-    path = MODELS_DIR / f"{name}.json"
-    return _artifact(str(path), path.stat().st_mtime)
+    return _artifact(*_file_and_version(name))
 
 
 @st.cache_data(show_spinner=False)
@@ -44,5 +49,4 @@ def unsure_below() -> float:
 
     Cached on its own: every reading needs it, and a copy of all of evaluation.json each time cost more.
     """
-    path = MODELS_DIR / "evaluation.json"
-    return _unsure_below(str(path), path.stat().st_mtime)
+    return _unsure_below(*_file_and_version("evaluation"))
