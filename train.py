@@ -641,7 +641,7 @@ def png_base64(digit: np.ndarray) -> str:
 def evaluate(args, keras_path: Path, validation, test, fine_tuning: dict | None = None) -> None:
     import keras
 
-    from hdr_core import data, metrics, model, robustness
+    from hdr_core import data, metrics, model, robustness, variants
     from hdr_core.numbers import SEGMENTER_PATH
     from hdr_core.scaling import scale_uint8
 
@@ -650,7 +650,7 @@ def evaluate(args, keras_path: Path, validation, test, fine_tuning: dict | None 
     model_path = model.export_tflite(net, args.out / model.DEFAULT_MODEL_PATH.name, int8_weights=not args.float_weights)
     predictor = model.Predictor(model_path)
     agreement = float(np.abs(net.predict(scale_uint8(validation.x[:1000])[..., None], verbose=0)
-                             - predictor.probabilities(scale_uint8(validation.x[:1000]))).max())
+                             - predictor.network_probabilities(scale_uint8(validation.x[:1000]))).max())
 
     # 9. Evaluate the served model on the test set, then on realistic input through full preprocessing.
     probabilities = predictor.probabilities(scale_uint8(test.x))
@@ -668,7 +668,7 @@ def evaluate(args, keras_path: Path, validation, test, fine_tuning: dict | None 
     on_pale_desk = robustness.photo_accuracy(predictor, test.head(args.photo_samples), robustness.PALE_DESK_SEED,
                                              on_desk=True, pale_desk=True)
     beside = args.out / SEGMENTER_PATH.name
-    segmenter = model.Predictor(beside if beside.is_file() else SEGMENTER_PATH)  # a run into a new folder borrows models/'s
+    segmenter = model.Predictor(beside if beside.is_file() else SEGMENTER_PATH, variants=False)  # a run into a new folder borrows models/'s
     numbers = robustness.number_accuracy(predictor, test, args.number_samples, segmenter=segmenter)
     drawn_numbers = robustness.number_accuracy(predictor, test, args.number_samples, segmenter=segmenter, with_strokes=True)
     photographed_numbers = robustness.number_accuracy(predictor, test, args.number_samples, segmenter=segmenter,
@@ -697,6 +697,8 @@ def evaluate(args, keras_path: Path, validation, test, fine_tuning: dict | None 
         "keras_file": keras_path.name,
         "fine_tuning": fine_tuning,
         "weights": "float32" if args.float_weights else "int8 (dynamic-range quantised; activations float32)",
+        "reader": f"a reading whose top probability is below {variants.UNSURE_BELOW} is averaged with readings of the "
+                  f"digit made {' and '.join(str(f) for f in variants.WIDTHS)} times as wide (hdr_core.variants)",
         "max_probability_difference_tflite_vs_keras": agreement,
         "test": {
             "n": len(test),

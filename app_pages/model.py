@@ -56,7 +56,7 @@ with architecture:
     st.metric("Parameters", f"{config['parameters']:,}")
     st.caption(f"Served with LiteRT, weights stored as {evaluation.get('weights', 'float32')}: its probabilities differ "
                f"from the Keras model's by at most {evaluation['max_probability_difference_tflite_vs_keras']:.1e} "
-               "on 1,000 validation digits.")
+               "on 1,000 validation digits." + (f" How digits are read: {evaluation['reader']}." if "reader" in evaluation else ""))
     if ensemble:
         st.write(f"Each of the {ensemble['members']} members has these layers; their probabilities are averaged.")
     st.dataframe(pd.DataFrame(config["layers"]), hide_index=True, width="stretch")

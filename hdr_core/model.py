@@ -25,14 +25,16 @@ from .constants import INPUT_SHAPE, MODELS_DIR_ENV, NUM_CLASSES
 from .errors import ModelNotFoundError
 from .preprocess import ImageInput, PreprocessSteps, preprocess_steps
 from .scaling import as_model_batch
+from .variants import with_variants
 
 MODELS_DIR = Path(os.environ.get(MODELS_DIR_ENV) or Path(__file__).resolve().parent.parent / "models")
 """The trained model and its JSON artifacts: the repository's models/ unless HDR_MODELS_DIR names another."""
 KERAS_MODEL_PATH = MODELS_DIR / "digit_cnn.keras"
 DEFAULT_MODEL_PATH = MODELS_DIR / "digit_cnn.tflite"
 
-BATCH_SIZES = (1, 8, 64)
-"""Batch shapes the interpreters are built for; a larger batch runs in chunks of the largest."""
+BATCH_SIZES = (1, 2, 8, 64)
+"""Batch shapes the interpreters are built for (2: the variants of one digit, ``hdr_core.variants``);
+a larger batch runs in chunks of the largest."""
 
 BATCH_THREADS = min(4, os.cpu_count() or 1)
 """Threads of an interpreter for the largest batch shape (a folder of uploads, a number's candidate
@@ -175,21 +177,28 @@ class Predictor:
     pool (one pool per batch shape) and gives it back; the pool grows to as many interpreters as
     there are concurrent callers. An interpreter for one digit or up to 8 uses one thread (concurrency
     comes from callers); one for the largest batch shape uses ``BATCH_THREADS``.
+
+    ``variants``: a digit the network is unsure of is also read narrowed and widened, and
+    the readings averaged (``hdr_core.variants``), as the app reads digits. ``False`` gives the
+    network's own output, for any other network served this way (the segment model).
     """
 
-    def __init__(self, model_path: str | Path = DEFAULT_MODEL_PATH) -> None:
+    def __init__(self, model_path: str | Path = DEFAULT_MODEL_PATH, variants: bool = True) -> None:
         self.model_path = Path(model_path)
+        self.variants = variants
         if not self.model_path.is_file():
             raise ModelNotFoundError(f"No trained model at {self.model_path}. Run `python train.py` to make one.")
         self._model_bytes = self.model_path.read_bytes()
         self._pools: dict[int, queue.SimpleQueue] = {size: queue.SimpleQueue() for size in BATCH_SIZES}
         self._pools[1].put(self._interpreter(1))  # built now, not on a user's first request
+        if variants:
+            self._pools[2].put(self._interpreter(2))  # the variants of one unsure digit
         self._inspector = None  # an interpreter that keeps every intermediate tensor, made when first asked
         self._inspector_lock = threading.Lock()
 
     @classmethod
-    def from_file(cls, path: str | Path = DEFAULT_MODEL_PATH) -> "Predictor":
-        return cls(path)
+    def from_file(cls, path: str | Path = DEFAULT_MODEL_PATH, variants: bool = True) -> "Predictor":
+        return cls(path, variants)
 
     def _interpreter(self, size: int):
         from ai_edge_litert.interpreter import Interpreter
@@ -217,12 +226,20 @@ class Predictor:
         finally:
             pool.put(interpreter)
 
-    def probabilities(self, images) -> np.ndarray:
-        """Class probabilities, shape (N, 10), for one (28, 28) array or a batch of them."""
+    def network_probabilities(self, images) -> np.ndarray:
+        """The network's own output, shape (N, 10), for one (28, 28) array or a batch of them: no variants."""
         batch = as_model_batch(images)
         largest = BATCH_SIZES[-1]
         out = [self._run(batch[i : i + largest])[: min(largest, len(batch) - i)] for i in range(0, len(batch), largest)]
         return np.concatenate(out) if out else np.zeros((0, NUM_CLASSES), dtype=np.float32)
+
+    def probabilities(self, images) -> np.ndarray:
+        """Class probabilities, shape (N, 10), for one (28, 28) array or a batch of them, as the app reads
+        digits: with ``variants``, an unsure reading is averaged with its variants' readings."""
+        plain = self.network_probabilities(images)
+        if not self.variants or not len(plain):
+            return plain
+        return with_variants(plain, as_model_batch(images)[..., 0], self.network_probabilities)
 
     def first_layer(self, image: np.ndarray) -> np.ndarray:
         """The first convolution layer's output (after batch norm and ReLU) for one digit: (26, 26, 32)."""

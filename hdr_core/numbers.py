@@ -281,7 +281,7 @@ def context_window(cleaned: np.ndarray, mask: np.ndarray, height: float, size: i
 @lru_cache(maxsize=4)
 def default_segmenter(path: str = str(SEGMENTER_PATH)) -> Predictor:
     """The segment model beside the digit model (thread-safe, loaded once per process)."""
-    return Predictor(path)
+    return Predictor(path, variants=False)
 
 
 def stroke_splits(found: list[Piece], runs: list[tuple[int, int]], stroke_inks: Sequence[np.ndarray]) -> np.ndarray:

@@ -20,7 +20,7 @@ def predictor() -> Predictor:
 @st.cache_resource(show_spinner=False)
 def segmenter() -> Predictor:
     """The segment model that helps cut whole numbers into digits; shared like the digit model."""
-    return Predictor.from_file(SEGMENTER_PATH)
+    return Predictor.from_file(SEGMENTER_PATH, variants=False)
 
 
 @st.cache_data(show_spinner=False)

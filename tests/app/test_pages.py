@@ -89,6 +89,7 @@ def test_the_model_page_shows_the_figures_that_train_py_wrote():
     assert shown["Phone photos"] == f"{robustness['photos']['accuracy']:.2%}"
     assert shown["Continental 1s and 7s"] == f"{robustness['continental_ones_and_sevens']['accuracy']:.1%}"
     assert any(f"weights stored as {evaluation['weights']}" in c.value for c in at.caption)
+    assert any(f"How digits are read: {evaluation['reader']}." in c.value for c in at.caption)
 
 
 def test_the_about_page_states_its_limits_with_the_measured_figures_and_when_anything_is_stored():

@@ -20,10 +20,10 @@ from hdr_core.synth import NOTEBOOK_LINES, on_a_desk, photo_of_paper
 EVALUATION = json.loads((MODELS_DIR / "evaluation.json").read_text())
 
 # Issue #2's bars: 99.60% on the MNIST test set and 98.5% on canvas drawings, checked here; 94% on
-# Semeion, which the committed model does not reach (92.84%, README, Results), so its floor only
+# Semeion, which the committed model does not reach (93.53%, README, Results), so its floor only
 # stops anything from making it worse. Each test also checks that the figure in evaluation.json is
 # reproduced exactly.
-MNIST_BAR, SEMEION_FLOOR, CANVAS_BAR = 0.9960, 0.925, 0.985
+MNIST_BAR, SEMEION_FLOOR, CANVAS_BAR = 0.9960, 0.93, 0.985
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +49,7 @@ def test_the_served_litert_model_with_8_bit_weights_reads_as_the_keras_model_doe
     _, test = mnist
     digits = scale_uint8(test.x[:200])
     keras_probabilities = load_model(KERAS_MODEL_PATH).predict(digits[..., None], verbose=0)
-    served = predictor.probabilities(digits)
+    served = predictor.network_probabilities(digits)
     np.testing.assert_array_equal(served.argmax(axis=1), keras_probabilities.argmax(axis=1))
     np.testing.assert_allclose(served, keras_probabilities, atol=0.05)
     assert EVALUATION["weights"].startswith("int8")
@@ -60,7 +60,7 @@ def test_converted_with_float_weights_the_litert_model_gives_the_keras_models_nu
     digits = scale_uint8(test.x[:200])
     keras_model = load_model(KERAS_MODEL_PATH)
     exact = Predictor(export_tflite(keras_model, tmp_path / "float.tflite", int8_weights=False))
-    np.testing.assert_allclose(exact.probabilities(digits), keras_model.predict(digits[..., None], verbose=0), atol=1e-4)
+    np.testing.assert_allclose(exact.network_probabilities(digits), keras_model.predict(digits[..., None], verbose=0), atol=1e-4)
     assert (tmp_path / "float.tflite").stat().st_size > 3 * DEFAULT_MODEL_PATH.stat().st_size  # 32-bit against 8-bit
 
 
@@ -184,3 +184,20 @@ def test_an_ensemble_gives_the_mean_of_its_members_probabilities():
     digits = np.random.default_rng(0).random((4, 28, 28, 1)).astype(np.float32)
     expected = (members[0].predict(digits, verbose=0) + members[1].predict(digits, verbose=0)) / 2
     np.testing.assert_allclose(build_ensemble(members).predict(digits, verbose=0), expected, atol=1e-6)
+
+
+def test_the_served_reader_leaves_sure_digits_to_the_network_and_averages_unsure_ones_with_their_variants(predictor, mnist):
+    from hdr_core.numbers import default_segmenter
+    from hdr_core.variants import UNSURE_BELOW, variants
+
+    _, test = mnist
+    digits = scale_uint8(test.x[:2000])
+    plain = predictor.network_probabilities(digits)
+    served = predictor.probabilities(digits)
+    sure = plain.max(axis=1) >= UNSURE_BELOW
+    assert 0 < (~sure).sum() < 0.1 * len(digits)  # a few, not none
+    np.testing.assert_array_equal(served[sure], plain[sure])
+    for i in np.flatnonzero(~sure)[:20]:
+        expected = (plain[i] + predictor.network_probabilities(variants(digits[i])).sum(axis=0)) / (1 + len(variants(digits[i])))
+        np.testing.assert_allclose(served[i], expected, atol=1e-5)
+    assert not default_segmenter().variants  # the segment model answers another question: no variants

@@ -158,6 +158,6 @@ def test_a_forced_average_written_without_evaluation_reads_as_its_members_do(qui
     assert (out / "evaluation.json").read_bytes() == evaluation  # --train-only: the test set was not read
     _, test = mnist
     digits = test.x[:50].astype(np.float32) / 255
-    average = Predictor(str(out / "digit_cnn.tflite")).probabilities(digits)
-    alone = Predictor(str(quick_run / "digit_cnn.tflite")).probabilities(digits)
+    average = Predictor(str(out / "digit_cnn.tflite")).network_probabilities(digits)
+    alone = Predictor(str(quick_run / "digit_cnn.tflite")).network_probabilities(digits)
     np.testing.assert_allclose(average, alone, atol=1e-5)  # the mean of two identical members is the member

@@ -1,0 +1,82 @@
+"""Test-time variants: a digit the network is unsure of is also read narrowed and widened.
+
+People write narrower or wider digits than MNIST's writers did, and scans such as Semeion's are
+stretched to fill their box, so a digit's own aspect is lost before it reaches us; MNIST kept it
+(the 20x20 box, aspect kept). When the network's plain reading of a digit is below
+``UNSURE_BELOW``, it also reads two copies of the (28, 28) input made 0.8 and 1.25 times as wide
+about the digit's centre of mass (where MNIST puts it), and the three readings' probabilities are
+averaged. A sure reading, most of them, stands as it is, so the cost is two more network passes
+for the few digits that need them.
+
+This was chosen on validation digits only, by a rule written before its figures, among shifts,
+turns, thicker and thinner pens, sizes and their unions (see the README's Results): read this
+way, the 5,000 held-out MNIST digits went from 99.66% to 99.70%, their canvas drawings from
+98.82% to 98.86%, their binary low-resolution scans from 95.82% to 96.06%, their 1s and 7s in
+continental style from 85.20% to 85.94%, and whole numbers of them stayed at 92.2%.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+
+UNSURE_BELOW = 0.99
+"""A plain reading whose top probability is below this is averaged with the variants' readings."""
+
+WIDTHS = (0.8, 1.25)
+"""How much narrower or wider each variant is made; its height is kept."""
+
+
+def centre_of_mass(image: np.ndarray) -> np.ndarray:
+    """(row, column) of the ink's centre of mass, the point MNIST centres each digit on; the middle if blank."""
+    total = float(image.sum())
+    if total <= 0.0:
+        return np.array([(image.shape[0] - 1) / 2, (image.shape[1] - 1) / 2])
+    rows, cols = np.indices(image.shape)
+    return np.array([float((rows * image).sum()) / total, float((cols * image).sum()) / total])
+
+
+def widening(width: int, factor: float, centre: float) -> np.ndarray:
+    """(width, width) weights that make a row ``factor`` times as wide about column ``centre``.
+
+    Output column j samples the input at ``centre + (j - centre) / factor``, interpolated linearly
+    between its two neighbours; a sample beyond the first or last column is background. This is
+    ``scipy.ndimage.affine_transform(order=1, mode="constant")`` of the same map, as one matrix product.
+    """
+    source = centre + (np.arange(width) - centre) / factor
+    inside = np.flatnonzero((source >= 0) & (source <= width - 1))
+    left = np.floor(source[inside]).astype(int)
+    share = source[inside] - left
+    weights = np.zeros((width, width))
+    np.add.at(weights, (inside, left), 1.0 - share)
+    np.add.at(weights, (inside, np.minimum(left + 1, width - 1)), share)  # share is 0 where left is the last column
+    return weights
+
+
+def widened(image: np.ndarray, factor: float, centre: np.ndarray | None = None) -> np.ndarray:
+    """The digit made ``factor`` times as wide (narrower below 1), its height and centre of mass kept."""
+    column = (centre_of_mass(image) if centre is None else centre)[1]
+    return np.clip(image @ widening(image.shape[1], factor, column).T, 0.0, 1.0).astype(np.float32)
+
+
+def variants(image: np.ndarray) -> np.ndarray:
+    """The copies of one (28, 28) digit that are read besides it: (len(WIDTHS), 28, 28)."""
+    centre = centre_of_mass(image)
+    return np.stack([widened(image, factor, centre) for factor in WIDTHS])
+
+
+def with_variants(plain: np.ndarray, images: np.ndarray, read: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+    """Probabilities (N, 10) where each plain reading below ``UNSURE_BELOW`` is averaged with its variants'.
+
+    ``plain`` is what ``read`` gave for ``images`` (N, 28, 28); ``read`` maps a batch of images to
+    probabilities, and is called once, for all the unsure digits' variants together.
+    """
+    unsure = np.flatnonzero(plain.max(axis=1) < UNSURE_BELOW)
+    if not len(unsure):
+        return plain
+    copies = np.concatenate([variants(images[i]) for i in unsure])
+    each = read(copies).reshape(len(unsure), -1, plain.shape[1])
+    out = plain.copy()
+    out[unsure] = (plain[unsure] + each.sum(axis=1)) / (1 + each.shape[1])
+    return out
