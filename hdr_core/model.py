@@ -226,20 +226,24 @@ class Predictor:
         finally:
             pool.put(interpreter)
 
-    def network_probabilities(self, images) -> np.ndarray:
-        """The network's own output, shape (N, 10), for one (28, 28) array or a batch of them: no variants."""
-        batch = as_model_batch(images)
+    def _network(self, batch: np.ndarray) -> np.ndarray:
+        """The network's output for a batch already made by ``as_model_batch``, in chunks of the largest shape."""
         largest = BATCH_SIZES[-1]
         out = [self._run(batch[i : i + largest])[: min(largest, len(batch) - i)] for i in range(0, len(batch), largest)]
         return np.concatenate(out) if out else np.zeros((0, NUM_CLASSES), dtype=np.float32)
 
+    def network_probabilities(self, images) -> np.ndarray:
+        """The network's own output, shape (N, 10), for one (28, 28) array or a batch of them: no variants."""
+        return self._network(as_model_batch(images))
+
     def probabilities(self, images) -> np.ndarray:
         """Class probabilities, shape (N, 10), for one (28, 28) array or a batch of them, as the app reads
         digits: with ``variants``, an unsure reading is averaged with its variants' readings."""
-        plain = self.network_probabilities(images)
+        batch = as_model_batch(images)
+        plain = self._network(batch)
         if not self.variants or not len(plain):
             return plain
-        return with_variants(plain, as_model_batch(images)[..., 0], self.network_probabilities)
+        return with_variants(plain, batch[..., 0], self.network_probabilities)
 
     def first_layer(self, image: np.ndarray) -> np.ndarray:
         """The first convolution layer's output (after batch norm and ReLU) for one digit: (26, 26, 32)."""

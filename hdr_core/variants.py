@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import Callable
 
 import numpy as np
+from scipy import ndimage
 
 UNSURE_BELOW = 0.99
 """A plain reading whose top probability is below this is averaged with the variants' readings."""
@@ -30,11 +31,9 @@ WIDTHS = (0.8, 1.25)
 
 def centre_of_mass(image: np.ndarray) -> np.ndarray:
     """(row, column) of the ink's centre of mass, the point MNIST centres each digit on; the middle if blank."""
-    total = float(image.sum())
-    if total <= 0.0:
+    if float(image.sum()) <= 0.0:
         return np.array([(image.shape[0] - 1) / 2, (image.shape[1] - 1) / 2])
-    rows, cols = np.indices(image.shape)
-    return np.array([float((rows * image).sum()) / total, float((cols * image).sum()) / total])
+    return np.array(ndimage.center_of_mass(image))
 
 
 def widening(width: int, factor: float, centre: float) -> np.ndarray:
