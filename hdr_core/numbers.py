@@ -325,20 +325,25 @@ def segment(cleaned: np.ndarray, predictor: Predictor, segmenter: Predictor | No
                                                stroke_inks)
         if by_stroke > total:
             digits = stroke_digits
-    return digits
+    readings = predictor.predict_many(np.stack([model_input for _, model_input in digits]))  # as single digits are read
+    return [(box, model_input, reading) for (box, model_input), reading in zip(digits, readings)]
 
 
 def _best_split(cleaned: np.ndarray, found: list[Piece], height: float, predictor: Predictor, segmenter: Predictor,
-                stroke_inks: Sequence[np.ndarray] | None = None) -> tuple[float, list[tuple[Box, np.ndarray, Prediction]]]:
-    """The most likely split of the pieces into digits (dynamic programming), with its total score."""
+                stroke_inks: Sequence[np.ndarray] | None = None) -> tuple[float, list[tuple[Box, np.ndarray]]]:
+    """The most likely split of the pieces into digits (dynamic programming), with its total score.
+
+    Candidates are scored by the network's own reading (``Predictor.network_probabilities``):
+    the test-time variants are for the digits finally read, not for the many cuts weighed.
+    """
     runs = candidates(found)
     masks = [union(found, run) for run in runs]
     inputs = [center_by_mass(fit_into_box(digit_ink(cleaned, mask))) for mask in masks]
-    readings = predictor.predict_many(np.stack(inputs))
+    network = predictor.network_probabilities(np.stack(inputs)).max(axis=1)  # scoring needs no variants
     whole = segmenter.probabilities(np.stack([context_window(cleaned, mask, height) for mask in masks]))[:, 1]
     splits = STROKE_SPLIT_PENALTY * stroke_splits(found, runs, stroke_inks or [])
-    score = {run: float(np.log(max(r.confidence, 1e-9)) + np.log(max(w, 1e-9))) + DIGIT_BONUS - split
-             for run, r, w, split in zip(runs, readings, whole, splits)}
+    score = {run: float(np.log(max(sure, 1e-9)) + np.log(max(w, 1e-9))) + DIGIT_BONUS - split
+             for run, sure, w, split in zip(runs, network, whole, splits)}
     best, back = [0.0] + [-np.inf] * len(found), [0] * (len(found) + 1)
     for j in range(1, len(found) + 1):
         for i in range(max(0, j - MOST_PIECES_PER_DIGIT), j):
@@ -350,11 +355,12 @@ def _best_split(cleaned: np.ndarray, found: list[Piece], height: float, predicto
         j = back[j]
     index = {run: k for k, run in enumerate(runs)}
     extents = {run: _piece(masks[index[run]]) for run in chosen}
+    order = sorted(chosen, key=lambda run: extents[run].left + extents[run].right)  # left to right, however drawn
     digits = []
-    for run in sorted(chosen, key=lambda run: extents[run].left + extents[run].right):  # left to right, however drawn
-        extent, k = extents[run], index[run]
-        box = Box(extent.left, extent.top, extent.right - extent.left, extent.bottom - extent.top)
-        digits.append((box, inputs[k], readings[k]))
+    for run in order:
+        extent = extents[run]
+        digits.append((Box(extent.left, extent.top, extent.right - extent.left, extent.bottom - extent.top),
+                       inputs[index[run]]))
     return best[-1], digits
 
 

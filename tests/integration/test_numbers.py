@@ -54,6 +54,32 @@ def test_separate_digits_are_read_as_the_number_they_form(predictor, mnist):
     assert 0.0 < reading.confidence <= min(p.confidence for p in reading.predictions)
 
 
+class CountingPredictor(Predictor):
+    """The served predictor, counting the images each reader is asked about."""
+
+    def __init__(self):
+        super().__init__()
+        self.with_variants, self.network_alone = [], []
+
+    def probabilities(self, images):
+        self.with_variants.append(len(images))
+        return super().probabilities(images)
+
+    def network_probabilities(self, images):
+        self.network_alone.append(len(images))
+        return super().network_probabilities(images)
+
+
+def test_cuts_are_weighed_by_the_network_alone_and_only_the_chosen_digits_read_with_variants(predictor, mnist):
+    paper, truth = written(mnist, [0, 1, 2, 3], gap=-2)  # touching, so many cuts are weighed
+    counting = CountingPredictor()
+    reading = read_number(counting, paper)
+    assert reading.text == truth
+    assert counting.with_variants == [len(reading.predictions)]  # one call, for the digits read
+    assert sum(counting.network_alone) > len(reading.predictions)  # every candidate weighed
+    assert reading.predictions == tuple(predictor.predict_many(np.stack(reading.model_inputs)))  # as single digits
+
+
 def test_digits_whose_ink_overlaps_are_kept_apart_by_their_pen_strokes(predictor, mnist):
     _, test = mnist
     truth, strokes = "", []
