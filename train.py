@@ -521,8 +521,8 @@ def combine(args, validation, keras_path: Path):
     members = [model.load_model(path) for path in args.combine]
     readings = [robustness.served_validation_readings(member, validation, int8_weights=not args.float_weights)
                 for member in members]
-    figures = [{name: r.accuracy for name, r in member.items()} for member in readings]
-    together = {name: robustness.averaged([member[name] for member in readings]).accuracy for name in readings[0]}
+    figures = [{name: robustness.served([r]).accuracy for name, r in member.items()} for member in readings]
+    together = {name: robustness.served([member[name] for member in readings]).accuracy for name in readings[0]}
     mean = [float(np.mean(list(f.values()))) for f in figures]
     together_mean = float(np.mean(list(together.values())))
     print("validation (MNIST, canvas drawings, low-resolution scans; mean): "

@@ -7,7 +7,9 @@
 For each .keras model: the three validation figures `train.py --combine` chooses by (the 5,000
 held-out MNIST digits, canvas drawings of them, binary low-resolution scans of them) and their
 mean, plus the validation 1s and 7s drawn in continental style (not part of the mean). Then the
-same for every average of the models (as `--combine` averages them). The test set and Semeion
+same for every average of the models (as `--combine` averages them), read as the app reads
+digits: the members' probabilities averaged, and where the average is unsure, averaged with the
+averaged readings of the narrowed and widened copies (hdr_core.variants). The test set and Semeion
 are never read, so this can guide choices. Writes bench/results/candidates.json.
 Needs HDR_MNIST_PATH or Keras' download, and TensorFlow (requirements-dev.txt).
 """
@@ -33,8 +35,9 @@ from hdr_core.data import load_mnist, train_validation_split  # noqa: E402
 FIGURES = ("mnist", "canvas_drawings", "low_resolution_scans")
 
 
-def readings_of(path: Path, validation, int8_weights: bool = True) -> dict[str, robustness.Readings]:
-    """The validation readings of one trained model, served as the app serves it (LiteRT, 8-bit weights)."""
+def readings_of(path: Path, validation, int8_weights: bool = True) -> dict[str, robustness.NetworkReadings]:
+    """The validation readings of one trained model converted as the app serves it (LiteRT, 8-bit weights),
+    kept apart from its readings of the variants, so that averages are read as the app reads digits."""
     return robustness.served_validation_readings(model.load_model(path), validation, continental=True,
                                                  int8_weights=int8_weights)
 
@@ -59,7 +62,7 @@ def main() -> None:
     sizes = [int(size) for size in args.sizes.split(",")] if args.sizes else range(1, len(readings) + 1)
     for size in sizes:
         for names in itertools.combinations(readings, size):
-            together = {key: robustness.averaged([readings[n][key] for n in names]) for key in readings[names[0]]}
+            together = {key: robustness.served([readings[n][key] for n in names]) for key in readings[names[0]]}
             rows.append(row(" + ".join(names), together))
     rows.sort(key=lambda r: -r["mean"])
     print("models | MNIST | canvas | scans | mean | continental 1s and 7s")

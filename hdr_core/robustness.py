@@ -7,13 +7,14 @@ from typing import Iterable
 
 import numpy as np
 
-from .constants import NUM_CLASSES
+from .constants import INPUT_SHAPE, NUM_CLASSES
 from .data import Split
 from .errors import InputError
 from .preprocess import ImageInput, preprocess
 from .scaling import scale_uint8
 from .synth import (continental_style, draw_like_canvas, draw_points_like_canvas, low_resolution_scan, on_a_desk,
                     photo_of_paper, semeion_as_scan)
+from .variants import WIDTHS, variants, where_unsure
 
 CANVAS_SEED = 2024
 """Seed of the canvas-style redraws of the test digits, so the figure is reproducible."""
@@ -131,28 +132,62 @@ def validation_readings(predictor, validation: Split) -> dict[str, Readings]:
             "low_resolution_scans": scan_accuracy(predictor, validation)}
 
 
+@dataclass(frozen=True)
+class NetworkReadings:
+    """A network's own readings of a set (no variants) and its readings of each input's variants,
+    (N, len(WIDTHS), 10), all zero where preprocessing refused the image: from these follows what the
+    app reads, for the network alone or for an average of networks (``served``)."""
+
+    plain: Readings
+    of_variants: np.ndarray
+
+
+class _Keeping:
+    """Reads with the network alone, keeping every batch it is given, so their variants can be read after."""
+
+    def __init__(self, network) -> None:
+        self.network, self.batches = network, []
+
+    def probabilities(self, images) -> np.ndarray:
+        self.batches.append(np.asarray(images, dtype=np.float32).reshape(-1, *INPUT_SHAPE[:2]))
+        return self.network.network_probabilities(images)
+
+
 def served_validation_readings(keras_model, validation: Split, continental: bool = False,
-                               int8_weights: bool = True) -> dict[str, Readings]:
-    """``validation_readings`` of a trained Keras model as the app would serve it: converted to LiteRT
-    first (needs TensorFlow; ``int8_weights`` as ``model.export_tflite``). ``continental`` adds the
-    validation 1s and 7s in continental style."""
+                               int8_weights: bool = True) -> dict[str, NetworkReadings]:
+    """``validation_readings`` of a trained Keras model converted as the app serves it (LiteRT first;
+    needs TensorFlow; ``int8_weights`` as ``model.export_tflite``), as ``NetworkReadings`` so that
+    averages of models can be read as the app would read them. ``continental`` adds the validation
+    1s and 7s in continental style."""
     import tempfile
     from pathlib import Path
 
     from .model import Predictor, export_tflite
 
     with tempfile.TemporaryDirectory() as tmp:
-        predictor = Predictor(export_tflite(keras_model, Path(tmp) / "candidate.tflite", int8_weights))
-        readings = validation_readings(predictor, validation)
+        network = Predictor(export_tflite(keras_model, Path(tmp) / "candidate.tflite", int8_weights), variants=False)
+        keeping = _Keeping(network)
+        readings = validation_readings(keeping, validation)
         if continental:
-            readings["continental_ones_and_sevens"] = continental_readings(predictor, validation,
+            readings["continental_ones_and_sevens"] = continental_readings(keeping, validation,
                                                                            VALIDATION_CONTINENTAL_SEED)
-    return readings
+        out = {}
+        for (name, plain), batch in zip(readings.items(), keeping.batches, strict=True):
+            kept = plain.probabilities.any(axis=1)  # one batch per set, of the images preprocessing kept
+            of_variants = np.zeros((len(kept), len(WIDTHS), NUM_CLASSES), dtype=np.float32)
+            copies = np.concatenate([variants(image) for image in batch])
+            of_variants[kept] = network.network_probabilities(copies).reshape(len(batch), len(WIDTHS), NUM_CLASSES)
+            out[name] = NetworkReadings(plain, of_variants)
+    return out
 
 
-def averaged(readings: list[Readings]) -> Readings:
-    """What a model averaging the members' probabilities reads (refused images stay refused: all zero)."""
-    return Readings(np.mean([r.probabilities for r in readings], axis=0), readings[0].labels)
+def served(networks: list[NetworkReadings]) -> Readings:
+    """What the average of these networks reads as the app reads digits (one network: what it reads):
+    their own readings averaged, and where that average is unsure, averaged with the averaged readings
+    of the variants (``variants.where_unsure``). Refused images stay refused: all zero."""
+    plain = np.mean([n.plain.probabilities for n in networks], axis=0)
+    of_variants = np.mean([n.of_variants for n in networks], axis=0)
+    return Readings(where_unsure(plain, of_variants), networks[0].plain.labels)
 
 
 def photo_accuracy(predictor, split: Split, seed: int = PHOTO_SEED, lines: str | None = None,

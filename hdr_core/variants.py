@@ -75,7 +75,15 @@ def with_variants(plain: np.ndarray, images: np.ndarray, read: Callable[[np.ndar
     if not len(unsure):
         return plain
     copies = np.concatenate([variants(images[i]) for i in unsure])
-    each = read(copies).reshape(len(unsure), -1, plain.shape[1])
+    of_variants = np.zeros((len(plain), len(WIDTHS), plain.shape[1]), dtype=plain.dtype)  # read only where needed
+    of_variants[unsure] = read(copies).reshape(len(unsure), len(WIDTHS), plain.shape[1])
+    return where_unsure(plain, of_variants)
+
+
+def where_unsure(plain: np.ndarray, of_variants: np.ndarray) -> np.ndarray:
+    """``plain`` (N, 10) with each reading below ``UNSURE_BELOW`` averaged with its variants' readings,
+    ``of_variants`` (N, len(WIDTHS), 10); sure rows stand, so their variants need not have been read."""
+    unsure = plain.max(axis=1) < UNSURE_BELOW
     out = plain.copy()
-    out[unsure] = (plain[unsure] + each.sum(axis=1)) / (1 + each.shape[1])
+    out[unsure] = (plain[unsure] + of_variants[unsure].sum(axis=1)) / (1 + of_variants.shape[1])
     return out

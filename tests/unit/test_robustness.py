@@ -1,11 +1,12 @@
-"""Readings of several models are combined the way an averaging ensemble combines them; numbers are scored strictly."""
+"""Readings of several models are combined as the app would read their average; numbers are scored strictly."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from hdr_core.data import Split
-from hdr_core.robustness import Readings, averaged, continental_accuracy, digits_right
+from hdr_core.robustness import NetworkReadings, Readings, continental_accuracy, digits_right, served
+from hdr_core.variants import WIDTHS
 
 
 def _one_hot(digits, refused=()):
@@ -14,20 +15,38 @@ def _one_hot(digits, refused=()):
     return probabilities
 
 
-def test_averaged_readings_take_the_mean_of_the_members_probabilities():
+def _network(probabilities, labels, of_variants=None):
+    if of_variants is None:
+        of_variants = np.repeat(probabilities[:, None], len(WIDTHS), axis=1)  # the variants read as the digit does
+    return NetworkReadings(Readings(probabilities, labels), of_variants)
+
+
+def test_an_average_of_networks_takes_the_mean_of_their_probabilities_where_it_is_sure():
     labels = np.array([3, 5, 7])
-    first = Readings(_one_hot([3, 5, 1]) * 0.6 + 0.04, labels)
-    second = Readings(_one_hot([3, 2, 7]) * 0.9 + 0.01, labels)
-    together = averaged([first, second])
-    np.testing.assert_allclose(together.probabilities, (first.probabilities + second.probabilities) / 2)
+    first = _network(_one_hot([3, 5, 1]) * 0.6 + 0.04, labels)
+    second = _network(_one_hot([3, 2, 7]) * 0.9 + 0.01, labels)
+    together = served([first, second])
+    np.testing.assert_allclose(together.probabilities, (first.plain.probabilities + second.plain.probabilities) / 2)
     assert together.predicted.tolist() == [3, 2, 7]  # the surer member wins where they disagree
     assert together.accuracy == 2 / 3
 
 
+def test_where_the_average_is_unsure_the_averaged_variants_are_read_even_if_each_network_was_sure():
+    labels = np.array([5, 4])
+    first = _network(_one_hot([3, 4]) * 0.995 + 0.0005, labels, of_variants=np.stack([_one_hot([5, 9])] * 2, axis=1))
+    second = _network(_one_hot([5, 4]) * 0.994 + 0.0006, labels, of_variants=np.stack([_one_hot([5, 9])] * 2, axis=1))
+    together = served([first, second])
+    # Each network alone is sure of its first reading (top over UNSURE_BELOW), so alone it would stand;
+    # averaged they are unsure of the first digit, and the variants, which both read as 5, decide it.
+    assert served([first]).predicted.tolist() == [3, 4]
+    assert together.predicted.tolist() == [5, 4] and together.accuracy == 1.0
+    np.testing.assert_array_equal(together.probabilities[1], (first.plain.probabilities[1] + second.plain.probabilities[1]) / 2)
+
+
 def test_an_image_refused_by_preprocessing_stays_refused_and_wrong_when_averaged():
     labels = np.array([0, 4])
-    members = [Readings(_one_hot([0, 4], refused=[0]), labels), Readings(_one_hot([0, 4], refused=[0]), labels)]
-    together = averaged(members)
+    members = [_network(_one_hot([0, 4], refused=[0]), labels), _network(_one_hot([0, 4], refused=[0]), labels)]
+    together = served(members)
     assert together.predicted.tolist() == [-1, 4] and together.accuracy == 0.5
 
 
