@@ -7,11 +7,11 @@ from typing import Iterable
 
 import numpy as np
 
-from .constants import INPUT_SHAPE, NUM_CLASSES
+from .constants import NUM_CLASSES
 from .data import Split
 from .errors import InputError
 from .preprocess import ImageInput, preprocess
-from .scaling import scale_uint8
+from .scaling import as_model_batch, scale_uint8
 from .synth import (continental_style, draw_like_canvas, draw_points_like_canvas, low_resolution_scan, on_a_desk,
                     photo_of_paper, semeion_as_scan)
 from .variants import WIDTHS, variants, where_unsure
@@ -149,8 +149,9 @@ class _Keeping:
         self.network, self.batches = network, []
 
     def probabilities(self, images) -> np.ndarray:
-        self.batches.append(np.asarray(images, dtype=np.float32).reshape(-1, *INPUT_SHAPE[:2]))
-        return self.network.network_probabilities(images)
+        batch = as_model_batch(images)
+        self.batches.append(batch[..., 0])
+        return self.network.network_probabilities(batch)
 
 
 def served_validation_readings(keras_model, validation: Split, continental: bool = False,

@@ -65,13 +65,18 @@ def variants(image: np.ndarray) -> np.ndarray:
     return np.stack([widened(image, factor, centre) for factor in WIDTHS])
 
 
+def is_unsure(plain: np.ndarray) -> np.ndarray:
+    """Which rows of ``plain`` (N, 10) have a top probability below ``UNSURE_BELOW``: (N,) bool."""
+    return plain.max(axis=1) < UNSURE_BELOW
+
+
 def with_variants(plain: np.ndarray, images: np.ndarray, read: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
     """Probabilities (N, 10) where each plain reading below ``UNSURE_BELOW`` is averaged with its variants'.
 
     ``plain`` is what ``read`` gave for ``images`` (N, 28, 28); ``read`` maps a batch of images to
     probabilities, and is called once, for all the unsure digits' variants together.
     """
-    unsure = np.flatnonzero(plain.max(axis=1) < UNSURE_BELOW)
+    unsure = np.flatnonzero(is_unsure(plain))
     if not len(unsure):
         return plain
     copies = np.concatenate([variants(images[i]) for i in unsure])
@@ -83,7 +88,7 @@ def with_variants(plain: np.ndarray, images: np.ndarray, read: Callable[[np.ndar
 def where_unsure(plain: np.ndarray, of_variants: np.ndarray) -> np.ndarray:
     """``plain`` (N, 10) with each reading below ``UNSURE_BELOW`` averaged with its variants' readings,
     ``of_variants`` (N, len(WIDTHS), 10); sure rows stand, so their variants need not have been read."""
-    unsure = plain.max(axis=1) < UNSURE_BELOW
+    unsure = is_unsure(plain)
     out = plain.copy()
     out[unsure] = (plain[unsure] + of_variants[unsure].sum(axis=1)) / (1 + of_variants.shape[1])
     return out
