@@ -75,6 +75,8 @@ def parse_args(argv=None) -> argparse.Namespace:
                         "with --combine: keep the average even if it reads validation no better than its best member")
     p.add_argument("--combine", nargs="+", type=Path, default=None, metavar="KERAS",
                    help="average these trained .keras models into one; kept only if validation accuracy improves")
+    p.add_argument("--members-of", type=Path, default=None, metavar="KERAS",
+                   help="write each member of an averaged model to OUT/member_K/digit_cnn.keras, then stop")
     p.add_argument("--chosen-by", default="mean of validation MNIST, canvas drawings and low-resolution scans",
                    help="why these members (recorded in train_config.json; e.g. a bench/candidates.py rule)")
     p.add_argument("--warm-start", type=Path, default=None, metavar="KERAS",
@@ -128,6 +130,14 @@ def main(argv=None) -> None:
     from hdr_core import data, model
 
     keras.utils.set_random_seed(args.seed)
+
+    if args.members_of:  # an averaged model taken apart: its members, to continue or to recombine
+        for k, member in enumerate(model.ensemble_members(model.load_model(args.members_of)), start=1):
+            path = args.out / f"member_{k}" / model.KERAS_MODEL_PATH.name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            member.save(path)
+            print(f"wrote {path}")
+        return
 
     # 1. Data: MNIST's training set minus a held-out validation set; the test set stays untouched.
     train_full, test = data.load_mnist()

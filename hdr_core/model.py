@@ -115,6 +115,17 @@ def build_ensemble(members: list):
     return keras.Model(inputs, outputs, name=f"digit_cnn_ensemble_of_{len(members)}")
 
 
+def ensemble_members(ensemble) -> list:
+    """The trained CNNs an averaged model holds (``build_ensemble``), in order, each a model of its own
+    (to continue one of them, or to average them with others)."""
+    import keras
+
+    members = [layer for layer in ensemble.layers if isinstance(layer, keras.Model) and layer.name.startswith("member_")]
+    if not members:
+        raise ValueError(f"{ensemble.name} is not an average of trained members")
+    return members
+
+
 def build_segmenter(dropout: float = 0.3):
     """A small CNN that tells whether a candidate cut from a number is one whole digit (class 1) or not.
 

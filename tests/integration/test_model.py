@@ -186,6 +186,22 @@ def test_an_ensemble_gives_the_mean_of_its_members_probabilities():
     np.testing.assert_allclose(build_ensemble(members).predict(digits, verbose=0), expected, atol=1e-6)
 
 
+def test_an_ensemble_taken_apart_gives_back_its_members_in_order():
+    import keras
+
+    from hdr_core.model import build_ensemble, build_model, ensemble_members
+
+    keras.utils.set_random_seed(2)
+    members = [build_model(), build_model(), build_model()]
+    digits = np.random.default_rng(1).random((4, 28, 28, 1)).astype(np.float32)
+    taken = ensemble_members(build_ensemble(members))
+    assert [m.name for m in taken] == ["member_1", "member_2", "member_3"]
+    for original, again in zip(members, taken):
+        np.testing.assert_array_equal(again.predict(digits, verbose=0), original.predict(digits, verbose=0))
+    with pytest.raises(ValueError, match="not an average"):
+        ensemble_members(members[0])
+
+
 def test_the_served_reader_leaves_sure_digits_to_the_network_and_averages_unsure_ones_with_their_variants(predictor, mnist):
     from hdr_core.numbers import default_segmenter
     from hdr_core.variants import UNSURE_BELOW, variants

@@ -161,3 +161,16 @@ def test_a_forced_average_written_without_evaluation_reads_as_its_members_do(qui
     average = Predictor(str(out / "digit_cnn.tflite")).network_probabilities(digits)
     alone = Predictor(str(quick_run / "digit_cnn.tflite")).network_probabilities(digits)
     np.testing.assert_allclose(average, alone, atol=1e-5)  # the mean of two identical members is the member
+
+
+def test_the_served_average_taken_apart_writes_members_that_average_back_to_it(train_env, tmp_path, mnist):
+    subprocess.run([sys.executable, "train.py", "--members-of", str(ROOT / "models" / "digit_cnn.keras"),
+                    "--out", str(tmp_path)], cwd=ROOT, env=train_env, check=True, capture_output=True)
+    paths = sorted(tmp_path.glob("member_*/digit_cnn.keras"))
+    assert len(paths) == json.loads((ROOT / "models" / "train_config.json").read_text())["ensemble"]["members"]
+    _, test = mnist
+    digits = (test.x[:200].astype(np.float32) / 255)[..., None]
+    members = [load_model(path).predict(digits, verbose=0) for path in paths]
+    served = load_model(ROOT / "models" / "digit_cnn.keras").predict(digits, verbose=0)
+    np.testing.assert_allclose(np.mean(members, axis=0), served, atol=1e-6)
+    assert not (tmp_path / "digit_cnn.keras").exists()  # the members only: nothing trained, combined or evaluated
