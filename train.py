@@ -132,11 +132,7 @@ def main(argv=None) -> None:
     keras.utils.set_random_seed(args.seed)
 
     if args.members_of:  # an averaged model taken apart: its members, to continue or to recombine
-        for k, member in enumerate(model.ensemble_members(model.load_model(args.members_of)), start=1):
-            path = args.out / f"member_{k}" / model.KERAS_MODEL_PATH.name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            member.save(path)
-            print(f"wrote {path}")
+        write_members(args.members_of, args.out)
         return
 
     # 1. Data: MNIST's training set minus a held-out validation set; the test set stays untouched.
@@ -442,6 +438,23 @@ CONTINENTAL_HOW = ("the 1s and 7s drawn as on the canvas (round pen 10-30 px, 28
 WHERE_NOT_HOW = {"out", "semeion", "feedback", "combine", "warm_start", "evaluate_only", "segmenter_only", "force",
                  "train_only"}
 """Arguments that say where files are or which mode ran, not how the model was made: left out of train_config.json."""
+
+
+def write_members(keras_path: Path, out: Path) -> None:
+    """Each member of an averaged model to OUT/member_K/, with the settings the average recorded for it
+    (``member_settings``) as its train_config.json, so a warm start or a new average still knows its seed and run."""
+    from hdr_core import model
+
+    config_path = keras_path.parent / "train_config.json"
+    recorded = json.loads(config_path.read_text()).get("ensemble", {}) if config_path.is_file() else {}
+    settings = recorded.get("member_settings", [])
+    for k, member in enumerate(model.ensemble_members(model.load_model(keras_path)), start=1):
+        path = out / f"member_{k}" / model.KERAS_MODEL_PATH.name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        member.save(path)
+        if k <= len(settings):
+            (path.parent / "train_config.json").write_text(json.dumps(settings[k - 1], indent=1) + "\n")
+        print(f"wrote {path}")
 
 
 def keep_best(net, path: Path):

@@ -174,3 +174,6 @@ def test_the_served_average_taken_apart_writes_members_that_average_back_to_it(t
     served = load_model(ROOT / "models" / "digit_cnn.keras").predict(digits, verbose=0)
     np.testing.assert_allclose(np.mean(members, axis=0), served, atol=1e-6)
     assert not (tmp_path / "digit_cnn.keras").exists()  # the members only: nothing trained, combined or evaluated
+    recorded = json.loads((ROOT / "models" / "train_config.json").read_text())["ensemble"]["member_settings"]
+    beside = [json.loads((path.parent / "train_config.json").read_text()) for path in paths]
+    assert beside == recorded  # each member keeps the settings the average recorded for it, in order
