@@ -155,11 +155,11 @@ class _Keeping:
 
 
 def served_validation_readings(keras_model, validation: Split, continental: bool = False,
-                               int8_weights: bool = True) -> dict[str, NetworkReadings]:
+                               int8_weights: bool = True, widths: tuple[float, ...] = WIDTHS) -> dict[str, NetworkReadings]:
     """``validation_readings`` of a trained Keras model converted as the app serves it (LiteRT first;
     needs TensorFlow; ``int8_weights`` as ``model.export_tflite``), as ``NetworkReadings`` so that
     averages of models can be read as the app would read them. ``continental`` adds the validation
-    1s and 7s in continental style."""
+    1s and 7s in continental style. ``widths``: the variants' widths, to try others than the app's."""
     import tempfile
     from pathlib import Path
 
@@ -175,9 +175,9 @@ def served_validation_readings(keras_model, validation: Split, continental: bool
         out = {}
         for (name, plain), batch in zip(readings.items(), keeping.batches, strict=True):
             kept = plain.probabilities.any(axis=1)  # one batch per set, of the images preprocessing kept
-            of_variants = np.zeros((len(kept), len(WIDTHS), NUM_CLASSES), dtype=np.float32)
-            copies = np.concatenate([variants(image) for image in batch])
-            of_variants[kept] = network.network_probabilities(copies).reshape(len(batch), len(WIDTHS), NUM_CLASSES)
+            of_variants = np.zeros((len(kept), len(widths), NUM_CLASSES), dtype=np.float32)
+            copies = np.concatenate([variants(image, widths) for image in batch])
+            of_variants[kept] = network.network_probabilities(copies).reshape(len(batch), len(widths), NUM_CLASSES)
             out[name] = NetworkReadings(plain, of_variants)
     return out
 

@@ -59,10 +59,10 @@ def widened(image: np.ndarray, factor: float, centre: np.ndarray | None = None) 
     return np.clip(image @ widening(image.shape[1], factor, column).T, 0.0, 1.0).astype(np.float32)
 
 
-def variants(image: np.ndarray) -> np.ndarray:
-    """The copies of one (28, 28) digit that are read besides it: (len(WIDTHS), 28, 28)."""
+def variants(image: np.ndarray, widths: tuple[float, ...] = WIDTHS) -> np.ndarray:
+    """The copies of one (28, 28) digit that are read besides it: (len(widths), 28, 28); the app reads ``WIDTHS``."""
     centre = centre_of_mass(image)
-    return np.stack([widened(image, factor, centre) for factor in WIDTHS])
+    return np.stack([widened(image, factor, centre) for factor in widths])
 
 
 def is_unsure(plain: np.ndarray) -> np.ndarray:

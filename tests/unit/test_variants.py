@@ -6,7 +6,7 @@ import numpy as np
 
 from scipy import ndimage
 
-from hdr_core.variants import UNSURE_BELOW, centre_of_mass, variants, widened, with_variants
+from hdr_core.variants import UNSURE_BELOW, WIDTHS, centre_of_mass, variants, widened, with_variants
 
 
 def _bar(rows=slice(6, 22), cols=slice(12, 16)) -> np.ndarray:
@@ -53,6 +53,15 @@ def test_every_variant_is_a_digit_image_with_the_same_centre_of_mass():
     for copy in copies:
         assert not np.allclose(copy, bar)
         np.testing.assert_allclose(centre_of_mass(copy), centre_of_mass(bar), atol=0.3)
+
+
+def test_other_widths_give_one_copy_each_and_the_apps_widths_the_same_copies_as_by_default():
+    bar = _bar()
+    tried = variants(bar, (0.6,) + WIDTHS)
+    assert tried.shape == (1 + len(WIDTHS), 28, 28)
+    np.testing.assert_array_equal(tried[1:], variants(bar))
+    inked_columns = [np.count_nonzero(copy.max(axis=0) > 0.05) for copy in (tried[0], bar)]
+    assert inked_columns[0] < inked_columns[1]  # 0.6 times as wide: narrower than the digit itself
 
 
 def test_a_sure_reading_stands_and_an_unsure_one_is_averaged_with_its_variants_readings():
