@@ -26,3 +26,12 @@ def test_members_without_saved_settings_leave_the_folder_settings_in_place():
     config = train.ensemble_config(OLD, [{}, SECOND], {"members": 2})
     assert config["seed"] == 44 and config["segmenter"] == OLD["segmenter"]
     assert config["ensemble"]["member_settings"][0]["seed"] is None
+
+
+def test_an_average_is_refused_only_when_one_member_reads_every_validation_set_as_well():
+    together = {"mnist": 0.997, "canvas_drawings": 0.9886, "low_resolution_scans": 0.9606}
+    best_scans = {"mnist": 0.9954, "canvas_drawings": 0.9872, "low_resolution_scans": 0.9652}  # higher mean, fewer digits
+    assert train.dominating_member([best_scans, best_scans], together) is None
+    assert train.dominating_member([best_scans, dict(together)], together) == 1  # the same as the average: no gain
+    better = {**together, "mnist": 0.998}
+    assert train.dominating_member([better, best_scans], together) == 0
