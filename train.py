@@ -72,9 +72,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--feedback-repeats", type=int, default=60, help="times each correction is seen per fine-tuning epoch")
     p.add_argument("--force", action="store_true",
                    help="keep a fine-tuned model even if its MNIST test accuracy drops by more than 0.1 points; "
-                        "with --combine: keep the average even if it reads validation no better than its best member")
+                        "with --combine: keep the average even if one member alone reads each validation set as well")
     p.add_argument("--combine", nargs="+", type=Path, default=None, metavar="KERAS",
-                   help="average these trained .keras models into one; kept only if validation accuracy improves")
+                   help="average these trained .keras models into one; refused if one member alone reads each "
+                        "validation set at least as well")
     p.add_argument("--members-of", type=Path, default=None, metavar="KERAS",
                    help="write each member of an averaged model to OUT/member_K/digit_cnn.keras, then stop")
     p.add_argument("--chosen-by", default="mean of validation MNIST, canvas drawings and low-resolution scans",
