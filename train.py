@@ -42,6 +42,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--style-samples", type=int, default=0,
                    help="training 1s and 7s redrawn as continental Europe writes them (a flag on the 1, a bar across "
                         "the 7), half of them then stored as low-resolution scans; added, like the scans, in the restart")
+    p.add_argument("--number-digit-samples", type=int, default=0,
+                   help="training digits drawn inside numbers as on the number canvas and cut out by their own ink, "
+                        "as whole numbers' digits reach the model; added, like the scans, in the restart")
     p.add_argument("--restart-epochs", type=int, default=6,
                    help="then continue the best model with a new, shorter cosine cycle and the scans added (0: one cycle)")
     p.add_argument("--restart-learning-rate", type=float, default=5e-4, help="peak Adam rate of the restart")
@@ -177,7 +180,7 @@ def training_stages(args, keras_path: Path) -> list[argparse.Namespace]:
     if args.warm_start or not args.restart_epochs:
         return [argparse.Namespace(**{**vars(args), "restart_epochs": 0})]
     first = argparse.Namespace(**{**vars(args), "scan_samples": 0, "elastic_samples": 0, "style_samples": 0,
-                                    "restart_epochs": 0})
+                                    "number_digit_samples": 0, "restart_epochs": 0})
     restart = argparse.Namespace(**{**vars(args), "epochs": args.restart_epochs, "learning_rate": args.restart_learning_rate,
                                     "warm_start": keras_path, "restart_epochs": 0})
     return [first, restart]
@@ -308,8 +311,8 @@ def training_images(args, train) -> tuple[np.ndarray, np.ndarray]:
     """MNIST's training digits, plus copies of some of them as people's digits reach the app."""
     from hdr_core.preprocess import preprocess
     from hdr_core.scaling import as_model_batch, scale_uint8
-    from hdr_core.synth import (continental_style, draw_like_canvas, draw_points_like_canvas, elastic_distortion,
-                                fill_box_like_scans, low_resolution_scan)
+    from hdr_core.synth import (continental_style, digits_cut_from_numbers, draw_like_canvas, draw_points_like_canvas,
+                                elastic_distortion, fill_box_like_scans, low_resolution_scan)
 
     rng = np.random.default_rng(args.seed)
     every = np.arange(len(train))
@@ -339,6 +342,11 @@ def training_images(args, train) -> tuple[np.ndarray, np.ndarray]:
         drawn = preprocess(draw_points_like_canvas(continental_style(train.x[i], int(train.y[i]), rng), rng))
         return preprocess(low_resolution_scan((drawn * 255).astype(np.uint8), rng)) if k % 2 else drawn
     copies["continental 1s and 7s"] = made(pick(np.flatnonzero(np.isin(train.y, (1, 7))), args.style_samples), continental)
+
+    # 7. Digits of whole numbers: others drawn inside numbers of 2-6 digits, each cut out by its own ink.
+    chosen = pick(every, args.number_digit_samples)
+    cut = digits_cut_from_numbers(train.x[chosen], rng) if len(chosen) else []
+    copies["cut from numbers"] = {int(i): d for i, d in zip(chosen, cut) if d is not None}
 
     made_copies = [d for d in copies.values() if d]  # one concatenation, not one whole-array copy per kind
     x_train = np.concatenate([scale_uint8(train.x)[..., None], *(as_model_batch(list(d.values())) for d in made_copies)])
@@ -375,14 +383,14 @@ def train_model(args, train, validation, model_path: Path, data_sha256: str) -> 
     x_train, y_train = training_images(args, train)
     print(f"validating on {len(validation)}")
 
-    # 7. Augmentation: how people's digits differ from MNIST's - pen width, slant, size, aspect, position.
+    # 8. Augmentation: how people's digits differ from MNIST's - pen width, slant, size, aspect, position.
     if keras.backend.backend() == "tensorflow":
         batches, in_front = {"x": augmented_dataset(args, x_train, y_train)}, []
     else:  # no tf.data (KERAS_BACKEND=jax on a GPU machine): augmenting layers in front, inside the compiled step
         batches = {"x": x_train, "y": y_train, "batch_size": args.batch_size, "shuffle": True, "validation_batch_size": 512}
         in_front = augmenting_layers(args)
 
-    # 8. Model and optimiser: Adam with a cosine-decayed learning rate (a warm start restarts the schedule).
+    # 9. Model and optimiser: Adam with a cosine-decayed learning rate (a warm start restarts the schedule).
     net = model.load_model(args.warm_start) if args.warm_start else model.build_model(args.dropout)
     steps = args.epochs * int(np.ceil(len(y_train) / args.batch_size))
     schedule = keras.optimizers.schedules.CosineDecay(args.learning_rate, decay_steps=steps)
@@ -390,7 +398,7 @@ def train_model(args, train, validation, model_path: Path, data_sha256: str) -> 
     trained.compile(keras.optimizers.Adam(schedule), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     net.summary()
 
-    # 9. Train, keeping the epoch with the best validation accuracy (the test set plays no part).
+    # 10. Train, keeping the epoch with the best validation accuracy (the test set plays no part).
     args.out.mkdir(parents=True, exist_ok=True)
     history = trained.fit(**batches, validation_data=validation_dataset(validation), epochs=args.epochs,
                           callbacks=[keep_best(net, model_path)], verbose=1)
@@ -484,6 +492,7 @@ def continued_from(start: Path, history: dict) -> tuple[dict, dict]:
     settings["scan_samples"] = earlier.get("scan_samples", 0)  # runs from before the option had none
     settings["elastic_samples"] = earlier.get("elastic_samples", 0)
     settings["style_samples"] = earlier.get("style_samples", 0)
+    settings["number_digit_samples"] = earlier.get("number_digit_samples", 0)
     if not before:
         return {"from": start.name, **settings}, history
     offset = len(before["epoch"])
@@ -601,11 +610,12 @@ def ensemble_config(previous: dict, member_configs: list[dict], ensemble: dict) 
 def member_settings(config: dict) -> dict:
     """The settings that tell one ensemble member from another, and the run it continued, if any."""
     settings = {k: config.get(k) for k in ("seed", "split_seed", "epochs", "learning_rate", "scan_samples",
-                                           "elastic_samples", "style_samples", "training_images", "train_seconds")}
+                                           "elastic_samples", "style_samples", "number_digit_samples", "training_images",
+                                           "train_seconds")}
     if "warm_start" in config:
         settings["warm_start"] = {k: config["warm_start"].get(k) for k in ("seed", "epochs", "learning_rate", "scan_samples",
                                                                           "elastic_samples", "style_samples",
-                                                                          "restarted_after_epoch")}
+                                                                          "number_digit_samples", "restarted_after_epoch")}
     return settings
 
 

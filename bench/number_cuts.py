@@ -1,6 +1,7 @@
 """Where whole numbers are lost: in the cutting, or in the reading.
 
     python bench/number_cuts.py          # prints the figures, writes bench/results/number_cuts.json
+    python bench/number_cuts.py --seed 6 --reader runs/x/digit_cnn.tflite --out /tmp/x.json   # another digit model
 
 Numbers of 2-6 *validation* digits (never test digits, so this can guide development) are drawn
 as on the number canvas, with each digit's own ink known. For each it records whether a correct
@@ -33,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 
 from hdr_core import Predictor  # noqa: E402
+from hdr_core.model import DEFAULT_MODEL_PATH  # noqa: E402
 from hdr_core.data import load_mnist, train_validation_split  # noqa: E402
 from hdr_core.numbers import SEGMENTER_PATH, candidates, default_segmenter, digit_ink, pieces, read_number, strokes_in, union  # noqa: E402
 from hdr_core.preprocess import center_by_mass, fit_into_box, preprocess_steps  # noqa: E402
@@ -69,15 +71,17 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=5)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "number_cuts.json")
     parser.add_argument("--segmenter", type=Path, default=SEGMENTER_PATH, help="a segment model to try (.tflite)")
+    parser.add_argument("--reader", type=Path, default=DEFAULT_MODEL_PATH,
+                        help="a digit model to try for the digits of numbers (.tflite)")
     args = parser.parse_args()
 
     train_full, _ = load_mnist()
     _, validation = train_validation_split(train_full, 5000, 42)
-    predictor, segmenter = Predictor.from_file(), default_segmenter(str(args.segmenter))
+    predictor, segmenter = Predictor.from_file(args.reader), default_segmenter(str(args.segmenter))
     rng, stroke_rng = np.random.default_rng(args.seed), np.random.default_rng(args.seed + 1)
     outcome, possible, perfect_numbers, perfect_digits, digits = Counter(), 0, 0, 0, 0
     stroke_possible, stroke_numbers, stroke_digits = 0, 0, 0
-    causes, originals_right = Counter(), 0
+    causes, originals_right, image_digits = Counter(), 0, 0
     for _ in range(args.numbers):
         chosen = rng.integers(0, len(validation), int(rng.integers(2, 7)))
         truth = "".join(str(int(validation.y[i])) for i in chosen)
@@ -86,6 +90,7 @@ def main() -> None:
         can_cut = cut_possible(steps.cleaned, own_inks, len(truth))
         possible += can_cut
         text = read_number(predictor, steps, segmenter).text
+        image_digits += digits_right(text, truth)
         originals_right += sum(p.digit == int(validation.y[i])
                                for p, i in zip(predictor.predict_many(scale_uint8(validation.x[chosen])), chosen))
         strokes = pen_strokes(own_inks, stroke_rng)
@@ -104,7 +109,10 @@ def main() -> None:
                 else "too few digits" if len(text) < len(truth) else "right count, misread"] += 1
 
     result = {"numbers": args.numbers, "seed": args.seed, "digits_from": "MNIST validation split (5,000 held out, split seed 42)",
-              "segmenter": os.path.relpath(args.segmenter, ROOT),
+              "segmenter": os.path.relpath(args.segmenter, ROOT), "reader": os.path.relpath(args.reader, ROOT),
+              "digits": digits, "read_right": {"image_alone": outcome["right"], "digits_image_alone": image_digits,
+                                               "given_pen_strokes": stroke_numbers,
+                                               "digits_given_pen_strokes": stroke_digits, "digits_cut_perfectly": perfect_digits},
               "correct_split_among_candidates": possible / args.numbers,
               "perfect_cuts": {"whole_number_accuracy": perfect_numbers / args.numbers, "digit_accuracy": perfect_digits / digits},
               "with_pen_strokes": {"correct_split_among_candidates": stroke_possible / args.numbers,

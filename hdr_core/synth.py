@@ -278,6 +278,28 @@ def segmentation_examples(digits: np.ndarray, count: int, rng: np.random.Generat
     return np.stack(windows), np.array(labels, dtype=np.int32)
 
 
+def digits_cut_from_numbers(digits: np.ndarray, rng: np.random.Generator) -> list[np.ndarray | None]:
+    """Dataset digits as the digits of whole numbers reach the model: drawn in order as numbers of
+    2-6 digits (``draw_number_with_masks``), each then cut out by its own ink and framed as
+    ``numbers.segment`` frames a digit (20x20 box, centre of mass in 28x28). Returns one (28, 28)
+    float32 input per digit, in order; None where a digit left no ink of its own.
+    """
+    from .numbers import digit_ink, strokes_in
+    from .preprocess import center_by_mass, fit_into_box, preprocess_steps
+
+    framed, start = [], 0
+    while start < len(digits):
+        group = digits[start : start + int(rng.integers(2, 7))]
+        start += len(group)
+        if len(group) == 1:  # a last digit alone is still drawn as a number's
+            group = [group[0], group[0]]
+        image, own_inks = draw_number_with_masks(list(group), rng)
+        cleaned = preprocess_steps(image).cleaned
+        for ink in strokes_in(cleaned, own_inks)[: len(digits) - len(framed)]:
+            framed.append(center_by_mass(fit_into_box(digit_ink(cleaned, ink))) if ink.any() else None)
+    return framed
+
+
 def whole_digit_runs(cleaned: np.ndarray, masks: list[np.ndarray], own_inks: list[np.ndarray]) -> list[bool]:
     """Which candidates (the ink masks of runs of pieces, ``numbers.union``) are one whole digit,
     judged by each digit's own ink in the drawing."""

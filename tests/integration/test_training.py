@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 QUICK = ["--batch-size", "32", "--limit", "1500", "--canvas-samples", "200", "--box-filled-samples", "100",
-         "--scan-samples", "100", "--elastic-samples", "60", "--style-samples", "40", "--validation-size", "500", "--eval-limit", "300", "--photo-samples", "40",
+         "--scan-samples", "100", "--elastic-samples", "60", "--style-samples", "40", "--number-digit-samples", "50", "--validation-size", "500", "--eval-limit", "300", "--photo-samples", "40",
          "--number-samples", "20", "--segmenter-numbers", "40", "--segmenter-epochs", "1"]
 
 
@@ -35,7 +35,7 @@ def train_env(tmp_path_factory, mnist):
 
 @pytest.fixture(scope="module")
 def quick_run(tmp_path_factory, train_env) -> Path:
-    """A training run on 1,500 digits, three epochs and a one-epoch restart with scans, bent copies and continental 1s and 7s; its output folder."""
+    """A training run on 1,500 digits, three epochs and a one-epoch restart with scans, bent copies, continental 1s and 7s and digits cut from numbers; its output folder."""
     out = tmp_path_factory.mktemp("quick") / "models"
     subprocess.run([sys.executable, "train.py", "--epochs", "3", "--restart-epochs", "1", *QUICK, "--out", str(out)],
                    cwd=ROOT, env=train_env, check=True, capture_output=True)
@@ -55,7 +55,8 @@ def test_a_quick_training_run_writes_a_loadable_model_and_every_artifact(quick_r
     assert config["warm_start"]["epochs"] == 3 and config["warm_start"]["scan_samples"] == 0
     assert config["elastic_samples"] == 60 and config["warm_start"]["elastic_samples"] == 0
     assert config["style_samples"] == 40 and config["warm_start"]["style_samples"] == 0
-    assert config["training_images"] > config["warm_start"]["training_images"] + 100  # the scans and bent copies joined
+    assert config["number_digit_samples"] == 50 and config["warm_start"]["number_digit_samples"] == 0
+    assert config["training_images"] > config["warm_start"]["training_images"] + 200  # scans, bent copies, cut digits joined
     assert config["warm_start"]["restarted_after_epoch"] == 3 and config["warm_start"]["learning_rate"] == 2e-3
     assert config["versions"]["tensorflow"] and config["parameters"] > 100_000
     assert config["segmenter"]["numbers"] == 40 and 0.0 < config["segmenter"]["whole_share"] < 1.0

@@ -8,7 +8,8 @@ from PIL import Image
 
 from hdr_core.errors import EmptyImageError
 from hdr_core.preprocess import preprocess
-from hdr_core.synth import SCAN_GRIDS, continental_style, elastic_distortion, low_resolution_scan, pen_strokes, skeleton
+from hdr_core.synth import (SCAN_GRIDS, continental_style, digits_cut_from_numbers, elastic_distortion, low_resolution_scan,
+                            pen_strokes, skeleton)
 
 
 def a_slanted_one() -> np.ndarray:
@@ -90,3 +91,24 @@ def test_a_continental_seven_gets_a_bar_across_its_stem_and_other_digits_none():
     assert np.ptp(bar[:, 1]) > 3 * np.ptp(bar[:, 0])  # nearly level
     assert middle[0] - 1 <= bar[:, 0].mean() <= middle[1] + 1  # across the middle of the stem
     assert continental_style(seven, 3, np.random.default_rng(0)) is None
+
+
+def a_ring() -> np.ndarray:
+    rows, cols = np.mgrid[:28, :28]
+    radius = np.hypot(rows - 14, (cols - 14) * 1.3)
+    return ((radius > 6) & (radius < 9)).astype(np.uint8) * 255
+
+
+def test_digits_cut_from_numbers_come_back_one_each_in_order_framed_as_mnist_digits():
+    shapes = ["ring", "one", "ring", "ring", "one", "one", "ring", "one", "ring"]
+    digits = np.stack([a_ring() if s == "ring" else a_slanted_one() for s in shapes])
+    for seed in range(3):
+        framed = digits_cut_from_numbers(digits, np.random.default_rng(seed))
+        assert len(framed) == len(digits)
+        for shape, digit in zip(shapes, framed):
+            assert digit.shape == (28, 28) and digit.dtype == np.float32 and digit.max() == 1.0
+            rows, cols = np.flatnonzero(digit.max(axis=1) > 0.1), np.flatnonzero(digit.max(axis=0) > 0.1)
+            assert rows[-1] - rows[0] + 1 in (19, 20, 21)  # the 20x20 box's height: each digit stands alone
+            wide = cols[-1] - cols[0] + 1 > 12
+            assert wide == (shape == "ring")  # in order: a neighbour's ink is not in it
+            assert (digit[14, 14] < 0.1) == (shape == "ring")  # the ring's hole stays open
