@@ -173,14 +173,17 @@ def main(argv=None) -> None:
     evaluate(args, keras_path, validation, test.head(args.eval_limit))
 
 
+RESTART_COPIES = ("scan_samples", "elastic_samples", "style_samples", "number_digit_samples")
+"""The copies that join only in the restart: the first cycle of a run has none of them."""
+
+
 def training_stages(args, keras_path: Path) -> list[argparse.Namespace]:
     """The runs one `python train.py` makes: a full cosine cycle from new weights on MNIST, canvas-style
     and box-filled copies, then a warm restart of its best model (a new, shorter cycle) with the
     low-resolution scans added. A run given --warm-start is itself the restart."""
     if args.warm_start or not args.restart_epochs:
         return [argparse.Namespace(**{**vars(args), "restart_epochs": 0})]
-    first = argparse.Namespace(**{**vars(args), "scan_samples": 0, "elastic_samples": 0, "style_samples": 0,
-                                    "number_digit_samples": 0, "restart_epochs": 0})
+    first = argparse.Namespace(**{**vars(args), **dict.fromkeys(RESTART_COPIES, 0), "restart_epochs": 0})
     restart = argparse.Namespace(**{**vars(args), "epochs": args.restart_epochs, "learning_rate": args.restart_learning_rate,
                                     "warm_start": keras_path, "restart_epochs": 0})
     return [first, restart]
@@ -345,7 +348,7 @@ def training_images(args, train) -> tuple[np.ndarray, np.ndarray]:
 
     # 7. Digits of whole numbers: others drawn inside numbers of 2-6 digits, each cut out by its own ink.
     chosen = pick(every, args.number_digit_samples)
-    cut = digits_cut_from_numbers(train.x[chosen], rng) if len(chosen) else []
+    cut = digits_cut_from_numbers(train.x[chosen], rng)
     copies["cut from numbers"] = {int(i): d for i, d in zip(chosen, cut) if d is not None}
 
     made_copies = [d for d in copies.values() if d]  # one concatenation, not one whole-array copy per kind
@@ -489,10 +492,7 @@ def continued_from(start: Path, history: dict) -> tuple[dict, dict]:
     before = json.loads(history_path.read_text()) if history_path.is_file() else {}
     settings = {k: earlier.get(k) for k in ("seed", "epochs", "learning_rate", "canvas_samples", "box_filled_samples",
                                              "training_images", "train_seconds", "data_sha256")}
-    settings["scan_samples"] = earlier.get("scan_samples", 0)  # runs from before the option had none
-    settings["elastic_samples"] = earlier.get("elastic_samples", 0)
-    settings["style_samples"] = earlier.get("style_samples", 0)
-    settings["number_digit_samples"] = earlier.get("number_digit_samples", 0)
+    settings.update({k: earlier.get(k, 0) for k in RESTART_COPIES})  # runs from before an option had none
     if not before:
         return {"from": start.name, **settings}, history
     offset = len(before["epoch"])
@@ -609,13 +609,11 @@ def ensemble_config(previous: dict, member_configs: list[dict], ensemble: dict) 
 
 def member_settings(config: dict) -> dict:
     """The settings that tell one ensemble member from another, and the run it continued, if any."""
-    settings = {k: config.get(k) for k in ("seed", "split_seed", "epochs", "learning_rate", "scan_samples",
-                                           "elastic_samples", "style_samples", "number_digit_samples", "training_images",
-                                           "train_seconds")}
+    settings = {k: config.get(k) for k in ("seed", "split_seed", "epochs", "learning_rate", *RESTART_COPIES,
+                                           "training_images", "train_seconds")}
     if "warm_start" in config:
-        settings["warm_start"] = {k: config["warm_start"].get(k) for k in ("seed", "epochs", "learning_rate", "scan_samples",
-                                                                          "elastic_samples", "style_samples",
-                                                                          "number_digit_samples", "restarted_after_epoch")}
+        settings["warm_start"] = {k: config["warm_start"].get(k) for k in ("seed", "epochs", "learning_rate", *RESTART_COPIES,
+                                                                          "restarted_after_epoch")}
     return settings
 
 

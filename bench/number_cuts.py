@@ -34,10 +34,10 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 
 from hdr_core import Predictor  # noqa: E402
-from hdr_core.model import DEFAULT_MODEL_PATH  # noqa: E402
 from hdr_core.data import load_mnist, train_validation_split  # noqa: E402
-from hdr_core.numbers import SEGMENTER_PATH, candidates, default_segmenter, digit_ink, pieces, read_number, strokes_in, union  # noqa: E402
-from hdr_core.preprocess import center_by_mass, fit_into_box, preprocess_steps  # noqa: E402
+from hdr_core.model import DEFAULT_MODEL_PATH  # noqa: E402
+from hdr_core.numbers import SEGMENTER_PATH, candidates, default_segmenter, digit_input, pieces, read_number, strokes_in, union  # noqa: E402
+from hdr_core.preprocess import preprocess_steps  # noqa: E402
 from hdr_core.robustness import digits_right  # noqa: E402
 from hdr_core.scaling import scale_uint8  # noqa: E402
 from hdr_core.synth import draw_number_with_masks, pen_strokes, whole_digit_runs  # noqa: E402
@@ -61,7 +61,7 @@ def cut_possible(cleaned: np.ndarray, own_inks: list[np.ndarray], digits: int, s
 
 def read_perfect_cuts(predictor: Predictor, cleaned: np.ndarray, own_inks: list[np.ndarray]) -> str:
     """The number read with each digit cut out exactly by its own ink, framed as ``segment`` frames a digit."""
-    inputs = np.stack([center_by_mass(fit_into_box(digit_ink(cleaned, ink))) for ink in strokes_in(cleaned, own_inks)])
+    inputs = np.stack([digit_input(cleaned, ink) for ink in strokes_in(cleaned, own_inks)])
     return "".join(str(p.digit) for p in predictor.predict_many(inputs))
 
 

@@ -260,6 +260,12 @@ def digit_ink(cleaned: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return np.where(mask[box], cleaned[box], 0.0)
 
 
+def digit_input(cleaned: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """The (28, 28) input a candidate digit is read from: its ink alone, scaled into the 20x20 box
+    with its aspect kept and placed in 28x28 by centre of mass, as a single digit is framed."""
+    return center_by_mass(fit_into_box(digit_ink(cleaned, mask)))
+
+
 def context_window(cleaned: np.ndarray, mask: np.ndarray, height: float, size: int = 28) -> np.ndarray:
     """What the segment model sees: ``WINDOW_SPAN`` digit heights around the candidate, size x size.
 
@@ -338,7 +344,7 @@ def _best_split(cleaned: np.ndarray, found: list[Piece], height: float, predicto
     """
     runs = candidates(found)
     masks = [union(found, run) for run in runs]
-    inputs = [center_by_mass(fit_into_box(digit_ink(cleaned, mask))) for mask in masks]
+    inputs = [digit_input(cleaned, mask) for mask in masks]
     network = predictor.network_probabilities(np.stack(inputs)).max(axis=1)  # scoring needs no variants
     whole = segmenter.probabilities(np.stack([context_window(cleaned, mask, height) for mask in masks]))[:, 1]
     splits = STROKE_SPLIT_PENALTY * stroke_splits(found, runs, stroke_inks or [])

@@ -284,19 +284,17 @@ def digits_cut_from_numbers(digits: np.ndarray, rng: np.random.Generator) -> lis
     ``numbers.segment`` frames a digit (20x20 box, centre of mass in 28x28). Returns one (28, 28)
     float32 input per digit, in order; None where a digit left no ink of its own.
     """
-    from .numbers import digit_ink, strokes_in
-    from .preprocess import center_by_mass, fit_into_box, preprocess_steps
+    from .numbers import digit_input, strokes_in
+    from .preprocess import preprocess_steps
 
     framed, start = [], 0
     while start < len(digits):
-        group = digits[start : start + int(rng.integers(2, 7))]
+        group = list(digits[start : start + int(rng.integers(2, 7))])
         start += len(group)
-        if len(group) == 1:  # a last digit alone is still drawn as a number's
-            group = [group[0], group[0]]
-        image, own_inks = draw_number_with_masks(list(group), rng)
+        drawn = group if len(group) > 1 else group * 2  # a last digit alone is still drawn as a number's, twice
+        image, own_inks = draw_number_with_masks(drawn, rng)
         cleaned = preprocess_steps(image).cleaned
-        for ink in strokes_in(cleaned, own_inks)[: len(digits) - len(framed)]:
-            framed.append(center_by_mass(fit_into_box(digit_ink(cleaned, ink))) if ink.any() else None)
+        framed += [digit_input(cleaned, ink) if ink.any() else None for ink in strokes_in(cleaned, own_inks)[: len(group)]]
     return framed
 
 
