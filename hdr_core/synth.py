@@ -22,14 +22,50 @@ DIGIT_HEIGHTS = (0.40, 0.85)
 """How much of the canvas height a drawn digit takes up."""
 
 
-def skeleton(digit: np.ndarray, upscale: int = 4) -> np.ndarray:
+TRACE_LEVELS = (0.5, 0.6, 0.7, 0.8, 0.9)
+"""Ink levels at which a digit's pen path may be traced, as shares of full ink. MNIST anti-aliased
+its digits, so the small loops of a bold 8, 6 or 9 are grey rather than black: traced at half ink
+they fill in and the redrawn digit loses them (an 8 comes out as a 6 or a hook). ``pen_core`` takes
+the highest level up to which the strokes stay whole."""
+
+CORE_EXTENT = 0.9
+"""Share of its height and width at half ink that a digit's core must keep: a faint stroke may thin
+but not shrink away."""
+
+
+def pen_core(digit: np.ndarray, upscale: int = 4, levels: tuple[float, ...] = TRACE_LEVELS) -> np.ndarray:
+    """Where the pen went: the digit enlarged ``upscale`` times (smoothly) and binarised at each of
+    ``levels`` in turn, keeping the last level before its ink breaks into another count of pieces
+    (8-connected) or shrinks under ``CORE_EXTENT`` of its height or width at the first. So loops that
+    anti-aliasing greyed in open again, while no stroke breaks or fades away. A bool image."""
+    grey = ndimage.zoom(np.asarray(digit, dtype=np.float32) / 255.0, upscale, order=1)
+    eight = np.ones((3, 3), dtype=bool)
+
+    def shape(ink):
+        rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+        extent = np.array([np.ptp(rows) + 1, np.ptp(cols) + 1]) if len(rows) else np.zeros(2)
+        return ndimage.label(ink, structure=eight)[1], extent
+
+    core = grey > levels[0]
+    pieces, extent = shape(core)
+    for level in levels[1:]:
+        ink = grey > level
+        count, kept = shape(ink)
+        if count != pieces or np.any(kept < CORE_EXTENT * extent):
+            break
+        core = ink
+    return core
+
+
+def skeleton(digit: np.ndarray, upscale: int = 4, levels: tuple[float, ...] = TRACE_LEVELS) -> np.ndarray:
     """Centre-line points (row, col) of a digit, in its own pixel coordinates: the path a pen took.
 
-    The digit is enlarged first so the thinned line is smooth rather than staircased.
+    The digit is enlarged first so the thinned line is smooth rather than staircased, and thinned
+    from its core (``pen_core``) so that its loops stay open.
     """
     from skimage.morphology import skeletonize
 
-    big = ndimage.zoom(np.asarray(digit, dtype=np.float32) / 255.0, upscale, order=1) > 0.5
+    big = pen_core(digit, upscale, levels)
     points = np.argwhere(skeletonize(big)).astype(np.float32)
     if len(points) == 0:
         points = np.argwhere(big).astype(np.float32)
@@ -37,14 +73,15 @@ def skeleton(digit: np.ndarray, upscale: int = 4) -> np.ndarray:
 
 
 def draw_like_canvas(digit: np.ndarray, rng: np.random.Generator, size: int = CANVAS_SIZE, slant: float = 0.0,
-                     pens: tuple[float, float] = PEN_WIDTHS) -> Image.Image:
+                     pens: tuple[float, float] = PEN_WIDTHS, levels: tuple[float, ...] = TRACE_LEVELS) -> Image.Image:
     """Redraw a dataset digit as a person draws it on the canvas.
 
     Its skeleton is retraced with a round black pen 10-30 px wide on a white ``size`` x ``size``
     canvas; the digit takes 40-85% of the canvas height and lies anywhere on it. ``slant`` leans
     it forward (a personal handwriting style: 0.5 moves the top half the height to the right).
+    ``levels``: see ``pen_core``.
     """
-    points = skeleton(digit)
+    points = skeleton(digit, levels=levels)
     if slant:
         points = points + np.stack([np.zeros(len(points)), slant * (points[:, 0].max() - points[:, 0])], axis=1)
     return draw_points_like_canvas(points, rng, size, pens)
@@ -152,14 +189,15 @@ CONTINENTAL_FLAG_LENGTHS = (0.2, 0.45)
 """Length of a continental 1's flag, and of a 7's crossbar (x1.4), as a share of the digit's height."""
 
 
-def continental_style(digit: np.ndarray, label: int, rng: np.random.Generator) -> np.ndarray | None:
+def continental_style(digit: np.ndarray, label: int, rng: np.random.Generator,
+                      levels: tuple[float, ...] = TRACE_LEVELS) -> np.ndarray | None:
     """The pen path of a 1 or a 7 as much of continental Europe writes them, from a dataset digit.
 
     A 1 gets a long flag from the top of its stem down to the left (MNIST's writers mostly draw a
     bare stroke, so the model reads such a 1 as 7); a 7 gets a short bar across its stem. Points
     (row, col) in the digit's pixel coordinates, for ``draw_points_like_canvas``; None for other digits.
     """
-    points = skeleton(digit)
+    points = skeleton(digit, levels=levels)
     height = float(np.ptp(points[:, 0])) or 1.0
     length = float(rng.uniform(*CONTINENTAL_FLAG_LENGTHS)) * height
     if label == 1:
@@ -183,25 +221,25 @@ NUMBER_HEIGHT = 200
 """The Draw page's number canvas is 200 px high (and as wide as the number needs)."""
 
 
-def draw_number_with_masks(digits: list[np.ndarray], rng: np.random.Generator,
-                           height: int = NUMBER_HEIGHT) -> tuple[Image.Image, list[np.ndarray]]:
+def draw_number_with_masks(digits: list[np.ndarray], rng: np.random.Generator, height: int = NUMBER_HEIGHT,
+                           levels: tuple[float, ...] = TRACE_LEVELS) -> tuple[Image.Image, list[np.ndarray]]:
     """Redraw several dataset digits as one number written with one pen on a wide white canvas, and
     where each digit's own ink is (bool masks: segmentation truth).
 
     Sizes vary by digit (+-15%), baselines wander, gaps between digits range from touching to
     wide, and some digits have a small gap inside (the pen lifted mid-stroke).
     """
-    placed, pen, size = _lay_out_number(digits, rng, height)
+    placed, pen, size = _lay_out_number(digits, rng, height, levels)
     return _paint(placed, pen, size), [np.asarray(_paint([centres], pen, size)) < 128 for centres in placed]
 
 
-def _lay_out_number(digits: list[np.ndarray], rng: np.random.Generator, height: int):
+def _lay_out_number(digits: list[np.ndarray], rng: np.random.Generator, height: int, levels: tuple[float, ...]):
     """Pen centres of each digit of a number, the pen width and the canvas size (width, height)."""
     pen = float(rng.uniform(8, 20))
     base = float(rng.uniform(0.45, 0.75)) * height
     placed, x = [], float(rng.uniform(10, 40))
     for digit in digits:
-        points = skeleton(digit)
+        points = skeleton(digit, levels=levels)
         if rng.random() < 0.2 and len(points) > 40:  # a pen lift: a small gap somewhere in the stroke
             centre = points[int(rng.integers(0, len(points)))]
             points = points[np.hypot(*(points - centre).T) > 1.2]
@@ -253,7 +291,8 @@ STROKE_EXAMPLE_SHARE = 0.5
 """Share of the segment model's numbers cut with their pen strokes known, as on the Draw page."""
 
 
-def segmentation_examples(digits: np.ndarray, count: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def segmentation_examples(digits: np.ndarray, count: int, rng: np.random.Generator,
+                          levels: tuple[float, ...] = TRACE_LEVELS) -> tuple[np.ndarray, np.ndarray]:
     """Teaching material for the segment model, from ``count`` numbers drawn with dataset digits.
 
     Each number is cut into candidates exactly as ``numbers.segment`` cuts a user's number (half of
@@ -267,7 +306,7 @@ def segmentation_examples(digits: np.ndarray, count: int, rng: np.random.Generat
     windows, labels = [], []
     for _ in range(count):
         chosen = rng.integers(0, len(digits), int(rng.integers(2, 7)))
-        image, own_inks = draw_number_with_masks([digits[i] for i in chosen], rng)
+        image, own_inks = draw_number_with_masks([digits[i] for i in chosen], rng, levels=levels)
         strokes = pen_strokes(own_inks, rng) if rng.random() < STROKE_EXAMPLE_SHARE else None
         cleaned = preprocess_steps(image).cleaned
         found, height = pieces(cleaned, strokes)
@@ -278,7 +317,8 @@ def segmentation_examples(digits: np.ndarray, count: int, rng: np.random.Generat
     return np.stack(windows), np.array(labels, dtype=np.int32)
 
 
-def digits_cut_from_numbers(digits: np.ndarray, rng: np.random.Generator) -> list[np.ndarray | None]:
+def digits_cut_from_numbers(digits: np.ndarray, rng: np.random.Generator,
+                            levels: tuple[float, ...] = TRACE_LEVELS) -> list[np.ndarray | None]:
     """Dataset digits as the digits of whole numbers reach the model: drawn in order as numbers of
     2-6 digits (``draw_number_with_masks``), each then cut out by its own ink and framed as
     ``numbers.segment`` frames a digit (20x20 box, centre of mass in 28x28). Returns one (28, 28)
@@ -292,7 +332,7 @@ def digits_cut_from_numbers(digits: np.ndarray, rng: np.random.Generator) -> lis
         group = list(digits[start : start + int(rng.integers(2, 7))])
         start += len(group)
         drawn = group if len(group) > 1 else group * 2  # a last digit alone is still drawn as a number's, twice
-        image, own_inks = draw_number_with_masks(drawn, rng)
+        image, own_inks = draw_number_with_masks(drawn, rng, levels=levels)
         cleaned = preprocess_steps(image).cleaned
         framed += [digit_input(cleaned, ink) if ink.any() else None for ink in strokes_in(cleaned, own_inks)[: len(group)]]
     return framed

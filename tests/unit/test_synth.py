@@ -5,11 +5,12 @@ import io
 import numpy as np
 import pytest
 from PIL import Image
+from scipy import ndimage
 
 from hdr_core.errors import EmptyImageError
 from hdr_core.preprocess import preprocess
 from hdr_core.synth import (SCAN_GRIDS, continental_style, digits_cut_from_numbers, elastic_distortion, low_resolution_scan,
-                            pen_strokes, skeleton)
+                            pen_core, pen_strokes, skeleton)
 
 
 def a_slanted_one() -> np.ndarray:
@@ -112,3 +113,41 @@ def test_digits_cut_from_numbers_come_back_one_each_in_order_framed_as_mnist_dig
             wide = cols[-1] - cols[0] + 1 > 12
             assert wide == (shape == "ring")  # in order: a neighbour's ink is not in it
             assert (digit[14, 14] < 0.1) == (shape == "ring")  # the ring's hole stays open
+
+
+def a_bold_zero_with_a_grey_loop() -> np.ndarray:
+    """A ring of full ink whose small hole anti-aliasing has greyed in, as in MNIST's bold 0s, 6s and 8s."""
+    rows, cols = np.mgrid[:28, :28]
+    distance = np.hypot(rows - 14, cols - 14)
+    digit = np.where(distance < 8, 255, 0).astype(np.uint8)
+    digit[distance < 3] = 170  # two thirds ink: over the half-ink line, under the core's
+    return digit
+
+
+def holes(ink: np.ndarray) -> int:
+    return ndimage.label(~np.pad(ink, 1))[1] - 1  # background pieces beyond the one around the digit
+
+
+def test_a_loop_greyed_in_by_anti_aliasing_is_traced_open():
+    digit = a_bold_zero_with_a_grey_loop()
+    assert holes(pen_core(digit, levels=(0.5,))) == 0  # at half ink the loop fills in: traced as a dot or a stroke
+    assert holes(pen_core(digit)) == 1
+
+
+def test_a_faint_stroke_is_traced_whole_rather_than_broken_or_shrunk():
+    digit = np.zeros((28, 28), dtype=np.uint8)
+    digit[4:24, 13:15] = 255
+    digit[12:15, 13:15] = 150  # a faint stretch in the middle of a 1: gone above 0.59 of full ink
+    core = pen_core(digit)
+    assert ndimage.label(core, structure=np.ones((3, 3)))[1] == 1
+    fading = np.zeros((28, 28), dtype=np.uint8)
+    fading[4:24, 13:15] = np.linspace(140, 255, 20).astype(np.uint8)[:, None]  # a 1 that fades towards its top
+    rows = np.flatnonzero(pen_core(fading).any(axis=1))
+    assert (rows[-1] - rows[0]) >= 0.9 * 4 * 20 - 4  # still nearly the whole 1 (enlarged 4 times), not its foot alone
+
+
+def test_traced_at_half_ink_only_the_skeleton_is_as_the_served_models_training_copies_were_drawn():
+    digit = a_bold_zero_with_a_grey_loop()
+    big = ndimage.zoom(digit.astype(np.float32) / 255.0, 4, order=1) > 0.5
+    assert np.array_equal(pen_core(digit, levels=(0.5,)), big)
+    assert len(skeleton(digit, levels=(0.5,))) != len(skeleton(digit))
