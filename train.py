@@ -21,7 +21,14 @@ from pathlib import Path
 import numpy as np
 
 
+HALF_INK = (0.5,)
+"""Training copies are traced at half ink (``--trace-levels``), as the served model's were; so were
+those of runs from before the setting existed."""
+
+
 def parse_args(argv=None) -> argparse.Namespace:
+    from hdr_core.synth import TRACE_LEVELS
+
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--epochs", type=int, default=24)
     p.add_argument("--batch-size", type=int, default=128)
@@ -31,9 +38,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--limit", type=int, default=None, help="use only this many training images (quick runs)")
     p.add_argument("--eval-limit", type=int, default=None, help="evaluate on only this many test/robustness images")
     p.add_argument("--canvas-samples", type=int, default=20000, help="training digits also redrawn canvas-style")
-    p.add_argument("--trace-levels", type=lambda text: tuple(float(v) for v in text.split(",")), default=(0.5,),
+    p.add_argument("--trace-levels", type=lambda text: tuple(float(v) for v in text.split(",")), default=HALF_INK,
                    help="ink levels a training digit's pen path is traced at when redrawn (synth.pen_core); the "
-                        "served model's copies were traced at half ink, the figures' drawings at 0.5,0.6,0.7,0.8,0.9")
+                        "served model's copies were traced at half ink, the figures' drawings at "
+                        + ",".join(f"{level:g}" for level in TRACE_LEVELS))
     p.add_argument("--box-filled-samples", type=int, default=10000,
                    help="training digits also stretched to fill their box, as scanned digit sets are normalised")
     p.add_argument("--scan-samples", type=int, default=10000,
@@ -498,6 +506,7 @@ def continued_from(start: Path, history: dict) -> tuple[dict, dict]:
     settings = {k: earlier.get(k) for k in ("seed", "epochs", "learning_rate", "canvas_samples", "box_filled_samples",
                                              "training_images", "train_seconds", "data_sha256")}
     settings.update({k: earlier.get(k, 0) for k in RESTART_COPIES})  # runs from before an option had none
+    settings["trace_levels"] = earlier.get("trace_levels", list(HALF_INK))
     if not before:
         return {"from": start.name, **settings}, history
     offset = len(before["epoch"])
@@ -616,9 +625,11 @@ def member_settings(config: dict) -> dict:
     """The settings that tell one ensemble member from another, and the run it continued, if any."""
     settings = {k: config.get(k) for k in ("seed", "split_seed", "epochs", "learning_rate", *RESTART_COPIES,
                                            "training_images", "train_seconds")}
+    settings["trace_levels"] = config.get("trace_levels", list(HALF_INK))
     if "warm_start" in config:
         settings["warm_start"] = {k: config["warm_start"].get(k) for k in ("seed", "epochs", "learning_rate", *RESTART_COPIES,
                                                                           "restarted_after_epoch")}
+        settings["warm_start"]["trace_levels"] = config["warm_start"].get("trace_levels", list(HALF_INK))
     return settings
 
 
@@ -690,7 +701,7 @@ def png_base64(digit: np.ndarray) -> str:
 def evaluate(args, keras_path: Path, validation, test, fine_tuning: dict | None = None) -> None:
     import keras
 
-    from hdr_core import data, metrics, model, robustness, variants
+    from hdr_core import data, metrics, model, robustness, synth, variants
     from hdr_core.numbers import SEGMENTER_PATH
     from hdr_core.scaling import scale_uint8
 
@@ -784,7 +795,12 @@ def evaluate(args, keras_path: Path, validation, test, fine_tuning: dict | None 
         },
         "robustness": {
             "canvas": {**canvas.summary(), "seed": robustness.CANVAS_SEED,
-                       "how": "MNIST test digits skeletonised (traced at the highest ink level, 50-90%, that keeps their strokes whole: synth.pen_core) and redrawn with round black pens 10-30 px wide on a white 280x280 canvas, 40-85% of its height, anywhere on it; full preprocessing"},
+                       "how": "MNIST test digits skeletonised (traced at the highest ink level, "
+                              f"{synth.TRACE_LEVELS[0] * 100:.0f}-{synth.TRACE_LEVELS[-1]:.0%}, that keeps their strokes "
+                              f"whole: synth.pen_core) and redrawn with round black pens {synth.PEN_WIDTHS[0]}-"
+                              f"{synth.PEN_WIDTHS[1]} px wide on a white {synth.CANVAS_SIZE}x{synth.CANVAS_SIZE} canvas, "
+                              f"{synth.DIGIT_HEIGHTS[0] * 100:.0f}-{synth.DIGIT_HEIGHTS[1]:.0%} of its height, anywhere "
+                              "on it; full preprocessing"},
             "numbers": {**numbers, "how": "2-6 test digits drawn as one number with one round pen (8-20 px) on a "
                         "200 px high white canvas: sizes +-15%, wandering baseline, gaps from touching to wide, a "
                         "gap inside 20% of digits; cut by recognition (digit CNN and segment model) in hdr_core.numbers"},

@@ -35,3 +35,33 @@ def test_an_average_is_refused_only_when_one_member_reads_every_validation_set_a
     assert train.dominating_member([best_scans, dict(together)], together) == 1  # the same as the average: no gain
     better = {**together, "mnist": 0.998}
     assert train.dominating_member([better, best_scans], together) == 0
+
+
+def test_each_member_records_the_ink_levels_its_drawings_were_traced_at_half_ink_when_older():
+    traced = {**FIRST, "trace_levels": [0.5, 0.7, 0.9], "warm_start": {**FIRST["warm_start"], "trace_levels": [0.5, 0.9]}}
+    config = train.ensemble_config(OLD, [traced, SECOND], {"members": 2})
+    first, second = config["ensemble"]["member_settings"]
+    assert first["trace_levels"] == [0.5, 0.7, 0.9] and first["warm_start"]["trace_levels"] == [0.5, 0.9]
+    assert second["trace_levels"] == list(train.HALF_INK)  # saved before the setting existed: traced at half ink
+
+
+def test_a_warm_start_records_the_ink_levels_of_the_run_it_continues(tmp_path):
+    earlier = tmp_path / "earlier"
+    earlier.mkdir()
+    (earlier / "train_config.json").write_text('{"seed": 45, "canvas_samples": 20000, "trace_levels": [0.5, 0.9]}')
+    settings, _ = train.continued_from(earlier / "digit_cnn.keras", {"epoch": [1]})
+    assert settings["trace_levels"] == [0.5, 0.9] and settings["canvas_samples"] == 20000
+    (earlier / "train_config.json").write_text('{"seed": 45, "canvas_samples": 20000}')
+    assert train.continued_from(earlier / "digit_cnn.keras", {"epoch": [1]})[0]["trace_levels"] == list(train.HALF_INK)
+
+
+def test_the_default_trace_levels_are_half_ink_and_the_help_names_the_figures_levels(capsys):
+    from hdr_core.synth import TRACE_LEVELS
+
+    assert train.parse_args([]).trace_levels == train.HALF_INK
+    assert train.parse_args(["--trace-levels", "0.5,0.8"]).trace_levels == (0.5, 0.8)
+    try:
+        train.parse_args(["--help"])
+    except SystemExit:
+        pass
+    assert ",".join(f"{level:g}" for level in TRACE_LEVELS) in capsys.readouterr().out
