@@ -1,6 +1,6 @@
 """Does feedback make the model better? Fine-tune on 200 corrections of one person's style.
 
-    python bench/fine_tune.py         # writes bench/results/fine_tune.json (about 5 minutes on 2 cores)
+    python bench/fine_tune.py         # writes bench/results/fine_tune.json (about 14 minutes on 2 cores)
 
 A person who writes with a strong forward slant and a thick pen (canvas-style drawings of
 MNIST *validation* digits, slant 0.5, pens 20-30 px) sends 200 corrections through the real
