@@ -801,9 +801,10 @@ def evaluate(args, keras_path: Path, validation, test, fine_tuning: dict | None 
                               f"{synth.PEN_WIDTHS[1]} px wide on a white {synth.CANVAS_SIZE}x{synth.CANVAS_SIZE} canvas, "
                               f"{synth.DIGIT_HEIGHTS[0] * 100:.0f}-{synth.DIGIT_HEIGHTS[1]:.0%} of its height, anywhere "
                               "on it; full preprocessing"},
-            "numbers": {**numbers, "how": "2-6 test digits drawn as one number with one round pen (8-20 px) on a "
-                        "200 px high white canvas: sizes +-15%, wandering baseline, gaps from touching to wide, a "
-                        "gap inside 20% of digits; cut by recognition (digit CNN and segment model) in hdr_core.numbers"},
+            "numbers": {**numbers, "how": "2-6 test digits drawn as one number with one round pen "
+                        f"({synth.NUMBER_PENS[0]}-{synth.NUMBER_PENS[1]} px) on a {synth.NUMBER_HEIGHT} px high white "
+                        "canvas: sizes +-15%, wandering baseline, gaps from touching to wide, a gap inside 20% of "
+                        "digits; cut by recognition (digit CNN and segment model) in hdr_core.numbers"},
             "numbers_with_strokes": {**drawn_numbers, "how": "the same numbers, read given their pen strokes as the Draw "
                                      "page is (synth.pen_strokes: every stroke belongs to one digit, half the digits "
                                      "take two strokes)"},

@@ -220,6 +220,9 @@ def continental_style(digit: np.ndarray, label: int, rng: np.random.Generator,
 NUMBER_HEIGHT = 200
 """The Draw page's number canvas is 200 px high (and as wide as the number needs)."""
 
+NUMBER_PENS = (8, 20)
+"""Pen widths (px) a number is drawn with on the number canvas: one pen for all its digits."""
+
 
 def draw_number_with_masks(digits: list[np.ndarray], rng: np.random.Generator, height: int = NUMBER_HEIGHT,
                            levels: tuple[float, ...] = TRACE_LEVELS) -> tuple[Image.Image, list[np.ndarray]]:
@@ -235,7 +238,7 @@ def draw_number_with_masks(digits: list[np.ndarray], rng: np.random.Generator, h
 
 def _lay_out_number(digits: list[np.ndarray], rng: np.random.Generator, height: int, levels: tuple[float, ...]):
     """Pen centres of each digit of a number, the pen width and the canvas size (width, height)."""
-    pen = float(rng.uniform(8, 20))
+    pen = float(rng.uniform(*NUMBER_PENS))
     base = float(rng.uniform(0.45, 0.75)) * height
     placed, x = [], float(rng.uniform(10, 40))
     for digit in digits:
