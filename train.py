@@ -26,6 +26,11 @@ HALF_INK = (0.5,)
 those of runs from before the setting existed."""
 
 
+def traced_at(config: dict) -> list[float]:
+    """The ink levels a saved run's drawings were traced at: half ink for runs saved before the setting."""
+    return config.get("trace_levels", list(HALF_INK))
+
+
 def parse_args(argv=None) -> argparse.Namespace:
     from hdr_core.synth import TRACE_LEVELS
 
@@ -506,7 +511,7 @@ def continued_from(start: Path, history: dict) -> tuple[dict, dict]:
     settings = {k: earlier.get(k) for k in ("seed", "epochs", "learning_rate", "canvas_samples", "box_filled_samples",
                                              "training_images", "train_seconds", "data_sha256")}
     settings.update({k: earlier.get(k, 0) for k in RESTART_COPIES})  # runs from before an option had none
-    settings["trace_levels"] = earlier.get("trace_levels", list(HALF_INK))
+    settings["trace_levels"] = traced_at(earlier)
     if not before:
         return {"from": start.name, **settings}, history
     offset = len(before["epoch"])
@@ -625,11 +630,11 @@ def member_settings(config: dict) -> dict:
     """The settings that tell one ensemble member from another, and the run it continued, if any."""
     settings = {k: config.get(k) for k in ("seed", "split_seed", "epochs", "learning_rate", *RESTART_COPIES,
                                            "training_images", "train_seconds")}
-    settings["trace_levels"] = config.get("trace_levels", list(HALF_INK))
+    settings["trace_levels"] = traced_at(config)
     if "warm_start" in config:
         settings["warm_start"] = {k: config["warm_start"].get(k) for k in ("seed", "epochs", "learning_rate", *RESTART_COPIES,
                                                                           "restarted_after_epoch")}
-        settings["warm_start"]["trace_levels"] = config["warm_start"].get("trace_levels", list(HALF_INK))
+        settings["warm_start"]["trace_levels"] = traced_at(config["warm_start"])
     return settings
 
 
