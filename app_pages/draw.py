@@ -6,23 +6,25 @@ from streamlit_drawable_canvas import st_canvas
 from hdr_core import InputError
 from hdr_core.numbers import looks_like_number, read_number
 from hdr_core.strokes import render_strokes, stroke_masks
-from ui import resources, result
+from ui import resources, result, touch
 from ui.number_view import show_number
 
 SIZES = {"One digit": (280, 280), "A number": (700, 200)}  # the digit canvas is ten times MNIST's 28x28
+PHONE_SIZES = {"One digit": (280, 280), "A number": (320, 140)}  # both fit a phone held upright
 
 st.title("Draw")
 st.caption("Draw one digit, 0 to 9, large or small, anywhere in the box, or switch to a number. "
            "The reading updates each time you lift the pen.")
 
 mode = st.segmented_control("Draw", list(SIZES), default="One digit", key="draw.mode") or "One digit"
-width, height = SIZES[mode]
+width, height = (PHONE_SIZES if touch.on_a_phone() else SIZES)[mode]
 left, right = st.columns([1, 1.6], gap="large") if mode == "One digit" else (st.container(), st.container())
 with left:
-    pen = st.slider("Pen width", min_value=6, max_value=40, value=20 if mode == "One digit" else 14, key=f"draw.pen.{mode}")
+    first_pen = 20 if mode == "One digit" else round(height * 0.07)  # a number's pen: 14 px on the 200 px canvas
+    pen = st.slider("Pen width", min_value=6, max_value=40, value=first_pen, key=f"draw.pen.{mode}")
     canvas = st_canvas(stroke_width=pen, stroke_color="#000000", background_color="#FFFFFF", width=width, height=height,
                        drawing_mode="freedraw", key=f"draw.canvas.{mode}")
-    st.caption("The toolbar above the canvas undoes, redoes and clears.")
+    st.caption("The buttons above the canvas undo, redo and clear.")
 
 with right:
     try:
@@ -38,3 +40,5 @@ with right:
     except InputError:
         st.info(f"Draw {'a digit' if mode == 'One digit' else 'a number'} on the canvas to see what the model reads, "
                 "how sure it is, and what it saw.", icon=":material/draw:")
+
+touch.show_toolbar()  # last, so that its empty element adds no gap between the controls

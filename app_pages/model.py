@@ -5,7 +5,7 @@ import base64
 import pandas as pd
 import streamlit as st
 
-from ui import charts, model_metrics, resources
+from ui import charts, model_metrics, resources, touch
 
 evaluation, history, config = (resources.artifact(name) for name in ("evaluation", "history", "train_config"))
 test = evaluation["test"]
@@ -22,7 +22,7 @@ model_metrics.show(evaluation, config)
 training, errors, calibration, architecture = st.tabs(["Training", "Errors", "Calibration", "Architecture and settings"])
 
 with training:
-    st.altair_chart(charts.history_chart(history))
+    st.altair_chart(charts.history_chart(history, narrow=touch.on_a_phone()))
     whose = f"the first member's training (seed {config['seed']})" if ensemble else "training"
     st.caption(f"Curves of {whose}; a run keeps its epoch with the best validation accuracy. The served model reads "
                f"{evaluation['validation']['accuracy']:.2%} of the {evaluation['validation']['n']:,} held-out training images.")
@@ -34,7 +34,7 @@ with errors:
     matrix, report = st.columns([1, 1])
     with matrix:
         st.subheader("Confusion matrix")
-        st.altair_chart(charts.confusion_chart(test["confusion_matrix"]))
+        st.altair_chart(charts.confusion_chart(test["confusion_matrix"], narrow=touch.on_a_phone()))
     with report:
         st.subheader("Per digit")
         st.dataframe(pd.DataFrame(test["per_class"]).set_index("digit"), width="stretch",

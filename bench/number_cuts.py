@@ -2,6 +2,7 @@
 
     python bench/number_cuts.py          # prints the figures, writes bench/results/number_cuts.json
     python bench/number_cuts.py --seed 6 --reader runs/x/digit_cnn.tflite --out /tmp/x.json   # another digit model
+    python bench/number_cuts.py --scale 0.7 --out /tmp/phone.json   # as on a phone's smaller number canvas
 
 Numbers of 2-6 *validation* digits (never test digits, so this can guide development) are drawn
 as on the number canvas, with each digit's own ink known. For each it records whether a correct
@@ -15,7 +16,8 @@ Every number read wrong from the image alone is put down to one cause, the first
 digit model misreads it even cut perfectly; no correct split is among the candidates; or one was,
 and another split was chosen. And the digits themselves are read twice, as MNIST stores them and
 as redrawn on the canvas (cut perfectly), to show how much the redrawing costs the digit model.
-Needs HDR_MNIST_PATH or Keras' download.
+``--scale`` shrinks each drawing, pen and all, as on the Draw page's number canvas on a phone (140 px
+high, its pen 10 px, against 200 and 14). Needs HDR_MNIST_PATH or Keras' download.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
+from PIL import Image  # noqa: E402
 
 from hdr_core import Predictor  # noqa: E402
 from hdr_core.data import load_mnist, train_validation_split  # noqa: E402
@@ -65,6 +68,16 @@ def read_perfect_cuts(predictor: Predictor, cleaned: np.ndarray, own_inks: list[
     return "".join(str(p.digit) for p in predictor.predict_many(inputs))
 
 
+def shrunk(image: Image.Image, own_inks: list[np.ndarray], scale: float) -> tuple[Image.Image, list[np.ndarray]]:
+    """A drawn number and its digits' ink masks made ``scale`` times the size, pen width included."""
+    if scale == 1.0:
+        return image, own_inks
+    size = (round(image.size[0] * scale), round(image.size[1] * scale))
+    masks = [np.asarray(Image.fromarray(ink.astype(np.uint8) * 255).resize(size, Image.Resampling.BILINEAR)) >= 128
+             for ink in own_inks]
+    return image.resize(size, Image.Resampling.LANCZOS), masks
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--numbers", type=int, default=500)
@@ -73,6 +86,7 @@ def main() -> None:
     parser.add_argument("--segmenter", type=Path, default=SEGMENTER_PATH, help="a segment model to try (.tflite)")
     parser.add_argument("--reader", type=Path, default=DEFAULT_MODEL_PATH,
                         help="a digit model to try for the digits of numbers (.tflite)")
+    parser.add_argument("--scale", type=float, default=1.0, help="draw each number this many times the size (pen included)")
     args = parser.parse_args()
 
     train_full, _ = load_mnist()
@@ -85,7 +99,7 @@ def main() -> None:
     for _ in range(args.numbers):
         chosen = rng.integers(0, len(validation), int(rng.integers(2, 7)))
         truth = "".join(str(int(validation.y[i])) for i in chosen)
-        image, own_inks = draw_number_with_masks([validation.x[i] for i in chosen], rng)
+        image, own_inks = shrunk(*draw_number_with_masks([validation.x[i] for i in chosen], rng), args.scale)
         steps = preprocess_steps(image)
         can_cut = cut_possible(steps.cleaned, own_inks, len(truth))
         possible += can_cut
@@ -108,7 +122,7 @@ def main() -> None:
         outcome["right" if text == truth else "too many digits" if len(text) > len(truth)
                 else "too few digits" if len(text) < len(truth) else "right count, misread"] += 1
 
-    result = {"numbers": args.numbers, "seed": args.seed, "digits_from": "MNIST validation split (5,000 held out, split seed 42)",
+    result = {"numbers": args.numbers, "seed": args.seed, "scale": args.scale, "digits_from": "MNIST validation split (5,000 held out, split seed 42)",
               "segmenter": os.path.relpath(args.segmenter, ROOT), "reader": os.path.relpath(args.reader, ROOT),
               "digits": digits, "read_right": {"image_alone": outcome["right"], "digits_image_alone": image_digits,
                                                "given_pen_strokes": stroke_numbers,

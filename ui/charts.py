@@ -51,8 +51,9 @@ def probability_spec() -> dict:
     return json.loads(_probability_spec())  # a fresh copy: Streamlit may edit the dict it is given
 
 
-def history_chart(history: dict) -> alt.Chart:
-    """Loss and accuracy per epoch, training against validation; click the legend to focus one."""
+def history_chart(history: dict, narrow: bool = False) -> alt.FacetChart:
+    """Loss and accuracy per epoch, training against validation; click the legend to focus one.
+    ``narrow``: one above the other, the legend beneath, to fit a phone held upright."""
     rows = []
     for key, values in history.items():
         if key in ("epoch", "learning_rate"):
@@ -68,19 +69,19 @@ def history_chart(history: dict) -> alt.Chart:
         .encode(
             x=alt.X("epoch:Q", axis=alt.Axis(tickMinStep=1)),
             y=alt.Y("value:Q", scale=alt.Scale(zero=False), title=None),
-            color=alt.Color("split:N", title=None),
+            color=alt.Color("split:N", title=None, legend=alt.Legend(orient="bottom" if narrow else "right")),
             opacity=alt.condition(focus, alt.value(1.0), alt.value(0.15)),
             tooltip=["epoch:Q", "split:N", alt.Tooltip("value:Q", format=".4f")],
         )
-        .properties(height=220, width=300)
-        .facet(column=alt.Column("metric:N", title=None))
+        .properties(height=220, width=260 if narrow else 300)
+        .facet(facet=alt.Facet("metric:N", title=None), columns=1 if narrow else 2)
         .resolve_scale(y="independent")
         .add_params(focus)
     )
 
 
-def confusion_chart(matrix: Sequence[Sequence[int]]) -> alt.LayerChart:
-    """The confusion matrix as a heatmap with counts; rows are the true digit."""
+def confusion_chart(matrix: Sequence[Sequence[int]], narrow: bool = False) -> alt.LayerChart:
+    """The confusion matrix as a heatmap with counts; rows are the true digit. ``narrow``: sized for a phone."""
     rows = [{"true": str(t), "predicted": str(p), "count": int(c)} for t, row in enumerate(matrix) for p, c in enumerate(row)]
     frame = pd.DataFrame(rows)
     frame["shade"] = np.log1p(frame["count"])
@@ -93,7 +94,8 @@ def confusion_chart(matrix: Sequence[Sequence[int]]) -> alt.LayerChart:
     text = base.mark_text(fontSize=11).encode(
         text="count:Q", color=alt.condition(alt.datum.shade > 4, alt.value("white"), alt.value("black"))
     )
-    return (heat + text).properties(width=380, height=380)
+    side = 290 if narrow else 380
+    return (heat + text).properties(width=side, height=side)
 
 
 def reliability_chart(bins: list[dict]) -> alt.LayerChart:

@@ -97,6 +97,28 @@ def draw(page, strokes, pause_between: bool = False) -> None:
             page.wait_for_timeout(400)
 
 
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
+         "user_agent": "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+                       "Chrome/126.0.0.0 Mobile Safari/537.36"}
+"""A browser context as a phone held upright gives one: its screen, touch, and a phone's User-Agent."""
+
+
+def draw_with_a_finger(page, strokes) -> None:
+    """Draw strokes on the canvas by touch, as on a phone: each stroke one touch, moved in small steps."""
+    canvas = page.locator("canvas.upper-canvas").first
+    canvas.wait_for()
+    box, touch = canvas.bounding_box(), page.context.new_cdp_session(page)
+    for stroke in strokes:
+        points = [(box["x"] + x, box["y"] + y) for x, y in stroke]
+        touch.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": points[0][0], "y": points[0][1]}]})
+        for (x0, y0), (x1, y1) in zip(points, points[1:]):
+            for step in range(1, 9):
+                at = {"x": x0 + (x1 - x0) * step / 8, "y": y0 + (y1 - y0) * step / 8}
+                touch.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [at]})
+        touch.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+        page.wait_for_timeout(400)
+
+
 def prediction(page, timeout: float = 30_000) -> str:
     """The value shown by the metric labelled "Prediction", once it is there."""
     metric = page.locator('[data-testid="stMetric"]', has_text="Prediction").locator('[data-testid="stMetricValue"]')

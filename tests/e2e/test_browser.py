@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from tests.e2e.browser import STROKES, clear_canvas, draw, prediction, streamlit_server
+from tests.e2e.browser import PHONE, STROKES, clear_canvas, draw, draw_with_a_finger, prediction, streamlit_server
 
 PlaywrightTimeout = pytest.importorskip("playwright.sync_api").TimeoutError
 
@@ -160,3 +160,27 @@ def test_a_number_drawn_in_number_mode_is_read_digit_by_digit(page, app_url):
         shown = [m.inner_text() for m in page.locator('[data-testid=stMetric]').all()]
         raise AssertionError(f"expected 714, the page shows {shown}") from None
     screenshot(page, "draw-number")
+
+
+def test_on_a_phone_the_number_canvas_fits_the_screen_and_reads_a_number_drawn_by_touch_to_its_corner(browser, app_url):
+    context = browser.new_context(**PHONE)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        page.goto(app_url)
+        page.get_by_text("Draw a digit on the canvas").wait_for()
+        page.get_by_text("A number", exact=True).click()
+        page.get_by_text("Draw a number on the canvas").wait_for()
+        box = page.locator("canvas.upper-canvas").first.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["viewport"]["width"]
+        strokes = []  # three digits side by side; the 4 begins in the canvas's top-right corner, under the toolbar's place
+        for offset, digit in zip((0, 95, 190), (7, 1, 4)):
+            strokes += [[(x * 0.45 + 10 + offset, y * 0.45 + 5) for x, y in stroke] for stroke in STROKES[digit]]
+        draw_with_a_finger(page, strokes)
+        assert prediction(page) == "714"
+        # With no hover on a touch screen, the undo, redo and clear buttons must show of themselves
+        assert page.locator(".dc-toolbar").first.evaluate("toolbar => getComputedStyle(toolbar).opacity") == "1"
+        page.get_by_role("button", name="Reset canvas & history").first.tap()
+        page.get_by_text("Draw a number on the canvas").wait_for()
+    finally:
+        context.close()

@@ -1,0 +1,50 @@
+"""Phones and touch screens: what fits a phone held upright, and a canvas toolbar that needs no hover."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+TOOLBAR_ROOM = "2.65rem"
+"""Height of streamlit-drawable-canvas's toolbar row above the canvas (where its own CSS puts it on hover)."""
+
+SHOW_TOOLBAR = """<script>
+(() => {
+  if (window.hdrToolbarShown) return;
+  window.hdrToolbarShown = true;
+  const css = `.dc-root { margin-top: ROOM; }
+    .dc-toolbar { opacity: 1 !important; top: -ROOM !important; transition: none !important; }`;
+  const show = () => document.querySelectorAll("[data-testid=stBidiComponentIsolated]").forEach(host => {
+    const root = host.shadowRoot;
+    if (root && !root.querySelector("style[data-hdr-toolbar]")) {
+      const style = document.createElement("style");
+      style.dataset.hdrToolbar = "";
+      style.textContent = css;
+      root.appendChild(style);
+    }
+  });
+  new MutationObserver(show).observe(document.body, {childList: true, subtree: true});
+  show();
+})();
+</script>""".replace("ROOM", TOOLBAR_ROOM)
+
+
+def is_phone(user_agent: str) -> bool:
+    """Whether a browser's User-Agent is a phone's: "Mobi" anywhere in it, as MDN advises (tablets leave it out)."""
+    return "Mobi" in user_agent
+
+
+def on_a_phone() -> bool:
+    """Whether this session's browser is a phone; False where the request has no headers (AppTest)."""
+    headers = st.context.headers
+    return is_phone(headers.get("User-Agent", "") if headers else "")
+
+
+def show_toolbar() -> None:
+    """Keep the canvas's toolbar (undo, redo, clear) in view above the canvas, not only while a mouse hovers it.
+
+    streamlit-drawable-canvas fades its toolbar in on hover, and while faded out it still lies over the
+    canvas's top-right corner. A touch screen has no hover, so there the buttons never show, and a stroke
+    begun in that corner is lost or presses a hidden button. The component draws inside a shadow root,
+    which the page's own CSS cannot reach, so a script adds the rule to each canvas's root.
+    """
+    st.html(SHOW_TOOLBAR, unsafe_allow_javascript=True)
