@@ -58,7 +58,9 @@ def controls(image, model_input: np.ndarray, prediction: Prediction, source: str
     right.button("Right", icon=":material/check:", key=f"{key}.right", on_click=_send,
                  args=(image, model_input, prediction, prediction.digit, source, sent_key))
     others = [d for d in range(10) if d != prediction.digit]
-    actual = label.selectbox("It is", others, key=f"{key}.label")
+    # Offered first: the model's second guess, most often the true digit when the first guess is wrong
+    guess = others.index(prediction.runner_up) if prediction.runner_up in others else 0
+    actual = label.selectbox("It is", others, index=guess, key=f"{key}.label")
     wrong.button(f"Wrong, it is {actual}", icon=":material/close:", key=f"{key}.wrong", on_click=_send,
                  args=(image, model_input, prediction, actual, source, sent_key))
     st.caption(CONSENT)

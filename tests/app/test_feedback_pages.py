@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from hdr_core import Predictor
 from hdr_core.feedback import FeedbackStore
 from tests.app.test_pages import TIMEOUT, mnist_scan, page, upload
 
@@ -38,6 +39,16 @@ def test_a_right_reading_is_stored_with_its_own_label(feedback_db, mnist):
     at.button(key="upload.feedback.right").click().run()
     [stored] = FeedbackStore(f"sqlite:///{feedback_db}").records()
     assert stored.correct and stored.label == stored.predicted
+
+
+def test_the_correction_offered_first_is_the_models_second_guess(feedback_db, mnist):
+    _, test = mnist
+    scan = mnist_scan(test.x[0])
+    expected = Predictor.from_file().read(scan).prediction
+    at = upload(page("app_pages/upload.py").run(), "seven.png", scan)
+    assert next(m for m in at.metric if m.label == "Prediction").value == str(expected.digit)
+    assert at.selectbox(key="upload.feedback.label").value == expected.runner_up
+    assert at.button(key="upload.feedback.wrong").label == f"Wrong, it is {expected.runner_up}"
 
 
 def test_reading_without_sending_stores_nothing_at_all(feedback_db, mnist):
