@@ -19,7 +19,7 @@ SCREENSHOTS = os.environ.get("HDR_SCREENSHOT_DIR")  # set to write the README's 
 def screenshot(page, name: str) -> None:
     if SCREENSHOTS:
         # The router's titles, not the file names a cold server lists first (text matching is case-blind; a pattern is not)
-        page.locator("[data-testid=stSidebarNav]", has_text=re.compile("Draw")).wait_for()
+        page.locator("[data-testid=stSidebarNav]", has_text=re.compile("Draw")).wait_for(state="attached")  # a phone folds it away
         page.wait_for_timeout(500)
         Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"), full_page=True)
@@ -178,6 +178,7 @@ def test_on_a_phone_the_number_canvas_fits_the_screen_and_reads_a_number_drawn_b
             strokes += [[(x * 0.45 + 10 + offset, y * 0.45 + 5) for x, y in stroke] for stroke in STROKES[digit]]
         draw_with_a_finger(page, strokes)
         assert prediction(page) == "714"
+        screenshot(page, "phone")
         # With no hover on a touch screen, the undo, redo and clear buttons must show of themselves
         assert page.locator(".dc-toolbar").first.evaluate("toolbar => getComputedStyle(toolbar).opacity") == "1"
         page.get_by_role("button", name="Reset canvas & history").first.tap()
