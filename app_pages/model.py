@@ -9,6 +9,7 @@ from ui import charts, model_metrics, resources, touch
 
 evaluation, history, config = (resources.artifact(name) for name in ("evaluation", "history", "train_config"))
 test = evaluation["test"]
+narrow = touch.on_a_phone()  # charts laid out for a phone held upright
 
 st.title("The model")
 ensemble = config.get("ensemble")
@@ -22,7 +23,7 @@ model_metrics.show(evaluation, config)
 training, errors, calibration, architecture = st.tabs(["Training", "Errors", "Calibration", "Architecture and settings"])
 
 with training:
-    st.altair_chart(charts.history_chart(history, narrow=touch.on_a_phone()))
+    st.altair_chart(charts.history_chart(history, narrow))
     whose = f"the first member's training (seed {config['seed']})" if ensemble else "training"
     st.caption(f"Curves of {whose}; a run keeps its epoch with the best validation accuracy. The served model reads "
                f"{evaluation['validation']['accuracy']:.2%} of the {evaluation['validation']['n']:,} held-out training images.")
@@ -34,7 +35,7 @@ with errors:
     matrix, report = st.columns([1, 1])
     with matrix:
         st.subheader("Confusion matrix")
-        st.altair_chart(charts.confusion_chart(test["confusion_matrix"], narrow=touch.on_a_phone()))
+        st.altair_chart(charts.confusion_chart(test["confusion_matrix"], narrow))
     with report:
         st.subheader("Per digit")
         st.dataframe(pd.DataFrame(test["per_class"]).set_index("digit"), width="stretch",

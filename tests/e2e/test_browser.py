@@ -185,3 +185,20 @@ def test_on_a_phone_the_number_canvas_fits_the_screen_and_reads_a_number_drawn_b
         page.get_by_text("Draw a number on the canvas").wait_for()
     finally:
         context.close()
+
+
+def test_on_a_phone_the_model_pages_charts_fit_the_screen(browser, app_url):
+    context = browser.new_context(**PHONE)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        page.goto(f"{app_url}/model")
+        for tab in ("Training", "Errors"):  # the training curves, then the confusion matrix
+            page.get_by_role("tab", name=tab).tap()
+            chart = page.locator("[data-testid=stVegaLiteChart] svg").locator("visible=true").first
+            chart.wait_for()
+            page.wait_for_timeout(500)  # let Vega lay the chart out
+            box = chart.bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["viewport"]["width"], tab
+    finally:
+        context.close()
