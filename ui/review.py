@@ -12,7 +12,7 @@ from hdr_core.batch import thumbnail_url
 from hdr_core.feedback import FeedbackStore
 from hdr_core.metrics import confusion_matrix
 
-from . import charts
+from . import charts, touch
 
 
 def auth_configured() -> bool:
@@ -46,7 +46,8 @@ def show(store: FeedbackStore) -> None:
                                for r in shown]),
                  hide_index=True, width="stretch", column_config={"input": st.column_config.ImageColumn("model input")})
     st.subheader("What people said, against what the model read")
-    st.altair_chart(charts.confusion_chart(confusion_matrix([r.label for r in records], [r.predicted for r in records])))
+    said = confusion_matrix([r.label for r in records], [r.predicted for r in records])
+    st.altair_chart(charts.confusion_chart(said, narrow=touch.on_a_phone()))
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "feedback.npz"
         count = store.export_npz(path)
