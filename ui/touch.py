@@ -7,12 +7,17 @@ import streamlit as st
 TOOLBAR_ROOM = "2.65rem"
 """Height of streamlit-drawable-canvas's toolbar row above the canvas (where its own CSS puts it on hover)."""
 
+HIDDEN_BUTTONS = ("Update the app with this drawing", "Edit")
+"""The toolbar's buttons this app has no use for: the reading already updates on each pen lift, and
+moving or scaling strokes (edit mode) would only puzzle someone drawing a digit, or stop a phone drawing."""
+
 SHOW_TOOLBAR = """<script>
 (() => {
   if (window.hdrToolbarShown) return;
   window.hdrToolbarShown = true;
   const css = `.dc-root { margin-top: ROOM; }
-    .dc-toolbar { opacity: 1 !important; top: -ROOM !important; transition: none !important; }`;
+    .dc-toolbar { opacity: 1 !important; top: -ROOM !important; transition: none !important; }
+    .dc-toolbar button:is(${HIDDEN}) { display: none !important; }`;
   const show = () => document.querySelectorAll("[data-testid=stBidiComponentIsolated]").forEach(host => {
     const root = host.shadowRoot;
     if (root && !root.querySelector("style[data-hdr-toolbar]")) {
@@ -25,7 +30,7 @@ SHOW_TOOLBAR = """<script>
   new MutationObserver(show).observe(document.body, {childList: true, subtree: true});
   show();
 })();
-</script>""".replace("ROOM", TOOLBAR_ROOM)
+</script>""".replace("ROOM", TOOLBAR_ROOM).replace("${HIDDEN}", ", ".join(f'[aria-label="{label}"]' for label in HIDDEN_BUTTONS))
 
 
 def is_phone(user_agent: str) -> bool:
@@ -40,7 +45,8 @@ def on_a_phone() -> bool:
 
 
 def show_toolbar() -> None:
-    """Keep the canvas's toolbar (undo, redo, clear) in view above the canvas, not only while a mouse hovers it.
+    """Keep the canvas's toolbar in view above the canvas, not only while a mouse hovers it, with just its
+    undo, redo and clear buttons (``HIDDEN_BUTTONS``).
 
     streamlit-drawable-canvas fades its toolbar in on hover, and while faded out it still lies over the
     canvas's top-right corner. A touch screen has no hover, so there the buttons never show, and a stroke

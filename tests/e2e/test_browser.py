@@ -181,6 +181,8 @@ def test_on_a_phone_the_number_canvas_fits_the_screen_and_reads_a_number_drawn_b
         screenshot(page, "phone")
         # With no hover on a touch screen, the undo, redo and clear buttons must show of themselves
         assert page.locator(".dc-toolbar").first.evaluate("toolbar => getComputedStyle(toolbar).opacity") == "1"
+        shown = [b.get_attribute("aria-label") for b in page.locator(".dc-toolbar button").all() if b.is_visible()]
+        assert shown == ["Undo", "Redo", "Reset canvas & history"]  # not the component's edit and send buttons
         page.get_by_role("button", name="Reset canvas & history").first.tap()
         page.get_by_text("Draw a number on the canvas").wait_for()
     finally:
