@@ -34,9 +34,12 @@ with right:
             if looks_like_number(reading.steps):
                 st.info("This looks like several digits: choose **A number** above to read them all.", icon=":material/pin:")
             result.show_reading(reading, source="draw")
+            touch.announce(str(reading.prediction.digit), reading.prediction.confidence)
         else:
             strokes = stroke_masks(canvas.json_data, width, height)  # digits that overlap stay apart by their strokes
-            show_number(read_number(resources.predictor(), image, resources.segmenter(), strokes), source="draw")
+            number = read_number(resources.predictor(), image, resources.segmenter(), strokes)
+            show_number(number, source="draw")
+            touch.announce(number.text, number.confidence)
     except InputError:
         st.info(f"Draw {'a digit' if mode == 'One digit' else 'a number'} on the canvas to see what the model reads, "
                 "how sure it is, and what it saw.", icon=":material/draw:")

@@ -44,6 +44,15 @@ def on_a_phone() -> bool:
     return is_phone(headers.get("User-Agent", "") if headers else "")
 
 
+def announce(read: str, confidence: float) -> None:
+    """On a phone, also show a new reading as a toast: there the result lies below the canvas, out of
+    sight while drawing. Shown once per reading, not again on reruns that read the same."""
+    said = f"Reads {read}, {confidence:.0%} sure"
+    if on_a_phone() and st.session_state.get("touch.announced") != said:
+        st.session_state["touch.announced"] = said
+        st.toast(said, icon=":material/draw:")
+
+
 def show_toolbar() -> None:
     """Keep the canvas's toolbar in view above the canvas, not only while a mouse hovers it, with just its
     undo, redo and clear buttons (``HIDDEN_BUTTONS``).
