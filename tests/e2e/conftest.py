@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from tests.e2e.browser import CHROMIUM_ARGS, chromium_path, streamlit_server
+from tests.e2e.browser import CHROMIUM_ARGS, PHONE, chromium_path, streamlit_server
 
 
 @pytest.fixture(scope="session")
@@ -33,10 +33,20 @@ def app_url():
         yield url
 
 
-@pytest.fixture()
-def page(browser, app_url):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+def _page(browser, **context_options):
+    context = browser.new_context(**context_options)
     page = context.new_page()
     page.set_default_timeout(30_000)
     yield page
     context.close()
+
+
+@pytest.fixture()
+def page(browser, app_url):
+    yield from _page(browser, viewport={"width": 1280, "height": 900})
+
+
+@pytest.fixture()
+def phone_page(browser, app_url):
+    """A page as a phone held upright shows it: its screen, touch, and a phone's User-Agent."""
+    yield from _page(browser, **PHONE)

@@ -163,46 +163,36 @@ def test_a_number_drawn_in_number_mode_is_read_digit_by_digit(page, app_url):
     screenshot(page, "draw-number")
 
 
-def test_on_a_phone_the_number_canvas_fits_the_screen_and_reads_a_number_drawn_by_touch_to_its_corner(browser, app_url):
-    context = browser.new_context(**PHONE)
-    try:
-        page = context.new_page()
-        page.set_default_timeout(30_000)
-        page.goto(app_url)
-        page.get_by_text("Draw a digit on the canvas").wait_for()
-        page.get_by_text("A number", exact=True).click()
-        page.get_by_text("Draw a number on the canvas").wait_for()
-        box = page.locator("canvas.upper-canvas").first.bounding_box()
-        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["viewport"]["width"]
-        strokes = []  # three digits side by side; the 4 begins in the canvas's top-right corner, under the toolbar's place
-        for offset, digit in zip((0, 95, 190), (7, 1, 4)):
-            strokes += [[(x * 0.45 + 10 + offset, y * 0.45 + 5) for x, y in stroke] for stroke in STROKES[digit]]
-        draw_with_a_finger(page, strokes)
-        assert prediction(page) == "714"
-        page.locator("[data-testid=stToast]", has_text="Reads 714").wait_for()  # the result is below, out of sight
-        screenshot(page, "phone")
-        # With no hover on a touch screen, the undo, redo and clear buttons must show of themselves
-        assert page.locator(".dc-toolbar").first.evaluate("toolbar => getComputedStyle(toolbar).opacity") == "1"
-        shown = [b.get_attribute("aria-label") for b in page.locator(".dc-toolbar button").all() if b.is_visible()]
-        assert shown == ["Undo", "Redo", "Reset canvas & history"]  # not the component's edit and send buttons
-        page.get_by_role("button", name="Reset canvas & history").first.tap()
-        page.get_by_text("Draw a number on the canvas").wait_for()
-    finally:
-        context.close()
+def test_on_a_phone_the_number_canvas_fits_the_screen_and_reads_a_number_drawn_by_touch_to_its_corner(phone_page, app_url):
+    page = phone_page
+    page.goto(app_url)
+    page.get_by_text("Draw a digit on the canvas").wait_for()
+    page.get_by_text("A number", exact=True).click()
+    page.get_by_text("Draw a number on the canvas").wait_for()
+    box = page.locator("canvas.upper-canvas").first.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["viewport"]["width"]
+    strokes = []  # three digits side by side; the 4 begins in the canvas's top-right corner, under the toolbar's place
+    for offset, digit in zip((0, 95, 190), (7, 1, 4)):
+        strokes += [[(x * 0.45 + 10 + offset, y * 0.45 + 5) for x, y in stroke] for stroke in STROKES[digit]]
+    draw_with_a_finger(page, strokes)
+    assert prediction(page) == "714"
+    page.locator("[data-testid=stToast]", has_text="Reads 714").wait_for()  # the result is below, out of sight
+    screenshot(page, "phone")
+    # With no hover on a touch screen, the undo, redo and clear buttons must show of themselves
+    assert page.locator(".dc-toolbar").first.evaluate("toolbar => getComputedStyle(toolbar).opacity") == "1"
+    shown = [b.get_attribute("aria-label") for b in page.locator(".dc-toolbar button").all() if b.is_visible()]
+    assert shown == ["Undo", "Redo", "Reset canvas & history"]  # not the component's edit and send buttons
+    page.get_by_role("button", name="Reset canvas & history").first.tap()
+    page.get_by_text("Draw a number on the canvas").wait_for()
 
 
-def test_on_a_phone_the_model_pages_charts_fit_the_screen(browser, app_url):
-    context = browser.new_context(**PHONE)
-    try:
-        page = context.new_page()
-        page.set_default_timeout(30_000)
-        page.goto(f"{app_url}/model")
-        for tab in ("Training", "Errors"):  # the training curves, then the confusion matrix
-            page.get_by_role("tab", name=tab).tap()
-            chart = page.locator("[data-testid=stVegaLiteChart] svg").locator("visible=true").first
-            chart.wait_for()
-            page.wait_for_timeout(500)  # let Vega lay the chart out
-            box = chart.bounding_box()
-            assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["viewport"]["width"], tab
-    finally:
-        context.close()
+def test_on_a_phone_the_model_pages_charts_fit_the_screen(phone_page, app_url):
+    page = phone_page
+    page.goto(f"{app_url}/model")
+    for tab in ("Training", "Errors"):  # the training curves, then the confusion matrix
+        page.get_by_role("tab", name=tab).tap()
+        chart = page.locator("[data-testid=stVegaLiteChart] svg").locator("visible=true").first
+        chart.wait_for()
+        page.wait_for_timeout(500)  # let Vega lay the chart out
+        box = chart.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["viewport"]["width"], tab
