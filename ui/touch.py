@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import streamlit as st
 
 TOOLBAR_ROOM = "2.65rem"
@@ -11,26 +13,29 @@ HIDDEN_BUTTONS = ("Update the app with this drawing", "Edit")
 """The toolbar's buttons this app has no use for: the reading already updates on each pen lift, and
 moving or scaling strokes (edit mode) would only puzzle someone drawing a digit, or stop a phone drawing."""
 
+TOOLBAR_CSS = (f".dc-root {{ margin-top: {TOOLBAR_ROOM}; }} "
+               f".dc-toolbar {{ opacity: 1 !important; top: -{TOOLBAR_ROOM} !important; transition: none !important; }} "
+               f".dc-toolbar button:is({', '.join(f'[aria-label={json.dumps(label)}]' for label in HIDDEN_BUTTONS)}) "
+               "{ display: none !important; }")
+"""The rule each canvas's shadow root is given: room above the canvas, the toolbar shown there, its unused buttons hidden."""
+
 SHOW_TOOLBAR = """<script>
 (() => {
   if (window.hdrToolbarShown) return;
   window.hdrToolbarShown = true;
-  const css = `.dc-root { margin-top: ROOM; }
-    .dc-toolbar { opacity: 1 !important; top: -ROOM !important; transition: none !important; }
-    .dc-toolbar button:is(${HIDDEN}) { display: none !important; }`;
   const show = () => document.querySelectorAll("[data-testid=stBidiComponentIsolated]").forEach(host => {
     const root = host.shadowRoot;
     if (root && !root.querySelector("style[data-hdr-toolbar]")) {
       const style = document.createElement("style");
       style.dataset.hdrToolbar = "";
-      style.textContent = css;
+      style.textContent = TOOLBAR_CSS;
       root.appendChild(style);
     }
   });
   new MutationObserver(show).observe(document.body, {childList: true, subtree: true});
   show();
 })();
-</script>""".replace("ROOM", TOOLBAR_ROOM).replace("${HIDDEN}", ", ".join(f'[aria-label="{label}"]' for label in HIDDEN_BUTTONS))
+</script>""".replace("TOOLBAR_CSS", json.dumps(TOOLBAR_CSS))
 
 
 def is_phone(user_agent: str) -> bool:
