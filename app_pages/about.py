@@ -12,7 +12,7 @@ st.title("About")
 st.markdown(
     """
 This app reads handwritten digits. Draw one on the **Draw** page, or upload a photo or scan on
-the **Upload** page: it shows the digit it reads, how sure it is, the probability of every
+the **Upload** page (or take the photo there with your camera): it shows the digit it reads, how sure it is, the probability of every
 digit, and the 28x28 image the model actually saw. The **Model** page shows how the model was
 trained and how well it does, with every figure read from the files the training run wrote.
 
@@ -64,6 +64,7 @@ The **Model** page has every figure, measured on images the model never trained 
 )
 
 st.header("Privacy")
-st.markdown("Nothing you draw or upload is stored. Images are read in memory for your session and forgotten, "
+st.markdown("Nothing you draw, upload or photograph is stored. The camera is asked for only once you choose it "
+            "on the Upload page, and only the photo you take is read. Images are read in memory for your session and forgotten, "
             "unless you press **Right** or **Wrong** under a reading: that sends the image, what the model saw "
             "and read, and your answer, to help improve the model.")

@@ -1,4 +1,5 @@
-"""Upload: a photo or scan of a digit or a whole number, read the same way as a drawing."""
+"""Upload: a photo or scan of a digit or a whole number, or a photo taken with the camera here, read the
+same way as a drawing."""
 
 import streamlit as st
 
@@ -7,16 +8,23 @@ from hdr_core.numbers import NumberReading, read_digit_or_number, read_number
 from ui import resources, result
 from ui.number_view import show_number
 from ui.text import plain
-from ui.upload import IMAGE_TYPES
+from ui.upload import CAMERA_WIDTH, IMAGE_TYPES
 
 st.title("Upload an image")
 st.caption("A photo or scan of a handwritten digit, or of a number such as a year: dark ink on light paper or "
-           "light on dark. Nothing is stored.")
+           "light on dark. Or take the photo here with your camera. Nothing is stored.")
 
-upload = st.file_uploader("Image of a digit or a number", type=IMAGE_TYPES, key="upload.file")
+camera = st.segmented_control("Image from", ["A file", "The camera"], default="A file", required=True,
+                              key="upload.source") == "The camera"
+if camera:  # the browser asks for the camera only once it is chosen
+    upload = st.camera_input("Hold the paper close, the digits large, sharp and upright", key="upload.camera",
+                             width=CAMERA_WIDTH)
+else:
+    upload = st.file_uploader("Image of a digit or a number", type=IMAGE_TYPES, key="upload.file")
 read_as = st.segmented_control("Read as", ["Automatic", "One digit", "A number"], default="Automatic", key="upload.read_as")
 if upload is None:
-    st.info("Choose a PNG, JPEG, WebP, BMP, GIF or TIFF image.", icon=":material/upload_file:")
+    st.info("Take a photo of a digit or a number written on paper." if camera else
+            "Choose a PNG, JPEG, WebP, BMP, GIF or TIFF image.", icon=":material/upload_file:")
     st.stop()
 
 try:
@@ -28,11 +36,13 @@ try:
     else:  # several digits side by side, or touching, are read as a number
         reading = read_digit_or_number(resources.predictor(), steps, resources.segmenter())
 except InputError as err:
-    st.error(f"Could not read {plain(upload.name)}: {err}", icon=":material/error:")
+    st.error(f"Could not read {'the photo' if camera else plain(upload.name)}: {err}", icon=":material/error:")
     st.stop()
 
 if isinstance(reading, NumberReading):
     show_number(reading, source="upload")
+elif camera:  # the camera shows its photo itself
+    result.show_reading(reading, source="upload")
 else:
     original, seen = st.columns(2)
     original.image(result.displayable(reading.steps.upright), caption=f"Uploaded: {upload.name}", width=224)

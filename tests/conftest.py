@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -49,3 +50,13 @@ def drawn_seven(size: int = 280, offset: tuple[int, int] = (60, 50), scale: floa
         draw.ellipse((x - r, y - r, x + r, y + r), fill=0)
     return image
 
+
+
+def camera_frame(ink: np.ndarray, seed: int = 0) -> Image.Image:
+    """What a laptop's camera sees of ink (255 = ink, a dataset digit or a whole number) written on paper
+    held up to it: a 640x480 frame, upright (a browser's camera photo carries no EXIF orientation)."""
+    from PIL import ImageOps
+
+    from hdr_core.synth import photo_of_paper
+
+    return ImageOps.exif_transpose(Image.open(io.BytesIO(photo_of_paper(ink, np.random.default_rng(seed), (640, 480)))))

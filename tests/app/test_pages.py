@@ -12,7 +12,7 @@ from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from hdr_core.model import MODELS_DIR
-from tests.conftest import png_bytes
+from tests.conftest import camera_frame, png_bytes
 
 TIMEOUT = 120
 ROOT = Path(__file__).resolve().parents[2]
@@ -209,6 +209,45 @@ def test_a_phone_photo_of_a_sticky_note_on_a_desk_is_read(mnist):
     at = upload(page("app_pages/upload.py").run(), "note.jpg", photo, "image/jpeg")
     assert not at.exception and not at.error
     assert next(m for m in at.metric if m.label == "Prediction").value == str(test.y[0])
+
+
+def take_photo(at: AppTest, frame: Image.Image) -> AppTest:
+    """Choose the camera on the Upload page and take a photo of ``frame``, as the browser sends one: a JPEG."""
+    at.segmented_control(key="upload.source").set_value("The camera").run()
+    at.camera_input(key="upload.camera").set_value(("image.jpg", png_bytes(frame, format="JPEG", quality=90), "image/jpeg"))
+    return at.run()
+
+
+def test_the_upload_page_asks_for_the_camera_only_once_it_is_chosen():
+    at = page("app_pages/upload.py").run()
+    assert not at.camera_input and len(at.file_uploader) == 1
+    at.segmented_control(key="upload.source").set_value("The camera").run()
+    assert len(at.camera_input) == 1 and not at.file_uploader
+    assert not at.exception and "Take a photo" in at.info[0].value
+
+
+def test_a_digit_photographed_with_the_camera_is_read(mnist):
+    _, test = mnist
+    at = take_photo(page("app_pages/upload.py").run(), camera_frame(test.x[0]))
+    assert not at.exception and not at.error
+    assert next(m for m in at.metric if m.label == "Prediction").value == str(test.y[0])
+    assert len(at.image) == 1  # the model's input only: the camera shows its own photo
+
+
+def test_a_number_photographed_with_the_camera_is_read_whole(mnist):
+    from tests.integration.test_numbers import written
+
+    paper, truth = written(mnist, [0, 1, 2, 3], gap=30)  # 7210
+    at = take_photo(page("app_pages/upload.py").run(), camera_frame(255 - paper, seed=1))
+    assert not at.exception and not at.error
+    assert next(m for m in at.metric if m.label == "Prediction").value == truth
+
+
+def test_a_camera_photo_of_blank_paper_gets_a_message():
+    blank = Image.new("RGB", (640, 480), (200, 196, 188))
+    at = take_photo(page("app_pages/upload.py").run(), blank)
+    assert not at.exception
+    assert at.error and at.error[0].value.startswith("Could not read the photo")
 
 
 def test_the_explanation_is_worked_out_only_when_its_expander_is_open():

@@ -119,6 +119,20 @@ def draw_with_a_finger(page, strokes) -> None:
         page.wait_for_timeout(400)
 
 
+def fake_camera(frame, path: Path) -> list[str]:
+    """Chromium's arguments for a camera that films ``frame`` (a PIL image), and no permission prompt.
+
+    Chromium plays the file as its camera; it takes YUV4MPEG2 with 4:2:0 colour, written here by hand.
+    """
+    import numpy as np
+
+    ycc = np.asarray(frame.convert("RGB").convert("YCbCr"))
+    height, width = ycc.shape[:2]
+    picture = ycc[..., 0].tobytes() + ycc[::2, ::2, 1].tobytes() + ycc[::2, ::2, 2].tobytes()
+    path.write_bytes(f"YUV4MPEG2 W{width} H{height} F30:1 Ip A1:1 C420jpeg\n".encode() + b"FRAME\n" + picture)
+    return ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", f"--use-file-for-fake-video-capture={path}"]
+
+
 def prediction(page, timeout: float = 30_000) -> str:
     """The value shown by the metric labelled "Prediction", once it is there."""
     metric = page.locator('[data-testid="stMetric"]', has_text="Prediction").locator('[data-testid="stMetricValue"]')

@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from tests.e2e.browser import PHONE, STROKES, clear_canvas, draw, draw_with_a_finger, prediction, streamlit_server
+from tests.conftest import camera_frame
+from tests.e2e.browser import (CHROMIUM_ARGS, PHONE, STROKES, chromium_path, clear_canvas, draw, draw_with_a_finger,
+                                  fake_camera, prediction, streamlit_server)
 
 PlaywrightTimeout = pytest.importorskip("playwright.sync_api").TimeoutError
 
@@ -65,6 +67,25 @@ def test_a_file_that_is_not_an_image_gets_a_message(page, app_url, tmp_path):
     page.goto(f"{app_url}/upload")
     page.locator('input[type="file"]').set_input_files(str(path))
     page.get_by_text("is not an image this app can read").wait_for()
+
+
+def test_a_digit_held_up_to_the_camera_is_read(browser, app_url, tmp_path, mnist):
+    _, test = mnist
+    index = next(i for i in range(100) if test.y[i] == 3)  # not the same turned over, so a mirrored photo would show
+    camera = browser.browser_type.launch(executable_path=chromium_path(),
+                                         args=CHROMIUM_ARGS + fake_camera(camera_frame(test.x[index]), tmp_path / "camera.y4m"))
+    try:
+        page = camera.new_page(viewport={"width": 1280, "height": 1000})
+        page.goto(f"{app_url}/upload")
+        page.get_by_text("A file", exact=True).wait_for()
+        page.get_by_text("The camera", exact=True).click()
+        page.wait_for_function("() => document.querySelector('[data-testid=stCameraInput] video')?.videoWidth > 0")  # it films
+        page.get_by_role("button", name="Take Photo").click()
+        assert prediction(page) == "3"
+        page.get_by_role("heading", name="Upload an image").scroll_into_view_if_needed()  # taking the photo scrolled down
+        screenshot(page, "camera")
+    finally:
+        camera.close()
 
 
 def test_the_model_page_shows_its_charts(page, app_url):
