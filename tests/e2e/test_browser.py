@@ -88,6 +88,22 @@ def test_a_digit_held_up_to_the_camera_is_read(browser, app_url, tmp_path, mnist
         camera.close()
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_app_follows_the_systems_light_or_dark_setting_in_its_own_colour(browser, app_url, scheme):
+    context = browser.new_context(color_scheme=scheme)
+    try:
+        page = context.new_page()
+        page.goto(app_url)
+        page.get_by_text("Draw a digit on the canvas").wait_for()
+        background = page.locator("[data-testid=stApp]").evaluate("app => getComputedStyle(app).backgroundColor")
+        red, green, blue = map(int, re.findall(r"\d+", background)[:3])
+        assert (red + green + blue > 600) == (scheme == "light"), background
+        accent = page.locator("[data-testid=stSliderThumbValue]").first.evaluate("value => getComputedStyle(value).color")
+        assert accent == "rgb(228, 87, 46)"  # the theme's primaryColor, #e4572e, in either
+    finally:
+        context.close()
+
+
 def test_the_model_page_shows_its_charts(page, app_url):
     page.goto(f"{app_url}/model")
     page.get_by_text("MNIST test accuracy").wait_for()
