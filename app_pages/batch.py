@@ -3,18 +3,24 @@
 import pandas as pd
 import streamlit as st
 
-from hdr_core.batch import read_files, to_csv
+from hdr_core.batch import in_name_order, read_files, to_csv
 from ui import resources
 from ui.upload import IMAGE_TYPES
 
 st.title("Read many images")
-st.caption("Upload a folder's worth of images of digits, or of numbers. Each is read on its own; a file that cannot "
-           "be read says why.")
+st.caption("Upload many images of digits, or of numbers, or a whole folder of them. Each is read on its own; a file "
+           "that cannot be read says why.")
 
-files = st.file_uploader("Images of digits or numbers", type=IMAGE_TYPES, accept_multiple_files=True, key="batch.files")
+folder = st.segmented_control("Choose", ["Files", "A folder"], default="Files", required=True, key="batch.source") == "A folder"
+files = st.file_uploader("A folder of images (its subfolders too)" if folder else "Images of digits or numbers",
+                         type=IMAGE_TYPES, accept_multiple_files="directory" if folder else True,
+                         key="batch.folder" if folder else "batch.files")
 if not files:
-    st.info("Choose or drop several images: PNG, JPEG, WebP, BMP, GIF or TIFF.", icon=":material/photo_library:")
+    st.info("Choose a folder: every PNG, JPEG, WebP, BMP, GIF and TIFF image in it is read, other files are left out."
+            if folder else "Choose or drop several images: PNG, JPEG, WebP, BMP, GIF or TIFF.", icon=":material/photo_library:")
     st.stop()
+if folder:  # the browser lists a folder's files in no useful order
+    files = sorted(files, key=lambda f: in_name_order(f.name))
 
 key = tuple(f.file_id for f in files)
 if st.session_state.get("batch.key") != key:  # read once per set of files, not on every rerun

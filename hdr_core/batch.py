@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import csv
 import io
+import re
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
@@ -66,6 +67,13 @@ def read_files(predictor: Predictor, files: Iterable[tuple[str, bytes]], total: 
     for row, (i, (name, model_input)) in zip(probabilities, digits.items()):
         results[i] = FileReading(name, str(int(row.argmax())), float(row.max()), None, model_input)
     return results
+
+
+def in_name_order(name: str) -> tuple:
+    """A sort key that orders file paths as a file manager lists them: folder by folder, case aside, and
+    numbers by value ("scan-2.png" before "scan-10.png")."""
+    return tuple(tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", level.casefold()))
+                 for level in name.split("/"))
 
 
 def to_csv(readings: list[FileReading]) -> str:

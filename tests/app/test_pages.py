@@ -169,6 +169,20 @@ def test_the_batch_page_reads_every_file_reports_bad_ones_and_offers_a_csv(mnist
     assert table["reading"].iloc[-1] == "" and table["reading"].iloc[:4].str.fullmatch(r"\d").all()
 
 
+def test_a_folder_is_read_file_by_file_listed_as_a_file_manager_lists_it(mnist):
+    _, test = mnist
+    at = page("app_pages/batch.py").run()
+    at.segmented_control(key="batch.source").set_value("A folder").run()
+    assert "Choose a folder" in at.info[0].value and not at.file_uploader(key="batch.folder").value
+    names = ["scans/scan-10.png", "scans/2024/scan-2.png", "scans/scan-9.png", "scans/2024/scan-1.png"]
+    at.file_uploader(key="batch.folder").set_value([(name, mnist_scan(test.x[i]), "image/png") for i, name in enumerate(names)])
+    at.run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert list(table["file"]) == ["scans/2024/scan-1.png", "scans/2024/scan-2.png", "scans/scan-9.png", "scans/scan-10.png"]
+    assert list(table["reading"]) == [str(test.y[names.index(name)]) for name in table["file"]]
+
+
 def test_an_uploaded_number_is_read_whole_automatically(mnist):
     from tests.integration.test_numbers import written
 

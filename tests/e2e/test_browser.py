@@ -161,6 +161,26 @@ def test_a_batch_of_200_images_is_read_with_progress_and_exported_as_csv(page, a
     assert sum(d == y for d, y in zip(digits, test.y[:200])) >= 196
 
 
+def test_a_whole_folder_is_read_with_its_subfolders_and_without_its_other_files(page, app_url, tmp_path, mnist):
+    _, test = mnist
+    folder = tmp_path / "scans"
+    (folder / "2024").mkdir(parents=True)
+    for i in range(6):  # scans/digit-0.png, scans/2024/digit-1.png, ...
+        Image.fromarray(255 - test.x[i]).resize((84, 84)).save(folder / ("2024" if i % 2 else "") / f"digit-{i}.png")
+    (folder / "notes.txt").write_text("not an image")
+    page.goto(f"{app_url}/batch")
+    page.get_by_text("Choose or drop several images").wait_for()
+    page.get_by_text("A folder", exact=True).click()
+    page.get_by_text("Choose a folder").wait_for()
+    page.locator('input[type="file"]').set_input_files(folder)
+    page.locator('[data-testid="stMetric"]', has_text="Files read").get_by_text("6 of 6").wait_for()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download CSV").click()
+    rows = [row.split(",")[:2] for row in Path(download.value.path()).read_text().splitlines()[1:]]
+    assert rows == [[f"scans/2024/digit-{i}.png", str(test.y[i])] for i in (1, 3, 5)] + [
+        [f"scans/digit-{i}.png", str(test.y[i])] for i in (0, 2, 4)]
+
+
 def test_a_file_type_the_uploader_does_not_take_is_refused_with_a_message(page, app_url, tmp_path):
     path = tmp_path / "drawing.svg"
     path.write_text('<svg xmlns="http://www.w3.org/2000/svg"><path d="M4 4 L24 4"/></svg>')
