@@ -12,9 +12,10 @@ st.title("About")
 st.markdown(
     """
 This app reads handwritten digits. Draw one on the **Draw** page, or upload a photo or scan on
-the **Upload** page (or take the photo there with your camera): it shows the digit it reads, how sure it is, the probability of every
-digit, and the 28x28 image the model actually saw. The **Model** page shows how the model was
-trained and how well it does, with every figure read from the files the training run wrote.
+the **Upload** page (or take the photo there with your camera): it shows the digit it reads, how
+sure it is, the probability of every digit, and the 28x28 image the model actually saw. The
+**Model** page shows how the model was trained and how well it does, with every figure read from
+the files the training run wrote.
 
 The model is a small convolutional network trained on MNIST, 60,000 digits written by
 American census staff and students. A model trained on MNIST has only ever seen digits made
@@ -65,6 +66,6 @@ The **Model** page has every figure, measured on images the model never trained 
 
 st.header("Privacy")
 st.markdown("Nothing you draw, upload or photograph is stored. The camera is asked for only once you choose it "
-            "on the Upload page, and only the photo you take is read. Images are read in memory for your session and forgotten, "
-            "unless you press **Right** or **Wrong** under a reading: that sends the image, what the model saw "
-            "and read, and your answer, to help improve the model.")
+            "on the Upload page, and only the photo you take is read. Images are read in memory for your session "
+            "and forgotten, unless you press **Right** or **Wrong** under a reading: that sends the image, what the "
+            "model saw and read, and your answer, to help improve the model.")

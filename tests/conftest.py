@@ -51,7 +51,6 @@ def drawn_seven(size: int = 280, offset: tuple[int, int] = (60, 50), scale: floa
     return image
 
 
-
 def camera_frame(ink: np.ndarray, seed: int = 0) -> Image.Image:
     """What a laptop's camera sees of ink (255 = ink, a dataset digit or a whole number) written on paper
     held up to it: a 640x480 frame, upright (a browser's camera photo carries no EXIF orientation)."""
