@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from hdr_core.batch import in_name_order, read_files, to_csv
+from hdr_core.preprocess import FORMATS
 from ui import resources
 from ui.upload import IMAGE_TYPES
 
@@ -16,8 +17,8 @@ files = st.file_uploader("A folder of images (its subfolders too)" if folder els
                          type=IMAGE_TYPES, accept_multiple_files="directory" if folder else True,
                          key="batch.folder" if folder else "batch.files")
 if not files:
-    st.info("Choose a folder: every PNG, JPEG, WebP, BMP, GIF and TIFF image in it is read, other files are left out."
-            if folder else "Choose or drop several images: PNG, JPEG, WebP, BMP, GIF or TIFF.", icon=":material/photo_library:")
+    st.info(f"Choose a folder: every image in it ({FORMATS}) is read, other files are left out." if folder else
+            f"Choose or drop several images: {FORMATS}.", icon=":material/photo_library:")
     st.stop()
 if folder:  # the browser lists a folder's files in no useful order
     files = sorted(files, key=lambda f: in_name_order(f.name))

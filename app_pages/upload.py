@@ -4,6 +4,7 @@ same way as a drawing."""
 import streamlit as st
 
 from hdr_core import InputError, preprocess_steps
+from hdr_core.preprocess import FORMATS
 from hdr_core.numbers import NumberReading, read_digit_or_number, read_number
 from ui import resources, result
 from ui.number_view import show_number
@@ -24,7 +25,7 @@ else:
 read_as = st.segmented_control("Read as", ["Automatic", "One digit", "A number"], default="Automatic", key="upload.read_as")
 if upload is None:
     st.info("Take a photo of a digit or a number written on paper." if camera else
-            "Choose a PNG, JPEG, WebP, BMP, GIF or TIFF image.", icon=":material/upload_file:")
+            f"Choose an image: {FORMATS}.", icon=":material/upload_file:")
     st.stop()
 
 try:

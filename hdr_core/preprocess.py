@@ -17,12 +17,18 @@ from typing import BinaryIO, Union
 
 import numpy as np
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
+from pillow_heif import register_heif_opener
 from scipy import ndimage
 
 from .constants import DIGIT_BOX, IMAGE_SIZE
 from .errors import EmptyImageError, ImageTooLargeError, ImageTooSmallError, InvalidImageError, NotADigitError
 
 ImageInput = Union[bytes, bytearray, memoryview, BinaryIO, Image.Image, np.ndarray]
+
+register_heif_opener()  # Pillow opens HEIC/HEIF (iPhone photos), turned as the file says, like any other format
+
+FORMATS = "PNG, JPEG, WebP, BMP, GIF, TIFF or HEIC"
+"""The image formats read, as the messages name them."""
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 """Largest file read, the same 10 MB as the app's upload limit."""
@@ -86,7 +92,7 @@ def open_image(data: ImageInput) -> Image.Image:
         except Image.DecompressionBombError as err:
             raise ImageTooLargeError("The image is too large to open safely.") from err
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as err:
-            raise InvalidImageError("The file is not an image this app can read (PNG, JPEG, WebP, BMP, GIF or TIFF).") from err
+            raise InvalidImageError(f"The file is not an image this app can read ({FORMATS}).") from err
     width, height = image.size
     if width * height > MAX_PIXELS:
         raise ImageTooLargeError(

@@ -30,6 +30,16 @@ def _seven(mode: str = "L", size: int = 280) -> Image.Image:
     return image.convert(mode)
 
 
+def _heic_from_an_iphone() -> bytes:
+    """A seven as an iPhone keeps a photo: HEIC, the pixels stored sideways and a tag that turns them upright."""
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()
+    exif = Image.Exif()
+    exif[0x0112] = 6  # orientation: rotate 90 degrees clockwise to display
+    return _save(_seven("RGB").transpose(Image.Transpose.ROTATE_90), "HEIF", quality=90, exif=exif.tobytes())
+
+
 def corpus() -> list[tuple[str, bytes, str]]:
     png = _save(_seven(), "PNG")
     jpeg = _save(_seven("RGB"), "JPEG", quality=90)
@@ -38,6 +48,7 @@ def corpus() -> list[tuple[str, bytes, str]]:
     rgba[..., 3] = 255 - np.asarray(_seven())
     noise = np.random.default_rng(0).integers(0, 256, (240, 240), dtype=np.uint8)
     frames = [_seven(), Image.new("L", (280, 280), 255)]
+    heic = _heic_from_an_iphone()
     return [
         ("empty.png", b"", "error"),
         ("text-as-image.png", b"Dear diary, today I drew a seven.\n" * 20, "error"),
@@ -59,6 +70,8 @@ def corpus() -> list[tuple[str, bytes, str]]:
         ("tiny-but-legible.png", _save(_seven(size=12), "PNG"), "read"),
         ("scan.tiff", _save(_seven(), "TIFF"), "read"),
         ("photo.webp", _save(_seven("RGB"), "WEBP", quality=80), "read"),
+        ("iphone-photo.heic", heic, "read"),
+        ("truncated.heic", heic[: len(heic) // 2], "error"),
     ]
 
 

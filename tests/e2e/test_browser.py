@@ -61,6 +61,16 @@ def test_an_uploaded_png_is_read(page, app_url, tmp_path, mnist):
     screenshot(page, "upload")
 
 
+def test_an_iphones_heic_photo_is_read_upright(page, app_url, tmp_path):
+    from tests.bad_files import _heic_from_an_iphone
+
+    path = tmp_path / "IMG_0001.HEIC"  # as an iPhone names it
+    path.write_bytes(_heic_from_an_iphone())
+    page.goto(f"{app_url}/upload")
+    page.locator('input[type="file"]').set_input_files(str(path))
+    assert prediction(page) == "7"
+
+
 def test_a_file_that_is_not_an_image_gets_a_message(page, app_url, tmp_path):
     path = tmp_path / "notes.png"
     path.write_bytes(b"this is a text file with an image extension")

@@ -96,6 +96,14 @@ def test_an_exif_rotated_jpeg_is_turned_upright():
     assert np.abs(preprocess(png_bytes(stored_sideways, format="JPEG", quality=95)) - preprocess(upright)).mean() > 0.05
 
 
+def test_an_iphone_heic_photo_is_read_and_turned_upright():
+    from tests.bad_files import _heic_from_an_iphone, _seven
+
+    heic = _heic_from_an_iphone()
+    assert heic[4:12] == b"ftypheic"
+    assert np.abs(preprocess(heic) - preprocess(_seven())).mean() < 0.02
+
+
 def test_an_image_without_an_orientation_tag_passes_the_orientation_step_uncopied():
     image = drawn_seven()
     assert apply_exif_orientation(image) is image
