@@ -61,7 +61,7 @@ def test_an_uploaded_png_is_read(page, app_url, tmp_path, mnist):
     screenshot(page, "upload")
 
 
-def test_an_iphones_heic_photo_is_read_upright(page, app_url, tmp_path):
+def test_an_iphones_heic_photo_is_read(page, app_url, tmp_path):  # turned upright: tests/unit/test_preprocess.py
     from tests.bad_files import _heic_from_an_iphone
 
     path = tmp_path / "IMG_0001.HEIC"  # as an iPhone names it
