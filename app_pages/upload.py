@@ -4,12 +4,12 @@ same way as a drawing."""
 import streamlit as st
 
 from hdr_core import InputError, preprocess_steps
-from hdr_core.preprocess import FORMATS
 from hdr_core.numbers import NumberReading, read_digit_or_number, read_number
+from hdr_core.preprocess import FORMATS, IMAGE_TYPES
 from ui import resources, result
 from ui.number_view import show_number
 from ui.text import plain
-from ui.upload import CAMERA_WIDTH, IMAGE_TYPES
+from ui.upload import CAMERA_WIDTH
 
 st.title("Upload an image")
 st.caption("A photo or scan of a handwritten digit, or of a number such as a year: dark ink on light paper or "

@@ -11,6 +11,7 @@ from .errors import (
     ImageTooLargeError,
     ImageTooSmallError,
     InputError,
+    InvalidArchiveError,
     InvalidImageError,
     ModelNotFoundError,
     NotADigitError,
@@ -20,7 +21,7 @@ from .preprocess import PreprocessSteps, preprocess, preprocess_steps
 
 __all__ = [
     "DIGIT_BOX", "IMAGE_SIZE", "INPUT_SHAPE", "NUM_CLASSES",
-    "HdrError", "InputError", "InvalidImageError", "ImageTooLargeError", "ImageTooSmallError", "EmptyImageError",
+    "HdrError", "InputError", "InvalidImageError", "InvalidArchiveError", "ImageTooLargeError", "ImageTooSmallError", "EmptyImageError",
     "ModelNotFoundError", "NotADigitError", "PreprocessSteps", "preprocess", "preprocess_steps",
     "DEFAULT_MODEL_PATH", "Prediction", "Predictor", "Reading", "build_model", "load_model", "model_version",
 ]

@@ -1,18 +1,20 @@
 """Many files at once: each is preprocessed (with progress reported); whole numbers are read as they come,
-single digits all together in one batch."""
+single digits all together in one batch. A ZIP archive among them stands for the images inside it."""
 
 from __future__ import annotations
 
 import base64
 import csv
+import functools
 import io
 import re
 from dataclasses import dataclass
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Union
 
 import numpy as np
 from PIL import Image
 
+from .archive import is_archive, zip_images
 from .errors import InputError
 from .model import Predictor
 from .numbers import number_in
@@ -41,10 +43,47 @@ class FileReading:
         return None if self.model_input is None else thumbnail_url(self.model_input)
 
 
-def read_files(predictor: Predictor, files: Iterable[tuple[str, bytes]], total: int | None = None,
+FileData = Union[bytes, Callable[[], bytes]]
+"""A file's bytes, or a function that gets them (an image in an archive, unpacked when it is read)."""
+
+
+@dataclass(frozen=True)
+class Opened:
+    """The files to read, each ZIP archive replaced by its images, and what the archives held besides:
+    (name, why it was not read)."""
+
+    files: tuple[tuple[str, FileData], ...]
+    left_out: tuple[tuple[str, str], ...]
+
+
+def open_archives(files: Iterable[tuple[str, bytes]]) -> Opened:
+    """Replace each ZIP archive (by its name) with the images inside it, in name order ("scans.zip/scan-1.png");
+    an archive that cannot be opened stays one file, whose reading is its error."""
+    opened: list[tuple[str, FileData]] = []
+    left_out: list[tuple[str, str]] = []
+    for name, data in files:
+        if not is_archive(name):
+            opened.append((name, data))
+            continue
+        try:
+            archive = zip_images(name, data, order=in_name_order)
+        except InputError as err:
+            opened.append((name, functools.partial(_raise, err)))
+            continue
+        opened += archive.images
+        left_out += archive.left_out
+    return Opened(tuple(opened), tuple(left_out))
+
+
+def _raise(err: Exception) -> bytes:
+    raise err
+
+
+def read_files(predictor: Predictor, files: Iterable[tuple[str, FileData]], total: int | None = None,
                on_progress: Callable[[int, int], None] | None = None, segmenter: Predictor | None = None
                ) -> list[FileReading]:
     """Read every (name, bytes) file; a file that cannot be read gets its error, the others still count.
+    In place of bytes, a function that returns them (or raises a named InputError) is called when the file is read.
 
     A file holding a whole number (``numbers.number_in``, as the Upload page decides) is read as one.
     """
@@ -52,7 +91,7 @@ def read_files(predictor: Predictor, files: Iterable[tuple[str, bytes]], total: 
     digits: dict[int, tuple[str, np.ndarray]] = {}  # position -> name and 28x28 input of a single digit, read at the end
     for done, (name, data) in enumerate(files, start=1):
         try:
-            steps = preprocess_steps(data)
+            steps = preprocess_steps(data() if callable(data) else data)
             number = number_in(predictor, steps, segmenter)
             if number is None:
                 digits[len(results)] = (name, steps.result)

@@ -13,6 +13,10 @@ class InvalidImageError(InputError):
     """The bytes are not an image this app can decode (empty, truncated, or another format)."""
 
 
+class InvalidArchiveError(InputError):
+    """A ZIP archive, or an image inside one, cannot be unpacked (damaged, password-protected, an unknown method)."""
+
+
 class ImageTooLargeError(InputError):
     """The image declares more pixels than the app will decode (protects against decompression bombs)."""
 

@@ -27,6 +27,9 @@ ImageInput = Union[bytes, bytearray, memoryview, BinaryIO, Image.Image, np.ndarr
 
 register_heif_opener()  # Pillow opens HEIC/HEIF (iPhone photos), turned as the file says, like any other format
 
+IMAGE_TYPES = ("png", "jpg", "jpeg", "webp", "bmp", "gif", "tif", "tiff", "heic", "heif")
+"""The file name extensions of the images read, as the uploaders (and archives) take them."""
+
 FORMATS = "PNG, JPEG, WebP, BMP, GIF, TIFF or HEIC"
 """The image formats read, as the messages name them."""
 

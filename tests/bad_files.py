@@ -22,7 +22,7 @@ def _save(image: Image.Image, fmt: str, **options) -> bytes:
     return buffer.getvalue()
 
 
-def _seven(mode: str = "L", size: int = 280) -> Image.Image:
+def seven(mode: str = "L", size: int = 280) -> Image.Image:
     image = Image.new("L", (size, size), 255)
     draw = ImageDraw.Draw(image)
     s = size / 280
@@ -30,25 +30,25 @@ def _seven(mode: str = "L", size: int = 280) -> Image.Image:
     return image.convert(mode)
 
 
-def _heic_from_an_iphone() -> bytes:
+def heic_from_an_iphone() -> bytes:
     """A seven as an iPhone keeps a photo: HEIC, the pixels stored sideways and a tag that turns them upright."""
     from pillow_heif import register_heif_opener
 
     register_heif_opener()
     exif = Image.Exif()
     exif[0x0112] = 6  # orientation: rotate 90 degrees clockwise to display
-    return _save(_seven("RGB").transpose(Image.Transpose.ROTATE_90), "HEIF", quality=90, exif=exif.tobytes())
+    return _save(seven("RGB").transpose(Image.Transpose.ROTATE_90), "HEIF", quality=90, exif=exif.tobytes())
 
 
 def corpus() -> list[tuple[str, bytes, str]]:
-    png = _save(_seven(), "PNG")
-    jpeg = _save(_seven("RGB"), "JPEG", quality=90)
-    palette = _seven().convert("P")
+    png = _save(seven(), "PNG")
+    jpeg = _save(seven("RGB"), "JPEG", quality=90)
+    palette = seven().convert("P")
     rgba = np.zeros((280, 280, 4), dtype=np.uint8)
-    rgba[..., 3] = 255 - np.asarray(_seven())
+    rgba[..., 3] = 255 - np.asarray(seven())
     noise = np.random.default_rng(0).integers(0, 256, (240, 240), dtype=np.uint8)
-    frames = [_seven(), Image.new("L", (280, 280), 255)]
-    heic = _heic_from_an_iphone()
+    frames = [seven(), Image.new("L", (280, 280), 255)]
+    heic = heic_from_an_iphone()
     return [
         ("empty.png", b"", "error"),
         ("text-as-image.png", b"Dear diary, today I drew a seven.\n" * 20, "error"),
@@ -63,13 +63,13 @@ def corpus() -> list[tuple[str, bytes, str]]:
         ("over-the-limit.bmp", b"BM" + bytes(11 * 1024 * 1024), "error"),
         ('<img src=x onerror="alert(1)">.png', b"not an image", "error"),
         ("animated.gif", _save(frames[0], "GIF", save_all=True, append_images=frames[1:], duration=100, loop=0), "read"),
-        ("cmyk.jpg", _save(_seven("CMYK"), "JPEG", quality=90), "read"),
-        ("sixteen-bit.png", _save(Image.fromarray(np.asarray(_seven(), dtype=np.uint16) * 257), "PNG"), "read"),
+        ("cmyk.jpg", _save(seven("CMYK"), "JPEG", quality=90), "read"),
+        ("sixteen-bit.png", _save(Image.fromarray(np.asarray(seven(), dtype=np.uint16) * 257), "PNG"), "read"),
         ("palette-transparent.png", _save(palette, "PNG", transparency=255), "read"),
         ("transparent-strokes.png", _save(Image.fromarray(rgba, "RGBA"), "PNG"), "read"),
-        ("tiny-but-legible.png", _save(_seven(size=12), "PNG"), "read"),
-        ("scan.tiff", _save(_seven(), "TIFF"), "read"),
-        ("photo.webp", _save(_seven("RGB"), "WEBP", quality=80), "read"),
+        ("tiny-but-legible.png", _save(seven(size=12), "PNG"), "read"),
+        ("scan.tiff", _save(seven(), "TIFF"), "read"),
+        ("photo.webp", _save(seven("RGB"), "WEBP", quality=80), "read"),
         ("iphone-photo.heic", heic, "read"),
         ("truncated.heic", heic[: len(heic) // 2], "error"),
     ]

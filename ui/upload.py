@@ -1,6 +1,4 @@
-"""What the upload pages accept."""
-
-IMAGE_TYPES = ["png", "jpg", "jpeg", "webp", "bmp", "gif", "tif", "tiff", "heic", "heif"]
+"""The camera on the Upload page (the file types the uploaders take are hdr_core.preprocess.IMAGE_TYPES)."""
 
 CAMERA_WIDTH = 480
 """Width of the camera's picture on the Upload page, in pixels: a 4:3 photo large enough to check, with the

@@ -12,8 +12,8 @@ from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from hdr_core.model import MODELS_DIR
-from tests.conftest import camera_frame, png_bytes
-from ui.upload import IMAGE_TYPES
+from hdr_core.preprocess import IMAGE_TYPES
+from tests.conftest import camera_frame, png_bytes, zipped
 
 TIMEOUT = 120
 ROOT = Path(__file__).resolve().parents[2]
@@ -182,6 +182,33 @@ def test_a_folder_is_read_file_by_file_listed_as_a_file_manager_lists_it(mnist):
     table = at.dataframe[0].value
     assert list(table["file"]) == ["scans/2024/scan-1.png", "scans/2024/scan-2.png", "scans/scan-9.png", "scans/scan-10.png"]
     assert list(table["reading"]) == [str(test.y[names.index(name)]) for name in table["file"]]
+
+
+def test_a_zip_archive_is_read_image_by_image_and_says_what_it_left_out(mnist):
+    _, test = mnist
+    archive = zipped({f"scans/scan-{i}.png": mnist_scan(test.x[i]) for i in (10, 9, 1)} | {
+        "scans/notes.txt": b"hello", "<b>odd</b>.docx": b"x", ".DS_Store": b"x", "scans/bomb.png": bytes(11 * 2**20)})
+    at = page("app_pages/batch.py").run()
+    assert "ZIP archives" in at.info[0].value
+    at.file_uploader(key="batch.files").set_value([("scans.zip", archive, "application/zip"), ("cut.zip", archive[:100], "application/zip")])
+    at.run()
+    assert not at.exception
+    left_out, table = at.dataframe[0].value, at.dataframe[1].value  # the left-out list comes first, folded
+    assert list(table["file"]) == ["scans.zip/scans/bomb.png", "scans.zip/scans/scan-1.png", "scans.zip/scans/scan-9.png",
+                                   "scans.zip/scans/scan-10.png", "cut.zip"]
+    assert list(table["reading"]) == ["", *(str(test.y[i]) for i in (1, 9, 10)), ""]
+    assert "more than 10 MB" in table["error"].iloc[0] and "ZIP archive" in table["error"].iloc[-1]
+    assert next(m for m in at.metric if m.label == "Files read").value == "3 of 5"
+    assert at.expander[0].label == "Left out of the archives: 2 files"
+    assert list(left_out["file"]) == ["scans.zip/<b>odd</b>.docx", "scans.zip/scans/notes.txt"]
+
+
+def test_an_archive_with_no_image_in_it_gets_a_message():
+    at = page("app_pages/batch.py").run()
+    at.file_uploader(key="batch.files").set_value([("notes.zip", zipped({"notes.txt": b"hi"}), "application/zip")])
+    at.run()
+    assert not at.exception
+    assert "no image in the archive" in at.warning[0].value and at.expander[0].label == "Left out of the archives: 1 file"
 
 
 def test_an_uploaded_number_is_read_whole_automatically(mnist):

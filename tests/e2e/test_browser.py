@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from tests.conftest import camera_frame
+from tests.conftest import camera_frame, png_bytes, zipped
 from tests.e2e.browser import (CHROMIUM_ARGS, PHONE, STROKES, chromium_path, clear_canvas, draw, draw_with_a_finger,
                                   fake_camera, prediction, streamlit_server)
 
@@ -62,10 +62,10 @@ def test_an_uploaded_png_is_read(page, app_url, tmp_path, mnist):
 
 
 def test_an_iphones_heic_photo_is_read(page, app_url, tmp_path):  # turned upright: tests/unit/test_preprocess.py
-    from tests.bad_files import _heic_from_an_iphone
+    from tests.bad_files import heic_from_an_iphone
 
     path = tmp_path / "IMG_0001.HEIC"  # as an iPhone names it
-    path.write_bytes(_heic_from_an_iphone())
+    path.write_bytes(heic_from_an_iphone())
     page.goto(f"{app_url}/upload")
     page.locator('input[type="file"]').set_input_files(str(path))
     assert prediction(page) == "7"
@@ -193,6 +193,24 @@ def test_a_whole_folder_is_read_with_its_subfolders_and_without_its_other_files(
     rows = [row.split(",")[:2] for row in Path(download.value.path()).read_text().splitlines()[1:]]
     assert rows == [[f"scans/2024/digit-{i}.png", str(test.y[i])] for i in (1, 3, 5)] + [
         [f"scans/digit-{i}.png", str(test.y[i])] for i in (0, 2, 4)]
+
+
+def test_a_zip_archive_of_scans_is_read_image_by_image_and_names_what_it_left_out(page, app_url, tmp_path, mnist):
+    _, test = mnist
+    scans = {f"scans/digit-{i}.png": png_bytes(Image.fromarray(255 - test.x[i]).resize((84, 84))) for i in range(6)}
+    path = tmp_path / "scans.zip"  # as a Mac zips a folder: with its __MACOSX copies and .DS_Store
+    path.write_bytes(zipped(scans | {"scans/notes.txt": b"not an image", "scans/.DS_Store": b"\0" * 64,
+                                     "__MACOSX/scans/._digit-0.png": b"\0" * 64}))
+    page.goto(f"{app_url}/batch")
+    page.get_by_text("Choose or drop several images").wait_for()
+    page.locator('input[type="file"]').set_input_files(path)
+    page.locator('[data-testid="stMetric"]', has_text="Files read").get_by_text("6 of 6").wait_for()
+    page.get_by_text("Left out of the archives: 1 file").click()
+    page.locator("[data-testid=stExpander] [data-testid=stDataFrame]").wait_for()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download CSV").click()
+    rows = [row.split(",")[:2] for row in Path(download.value.path()).read_text().splitlines()[1:]]
+    assert rows == [[f"scans.zip/scans/digit-{i}.png", str(test.y[i])] for i in range(6)]
 
 
 def test_a_file_type_the_uploader_does_not_take_is_refused_with_a_message(page, app_url, tmp_path):

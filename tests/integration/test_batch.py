@@ -9,8 +9,8 @@ import pytest
 from PIL import Image
 
 from hdr_core import Predictor
-from hdr_core.batch import read_files, to_csv
-from tests.conftest import png_bytes
+from hdr_core.batch import open_archives, read_files, to_csv
+from tests.conftest import png_bytes, zipped
 
 
 @pytest.fixture(scope="module")
@@ -62,3 +62,17 @@ def test_a_file_holding_a_whole_number_is_read_as_one_and_its_digits_shown_side_
 
 def test_an_empty_batch_reads_nothing(predictor):
     assert read_files(predictor, []) == []
+
+
+def test_a_zip_archive_is_read_image_by_image_in_name_order_beside_the_other_files(predictor, mnist):
+    files, labels = scans(mnist, 5)
+    archive = zipped({"scans/digit-10.png": files[2][1], "scans/digit-9.png": files[3][1], "scans/broken.png": b"garbage",
+                      "scans/readme.txt": b"hello", "__MACOSX/scans/._digit-9.png": b"resource fork"})
+    opened = open_archives([files[0], ("scans.zip", archive), files[1], ("cut.zip", archive[: len(archive) // 2]), files[4]])
+    readings = read_files(predictor, opened.files)
+    assert [(r.name, r.text) for r in readings] == [
+        ("digit-0.png", str(labels[0])), ("scans.zip/scans/broken.png", None), ("scans.zip/scans/digit-9.png", str(labels[3])),
+        ("scans.zip/scans/digit-10.png", str(labels[2])), ("digit-1.png", str(labels[1])), ("cut.zip", None),
+        ("digit-4.png", str(labels[4]))]
+    assert "not an image" in readings[1].error and "ZIP archive" in readings[5].error
+    assert opened.left_out == (("scans.zip/scans/readme.txt", "not an image"),)

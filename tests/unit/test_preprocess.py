@@ -17,7 +17,7 @@ from hdr_core import (
     preprocess,
     preprocess_steps,
 )
-from hdr_core.preprocess import _histogram, _max_pool, _median, apply_exif_orientation, keep_the_page, remove_ruled_lines
+from hdr_core.preprocess import FORMATS, IMAGE_TYPES, _histogram, _max_pool, _median, apply_exif_orientation, keep_the_page, remove_ruled_lines
 from hdr_core.constants import DIGIT_BOX, IMAGE_SIZE
 from tests.conftest import drawn_seven, png_bytes
 
@@ -97,11 +97,18 @@ def test_an_exif_rotated_jpeg_is_turned_upright():
 
 
 def test_an_iphone_heic_photo_is_read_and_turned_upright():
-    from tests.bad_files import _heic_from_an_iphone, _seven
+    from tests.bad_files import heic_from_an_iphone, seven
 
-    heic = _heic_from_an_iphone()
+    heic = heic_from_an_iphone()
     assert heic[4:12] == b"ftypheic"
-    assert np.abs(preprocess(heic) - preprocess(_seven())).mean() < 0.02
+    assert np.abs(preprocess(heic) - preprocess(seven())).mean() < 0.02
+
+
+def test_the_messages_name_every_image_format_the_uploaders_take():
+    formats = {Image.registered_extensions()[f".{t}"] for t in IMAGE_TYPES}
+    assert formats == {"PNG", "JPEG", "WEBP", "BMP", "GIF", "TIFF", "HEIF"}  # every type decodes, and nothing else is named
+    named = FORMATS.upper().replace(" OR ", ", ").split(", ")
+    assert sorted(named) == sorted(f.replace("HEIF", "HEIC") for f in formats)
 
 
 def test_an_image_without_an_orientation_tag_passes_the_orientation_step_uncopied():
