@@ -4,8 +4,9 @@
     python bench/core.py --model candidate.tflite --out /tmp/candidate.json   # the same for another model
 
 Canvas images are MNIST test digits redrawn as on the Draw page (280x280, RGBA as the canvas
-component returns them); uploads are the same images as PNG bytes. Needs HDR_MNIST_PATH or
-Keras' download.
+component returns them); uploads are the same images as PNG bytes; phone photos are MNIST test
+digits printed on paper and photographed at 12 megapixels (4032x3024, JPEG quality 90 as phone
+cameras save them, ``synth.photo_of_paper``). Needs HDR_MNIST_PATH or Keras' download.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from hdr_core import Predictor, preprocess  # noqa: E402
 from hdr_core.data import load_mnist  # noqa: E402
 from hdr_core.numbers import default_segmenter, read_number  # noqa: E402
 from hdr_core.scaling import scale_uint8  # noqa: E402
-from hdr_core.synth import draw_like_canvas, draw_number_with_masks, pen_strokes  # noqa: E402
+from hdr_core.synth import draw_like_canvas, draw_number_with_masks, pen_strokes, photo_of_paper  # noqa: E402
 
 
 def timed(fn, repeats: int) -> np.ndarray:
@@ -49,6 +50,7 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=1000, help="digits per batch")
     parser.add_argument("--batch-repeats", type=int, default=15)
     parser.add_argument("--numbers", type=int, default=100, help="4-digit numbers (number canvas) to time")
+    parser.add_argument("--photos", type=int, default=8, help="12-megapixel phone photos to make (each read 3 times)")
     parser.add_argument("--model", type=Path, default=None, help="a .tflite model to time (default: the served one)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "core.json")
     args = parser.parse_args()
@@ -79,6 +81,8 @@ def main() -> None:
         numbers.append((image.convert("RGBA"), pen_strokes(own_inks, rng)))
     read_number(predictor, numbers[0][0], segmenter, numbers[0][1])
     number_s = timed(lambda i: read_number(predictor, numbers[i][0], segmenter, numbers[i][1]), args.numbers)
+    photos = [photo_of_paper(test.x[i], rng, size=(4032, 3024), quality=90) for i in range(args.photos)]
+    photo_s = timed(lambda i: predictor.predict(preprocess(photos[i % len(photos)])), 3 * len(photos))
 
     def ms(samples: np.ndarray) -> dict:
         return {"median_ms": round(float(np.median(samples)) * 1e3, 3), "p95_ms": round(float(np.percentile(samples, 95)) * 1e3, 3)}
@@ -90,8 +94,11 @@ def main() -> None:
         "batch": {"digits": args.batch, "median_s": round(float(np.median(batch_s)), 4),
                   "digits_per_second": round(args.batch / float(np.median(batch_s)))},
         "four_digit_number_read": ms(number_s),
+        "phone_photo_preprocess_and_predict": {**ms(photo_s), "pixels": "4032x3024",
+                                               "mean_file_mb": round(float(np.mean([len(p) for p in photos])) / 2**20, 2)},
         **({"model": str(args.model)} if args.model else {}),
-        "samples": {"single": args.images, "batch_repeats": args.batch_repeats, "numbers": args.numbers},
+        "samples": {"single": args.images, "batch_repeats": args.batch_repeats, "numbers": args.numbers,
+                    "photos": args.photos, "photo_repeats": 3},
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -102,6 +109,8 @@ def main() -> None:
     print(f"batch of {args.batch} preprocessed digits: {result['batch']['digits_per_second']} digits/s (median of {args.batch_repeats})")
     print(f"a 4-digit number on the number canvas, cut (ink and strokes) and read: median "
           f"{result['four_digit_number_read']['median_ms']} ms")
+    print(f"a 12-megapixel phone photo (JPEG), decode + preprocess + predict: median "
+          f"{result['phone_photo_preprocess_and_predict']['median_ms']} ms")
     print(f"wrote {args.out}")
 
 

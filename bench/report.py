@@ -124,6 +124,10 @@ def performance() -> list[str]:
         if "four_digit_number_read" in core:
             number = core["four_digit_number_read"]
             rows.append(("A 4-digit number on the number canvas, cut (ink and pen strokes) and read", f"median {number['median_ms']:.1f} ms (p95 {number['p95_ms']:.1f})", "", "python bench/core.py"))
+        if "phone_photo_preprocess_and_predict" in core:
+            photo = core["phone_photo_preprocess_and_predict"]
+            rows.append((f"A 12-megapixel phone photo ({photo['pixels']} JPEG, {photo['mean_file_mb']:.1f} MB), decoding + preprocessing + prediction",
+                         f"median {photo['median_ms']:.1f} ms (p95 {photo['p95_ms']:.1f})", "", "python bench/core.py"))
     cold = load("bench/results/cold_start.json")
     if cold:
         rows += [

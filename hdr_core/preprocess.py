@@ -96,6 +96,7 @@ def open_image(data: ImageInput) -> Image.Image:
             raise ImageTooLargeError("The image is too large to open safely.") from err
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as err:
             raise InvalidImageError(f"The file is not an image this app can read ({FORMATS}).") from err
+        decode_reduced(image)
     width, height = image.size
     if width * height > MAX_PIXELS:
         raise ImageTooLargeError(
@@ -111,6 +112,17 @@ def open_image(data: ImageInput) -> Image.Image:
         raise InvalidImageError("The image file is damaged or incomplete and cannot be read.") from err
     if min(width, height) < MIN_SIDE:
         raise ImageTooSmallError(f"The image is {width}x{height} pixels; a digit needs at least {MIN_SIDE}x{MIN_SIDE}.")
+    return image
+
+
+def decode_reduced(image: Image.Image, longest: int = WORK_SIDE) -> Image.Image:
+    """Let a large JPEG decode at 1/2, 1/4 or 1/8 of its size (JPEG's own DCT scaling) while at least
+    ``longest`` pixels remain on its longest side, as ``limit_size`` would reduce it anyway: a phone photo
+    decodes several times faster and in a fraction of the memory. Other formats decode whole."""
+    width, height = image.size
+    if image.format == "JPEG" and max(width, height) >= 2 * longest:
+        scale = longest / max(width, height)
+        image.draft(None, (max(1, int(width * scale)), max(1, int(height * scale))))
     return image
 
 

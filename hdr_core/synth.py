@@ -369,13 +369,15 @@ PHOTO_INK_HEIGHT = (0.20, 0.60)
 
 
 def photo_of_paper(digit: np.ndarray, rng: np.random.Generator, size: tuple[int, int] = (640, 480),
-                   lines: str | None = None, ink_height: tuple[float, float] = PHOTO_INK_HEIGHT) -> bytes:
+                   lines: str | None = None, ink_height: tuple[float, float] = PHOTO_INK_HEIGHT,
+                   quality: int = 60) -> bytes:
     """A dataset digit (or any ink map, 255 = ink, such as a whole number) printed in dark ink on paper
     and photographed with a phone: JPEG bytes.
 
     Paper texture and grain, a lighting gradient, a soft shadow, slight blur, rotation up to 10
     degrees, the ink at 20-60% of the frame height (``ink_height``; at most 90% of its width) anywhere in it,
-    an EXIF orientation tag (pixels stored sideways or upside down, as phones do) and JPEG quality 60.
+    an EXIF orientation tag (pixels stored sideways or upside down, as phones do) and JPEG quality 60
+    (``quality``: phone cameras save at about 90).
     ``lines`` prints the paper of a notebook under the ink (see ``notebook_lines``): "ruled" or
     "squared"; without it the paper is plain (and the photo the same as before lines existed).
     """
@@ -427,7 +429,7 @@ def photo_of_paper(digit: np.ndarray, rng: np.random.Generator, size: tuple[int,
     exif = Image.Exif()
     exif[EXIF_ORIENTATION] = orientation
     buffer = io.BytesIO()
-    photo.save(buffer, format="JPEG", quality=60, exif=exif.tobytes())
+    photo.save(buffer, format="JPEG", quality=quality, exif=exif.tobytes())
     return buffer.getvalue()
 
 

@@ -17,7 +17,8 @@ from hdr_core import (
     preprocess,
     preprocess_steps,
 )
-from hdr_core.preprocess import FORMATS, IMAGE_TYPES, _histogram, _max_pool, _median, apply_exif_orientation, keep_the_page, remove_ruled_lines
+from hdr_core.preprocess import (FORMATS, IMAGE_TYPES, _histogram, _max_pool, _median, apply_exif_orientation, decode_reduced,
+                                 keep_the_page, remove_ruled_lines)
 from hdr_core.constants import DIGIT_BOX, IMAGE_SIZE
 from tests.conftest import drawn_seven, png_bytes
 
@@ -102,6 +103,32 @@ def test_an_iphone_heic_photo_is_read_and_turned_upright():
     heic = heic_from_an_iphone()
     assert heic[4:12] == b"ftypheic"
     assert np.abs(preprocess(heic) - preprocess(seven())).mean() < 0.02
+
+
+def test_a_large_phone_jpeg_decodes_reduced_and_gives_nearly_the_tensor_of_decoding_it_whole():
+    import io
+
+    photo = drawn_seven(4032 // 4).resize((4032, 3024))  # 12 megapixels, as phones take them
+    data = png_bytes(photo, format="JPEG", quality=90)
+    opened = Image.open(io.BytesIO(data))
+    assert decode_reduced(opened).size == (2016, 1512)  # JPEG's own 1/2 scale: still over WORK_SIDE
+    whole = preprocess(Image.open(io.BytesIO(data)))  # an opened image is decoded as it is
+    assert np.abs(preprocess(data) - whole).mean() < 0.01
+
+
+def test_a_48_megapixel_phone_jpeg_is_read_but_as_many_pixels_of_png_are_refused():
+    big = drawn_seven(8064 // 8).resize((8064, 6048))
+    assert preprocess(png_bytes(big, format="JPEG", quality=80)).max() > 0.5  # decoded at 1/4 of its size
+    with pytest.raises(ImageTooLargeError, match="40 megapixels"):
+        preprocess(png_bytes(big.convert("1")))  # a PNG decodes whole: the pixel limit stands
+
+
+def test_small_images_and_other_formats_decode_whole():
+    import io
+
+    for data in (png_bytes(drawn_seven(), format="JPEG"), png_bytes(drawn_seven(4032 // 4).resize((4032, 3024)))):
+        opened = Image.open(io.BytesIO(data))
+        assert decode_reduced(opened).size == opened.size
 
 
 def test_the_messages_name_every_image_format_the_uploaders_take():
