@@ -44,6 +44,14 @@ def timed(fn, repeats: int) -> np.ndarray:
     return samples
 
 
+def as_heic(jpeg: bytes) -> bytes:
+    """A JPEG photo saved again as HEIC (quality 80), upright pixels and orientation tag kept, as an iPhone saves it."""
+    image = Image.open(io.BytesIO(jpeg))
+    buffer = io.BytesIO()
+    image.save(buffer, format="HEIF", quality=80, exif=image.info.get("exif", b""))
+    return buffer.getvalue()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--images", type=int, default=500, help="single-image calls to time")
@@ -51,6 +59,7 @@ def main() -> None:
     parser.add_argument("--batch-repeats", type=int, default=15)
     parser.add_argument("--numbers", type=int, default=100, help="4-digit numbers (number canvas) to time")
     parser.add_argument("--photos", type=int, default=8, help="12-megapixel phone photos to make (each read 3 times)")
+    parser.add_argument("--heic-photos", type=int, default=2, help="of those, saved again as HEIC (as iPhones do) and read 3 times")
     parser.add_argument("--model", type=Path, default=None, help="a .tflite model to time (default: the served one)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "core.json")
     args = parser.parse_args()
@@ -83,6 +92,8 @@ def main() -> None:
     number_s = timed(lambda i: read_number(predictor, numbers[i][0], segmenter, numbers[i][1]), args.numbers)
     photos = [photo_of_paper(test.x[i], rng, size=(4032, 3024), quality=90) for i in range(args.photos)]
     photo_s = timed(lambda i: predictor.predict(preprocess(photos[i % len(photos)])), 3 * len(photos))
+    heics = [as_heic(photo) for photo in photos[: args.heic_photos]]
+    heic_s = timed(lambda i: predictor.predict(preprocess(heics[i % len(heics)])), 3 * len(heics)) if heics else None
 
     def ms(samples: np.ndarray) -> dict:
         return {"median_ms": round(float(np.median(samples)) * 1e3, 3), "p95_ms": round(float(np.percentile(samples, 95)) * 1e3, 3)}
@@ -96,9 +107,12 @@ def main() -> None:
         "four_digit_number_read": ms(number_s),
         "phone_photo_preprocess_and_predict": {**ms(photo_s), "pixels": "4032x3024",
                                                "mean_file_mb": round(float(np.mean([len(p) for p in photos])) / 2**20, 2)},
+        **({"heic_photo_preprocess_and_predict": {**ms(heic_s), "pixels": "4032x3024",
+                                                  "mean_file_mb": round(float(np.mean([len(h) for h in heics])) / 2**20, 2)}}
+           if heics else {}),
         **({"model": str(args.model)} if args.model else {}),
         "samples": {"single": args.images, "batch_repeats": args.batch_repeats, "numbers": args.numbers,
-                    "photos": args.photos, "photo_repeats": 3},
+                    "photos": args.photos, "heic_photos": len(heics), "photo_repeats": 3},
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -111,6 +125,8 @@ def main() -> None:
           f"{result['four_digit_number_read']['median_ms']} ms")
     print(f"a 12-megapixel phone photo (JPEG), decode + preprocess + predict: median "
           f"{result['phone_photo_preprocess_and_predict']['median_ms']} ms")
+    if heics:
+        print(f"the same photo as HEIC: median {result['heic_photo_preprocess_and_predict']['median_ms']} ms")
     print(f"wrote {args.out}")
 
 

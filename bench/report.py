@@ -128,6 +128,10 @@ def performance() -> list[str]:
             photo = core["phone_photo_preprocess_and_predict"]
             rows.append((f"A 12-megapixel phone photo ({photo['pixels']} JPEG, {photo['mean_file_mb']:.1f} MB), decoding + preprocessing + prediction",
                          f"median {photo['median_ms']:.1f} ms (p95 {photo['p95_ms']:.1f})", "", "python bench/core.py"))
+        if "heic_photo_preprocess_and_predict" in core:
+            heic = core["heic_photo_preprocess_and_predict"]
+            rows.append((f"... the same photo as HEIC, as iPhones save it ({heic['mean_file_mb']:.1f} MB)",
+                         f"median {heic['median_ms']:.0f} ms", "", "python bench/core.py"))
     cold = load("bench/results/cold_start.json")
     if cold:
         rows += [
