@@ -5,7 +5,8 @@ import streamlit as st
 
 from hdr_core import InputError, preprocess_steps
 from hdr_core.numbers import NumberReading, read_digit_or_number, read_number
-from hdr_core.preprocess import FORMATS, IMAGE_TYPES
+from hdr_core.pdf import is_pdf, page_count
+from hdr_core.preprocess import FORMATS, UPLOAD_TYPES
 from ui import resources, result
 from ui.number_view import show_number
 from ui.text import plain
@@ -21,7 +22,7 @@ if camera:  # the browser asks for the camera only once it is chosen
     upload = st.camera_input("Hold the paper close, the digits large, sharp and upright", key="upload.camera",
                              width=CAMERA_WIDTH)
 else:
-    upload = st.file_uploader("Image of a digit or a number", type=IMAGE_TYPES, key="upload.file")
+    upload = st.file_uploader("Image of a digit or a number", type=UPLOAD_TYPES, key="upload.file")
 read_as = st.segmented_control("Read as", ["Automatic", "One digit", "A number"], default="Automatic", key="upload.read_as")
 if upload is None:
     st.info("Take a photo of a digit or a number written on paper." if camera else
@@ -29,7 +30,9 @@ if upload is None:
     st.stop()
 
 try:
-    steps = preprocess_steps(upload.getvalue())
+    data = upload.getvalue()
+    steps = preprocess_steps(data)  # a PDF: its first page
+    pages = page_count(data) if is_pdf(data) else 1
     if read_as == "One digit":
         reading = resources.predictor().read(steps)
     elif read_as == "A number":
@@ -40,6 +43,8 @@ except InputError as err:
     st.error(f"Could not read {'the photo' if camera else plain(upload.name)}: {err}", icon=":material/error:")
     st.stop()
 
+if pages > 1:
+    st.caption(f"Page 1 of {pages} is read here; the Batch page reads every page.")
 if isinstance(reading, NumberReading):
     show_number(reading, source="upload")
 elif camera:  # the camera shows its photo itself

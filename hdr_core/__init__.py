@@ -13,6 +13,7 @@ from .errors import (
     InputError,
     InvalidArchiveError,
     InvalidImageError,
+    InvalidPdfError,
     ModelNotFoundError,
     NotADigitError,
 )
@@ -21,7 +22,7 @@ from .preprocess import PreprocessSteps, preprocess, preprocess_steps
 
 __all__ = [
     "DIGIT_BOX", "IMAGE_SIZE", "INPUT_SHAPE", "NUM_CLASSES",
-    "HdrError", "InputError", "InvalidImageError", "InvalidArchiveError", "ImageTooLargeError", "ImageTooSmallError", "EmptyImageError",
+    "HdrError", "InputError", "InvalidImageError", "InvalidArchiveError", "InvalidPdfError", "ImageTooLargeError", "ImageTooSmallError", "EmptyImageError",
     "ModelNotFoundError", "NotADigitError", "PreprocessSteps", "preprocess", "preprocess_steps",
     "DEFAULT_MODEL_PATH", "Prediction", "Predictor", "Reading", "build_model", "load_model", "model_version",
 ]

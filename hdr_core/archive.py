@@ -56,7 +56,8 @@ def zip_images(name: str, data: bytes, order: Callable[[str], object] = str) -> 
         raise InvalidArchiveError("This is not a ZIP archive that can be opened: it may be cut short or damaged.") from err
     members = [m for m in archive.infolist() if not m.is_dir() and not is_system_file(m.filename)]
     images = sorted((m for m in members if m.filename.lower().endswith(IMAGE_SUFFIXES)), key=lambda m: order(m.filename))
-    left_out = [(m.filename, "not an image") for m in members if not m.filename.lower().endswith(IMAGE_SUFFIXES)]
+    left_out = [(m.filename, "a PDF: choose it on its own to read its pages" if m.filename.lower().endswith(".pdf")
+                 else "not an image") for m in members if not m.filename.lower().endswith(IMAGE_SUFFIXES)]
     left_out += [(m.filename, f"more than {MAX_IMAGES:,} images in one archive") for m in images[MAX_IMAGES:]]
     budget = [MAX_UNPACKED_BYTES]  # what the archive may still unpack to, shared by its images
 

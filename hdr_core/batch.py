@@ -1,5 +1,6 @@
 """Many files at once: each is preprocessed (with progress reported); whole numbers are read as they come,
-single digits all together in one batch. A ZIP archive among them stands for the images inside it."""
+single digits all together in one batch. A ZIP archive among them stands for the images inside it, a PDF
+for its pages."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from PIL import Image
 
 from .archive import is_archive, zip_images
 from .errors import InputError
+from .pdf import MAX_PAGES, is_pdf, page_count, render_page
 from .model import Predictor
 from .numbers import number_in
 from .preprocess import preprocess_steps
@@ -43,35 +45,41 @@ class FileReading:
         return None if self.model_input is None else thumbnail_url(self.model_input)
 
 
-FileData = Union[bytes, Callable[[], bytes]]
-"""A file's bytes, or a function that gets them (an image in an archive, unpacked when it is read)."""
+FileData = Union[bytes, Callable[[], Union[bytes, Image.Image]]]
+"""A file's bytes, or a function that gets them or its image (an image in an archive, unpacked when it is
+read; a page of a PDF, rendered when it is read)."""
 
 
 @dataclass(frozen=True)
 class Opened:
-    """The files to read, each ZIP archive replaced by its images, and what the archives held besides:
-    (name, why it was not read)."""
+    """The files to read, each ZIP archive replaced by its images and each PDF by its pages, and what they
+    held besides: (name, why it was not read)."""
 
     files: tuple[tuple[str, FileData], ...]
     left_out: tuple[tuple[str, str], ...]
 
 
 def open_archives(files: Iterable[tuple[str, bytes]]) -> Opened:
-    """Replace each ZIP archive (by its name) with the images inside it, in name order ("scans.zip/scan-1.png");
-    an archive that cannot be opened stays one file, whose reading is its error."""
+    """Replace each ZIP archive (by its name) with the images inside it, in name order ("scans.zip/scan-1.png"),
+    and each PDF with its pages ("scan.pdf, page 2"); an archive or PDF that cannot be opened stays one file,
+    whose reading is its error."""
     opened: list[tuple[str, FileData]] = []
     left_out: list[tuple[str, str]] = []
     for name, data in files:
-        if not is_archive(name):
-            opened.append((name, data))
-            continue
         try:
-            archive = zip_images(name, data, order=in_name_order)
+            if is_archive(name):
+                archive = zip_images(name, data, order=in_name_order)
+                opened += archive.images
+                left_out += archive.left_out
+            elif is_pdf(data):
+                pages = page_count(data)
+                opened += [(f"{name}, page {i + 1}", functools.partial(render_page, data, i)) for i in range(min(pages, MAX_PAGES))]
+                if pages > MAX_PAGES:
+                    left_out.append((f"{name}, pages {MAX_PAGES + 1}-{pages}", f"more than {MAX_PAGES:,} pages in one PDF"))
+            else:
+                opened.append((name, data))
         except InputError as err:
             opened.append((name, functools.partial(_raise, err)))
-            continue
-        opened += archive.images
-        left_out += archive.left_out
     return Opened(tuple(opened), tuple(left_out))
 
 

@@ -17,6 +17,10 @@ class InvalidArchiveError(InputError):
     """A ZIP archive, or an image inside one, cannot be unpacked (damaged, password-protected, an unknown method)."""
 
 
+class InvalidPdfError(InputError):
+    """A PDF, or a page of one, cannot be opened or rendered (damaged, password-protected, no pages)."""
+
+
 class ImageTooLargeError(InputError):
     """The image declares more pixels than the app will decode (protects against decompression bombs)."""
 

@@ -22,6 +22,7 @@ from scipy import ndimage
 
 from .constants import DIGIT_BOX, IMAGE_SIZE
 from .errors import EmptyImageError, ImageTooLargeError, ImageTooSmallError, InvalidImageError, NotADigitError
+from .pdf import is_pdf, render_page
 
 ImageInput = Union[bytes, bytearray, memoryview, BinaryIO, Image.Image, np.ndarray]
 
@@ -30,8 +31,11 @@ register_heif_opener()  # Pillow opens HEIC/HEIF (iPhone photos), turned as the 
 IMAGE_TYPES = ("png", "jpg", "jpeg", "webp", "bmp", "gif", "tif", "tiff", "heic", "heif")
 """The file name extensions of the images read, as the uploaders (and archives) take them."""
 
-FORMATS = "PNG, JPEG, WebP, BMP, GIF, TIFF or HEIC"
-"""The image formats read, as the messages name them."""
+UPLOAD_TYPES = (*IMAGE_TYPES, "pdf")
+"""What the uploaders take: the images, and PDF scans (a page rendered as an image, ``pdf.render_page``)."""
+
+FORMATS = "PNG, JPEG, WebP, BMP, GIF, TIFF, HEIC or PDF"
+"""The formats read, as the messages name them."""
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 """Largest file read, the same 10 MB as the app's upload limit."""
@@ -72,7 +76,8 @@ stroke: the core of a pen stroke is as dark as the ink gets."""
 
 
 def open_image(data: ImageInput) -> Image.Image:
-    """Decode bytes, a file object, a NumPy array or a PIL image into a fully loaded PIL image.
+    """Decode bytes, a file object, a NumPy array or a PIL image into a fully loaded PIL image (a PDF
+    gives its first page, rendered).
 
     The size is checked from the header before any pixel is decoded, so a decompression bomb is
     refused without using its memory; animated images give their first frame.
@@ -90,13 +95,16 @@ def open_image(data: ImageInput) -> Image.Image:
             raise InvalidImageError("The file is empty.")
         if len(raw) > MAX_FILE_BYTES:
             raise ImageTooLargeError(f"The file is {len(raw) / 2**20:.1f} MB; files up to {MAX_FILE_BYTES // 2**20} MB are accepted.")
-        try:
-            image = Image.open(io.BytesIO(raw))
-        except Image.DecompressionBombError as err:
-            raise ImageTooLargeError("The image is too large to open safely.") from err
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as err:
-            raise InvalidImageError(f"The file is not an image this app can read ({FORMATS}).") from err
-        decode_reduced(image)
+        if is_pdf(raw):  # a scan saved as PDF: its first page, rendered
+            image = render_page(raw, 0)
+        else:
+            try:
+                image = Image.open(io.BytesIO(raw))
+            except Image.DecompressionBombError as err:
+                raise ImageTooLargeError("The image is too large to open safely.") from err
+            except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as err:
+                raise InvalidImageError(f"The file is not an image this app can read ({FORMATS}).") from err
+            decode_reduced(image)
     width, height = image.size
     if width * height > MAX_PIXELS:
         raise ImageTooLargeError(

@@ -8,7 +8,9 @@ message) or "read" (an unusual but valid image of a digit that must be read).
 
 from __future__ import annotations
 
+import hashlib
 import io
+import struct
 import sys
 from pathlib import Path
 
@@ -40,6 +42,48 @@ def heic_from_an_iphone() -> bytes:
     return _save(seven("RGB").transpose(Image.Transpose.ROTATE_90), "HEIF", quality=90, exif=exif.tobytes())
 
 
+def pdf_of(*pages: Image.Image) -> bytes:
+    """Images saved as the pages of a PDF, as a scanner saves its scans (200 dpi)."""
+    return _save(pages[0], "PDF", resolution=200, save_all=True, append_images=list(pages[1:]))
+
+
+def _pdf(objects: list[bytes], trailer: bytes = b"") -> bytes:
+    """A PDF written by hand from its objects (numbered from 1; the first is the catalogue)."""
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R %s >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, trailer, xref)
+    return bytes(out)
+
+
+def _rc4(key: bytes, data: bytes) -> bytes:
+    state, j = list(range(256)), 0
+    for i in range(256):
+        j = (j + state[i] + key[i % len(key)]) % 256
+        state[i], state[j] = state[j], state[i]
+    out, i, j = bytearray(), 0, 0
+    for byte in data:
+        i, j = (i + 1) % 256, (j + state[(i + 1) % 256]) % 256
+        state[i], state[j] = state[j], state[i]
+        out.append(byte ^ state[(state[i] + state[j]) % 256])
+    return bytes(out)
+
+
+def locked_pdf(user: bytes = b"secret", owner: bytes = b"owner") -> bytes:
+    """A one-page PDF that opens only with a password (the PDF standard security handler, revision 2)."""
+    pad = bytes.fromhex("28BF4E5E4E758A4164004E56FFFA01082E2E00B6D0683E802F0CA9FE6453697A")
+    o = _rc4(hashlib.md5((owner + pad)[:32]).digest()[:5], (user + pad)[:32])
+    permissions, file_id = -4, b"0123456789abcdef"
+    u = _rc4(hashlib.md5((user + pad)[:32] + o + struct.pack("<i", permissions) + file_id).digest()[:5], pad)
+    return _pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                 b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
+                 b"<< /Filter /Standard /V 1 /R 2 /O <%s> /U <%s> /P %d >>" % (o.hex().encode(), u.hex().encode(), permissions)],
+                b"/Encrypt 4 0 R /ID [<%s> <%s>]" % (file_id.hex().encode(), file_id.hex().encode()))
+
+
 def corpus() -> list[tuple[str, bytes, str]]:
     png = _save(seven(), "PNG")
     jpeg = _save(seven("RGB"), "JPEG", quality=90)
@@ -49,6 +93,7 @@ def corpus() -> list[tuple[str, bytes, str]]:
     noise = np.random.default_rng(0).integers(0, 256, (240, 240), dtype=np.uint8)
     frames = [seven(), Image.new("L", (280, 280), 255)]
     heic = heic_from_an_iphone()
+    scan = pdf_of(seven(), Image.new("L", (280, 280), 255))
     return [
         ("empty.png", b"", "error"),
         ("text-as-image.png", b"Dear diary, today I drew a seven.\n" * 20, "error"),
@@ -72,6 +117,11 @@ def corpus() -> list[tuple[str, bytes, str]]:
         ("photo.webp", _save(seven("RGB"), "WEBP", quality=80), "read"),
         ("iphone-photo.heic", heic, "read"),
         ("truncated.heic", heic[: len(heic) // 2], "error"),
+        ("scan.pdf", scan, "read"),
+        ("truncated.pdf", scan[: len(scan) // 2], "error"),
+        ("locked.pdf", locked_pdf(), "error"),
+        ("no-pages.pdf", _pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>"]), "error"),
+        ("blank-page.pdf", pdf_of(Image.new("L", (280, 280), 255)), "error"),
     ]
 
 

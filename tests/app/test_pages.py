@@ -12,7 +12,7 @@ from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from hdr_core.model import MODELS_DIR
-from hdr_core.preprocess import IMAGE_TYPES
+from hdr_core.preprocess import UPLOAD_TYPES
 from tests.conftest import camera_frame, png_bytes, zipped
 
 TIMEOUT = 120
@@ -143,7 +143,7 @@ BAD_FILES = __import__("tests.bad_files", fromlist=["corpus"]).corpus()
 
 @pytest.mark.parametrize("name,data,expected", BAD_FILES, ids=[c[0] for c in BAD_FILES])
 def test_every_awkward_upload_gets_a_message_or_a_reading_and_never_an_exception(name, data, expected):
-    if not name.endswith(tuple(f".{t}" for t in IMAGE_TYPES)):
+    if not name.endswith(tuple(f".{t}" for t in UPLOAD_TYPES)):
         name += ".png"  # the browser's uploader refuses other extensions itself; these are files renamed
     at = upload(page("app_pages/upload.py").run(), name, data, "application/octet-stream")
     assert not at.exception, [e.value for e in at.exception]
@@ -199,8 +199,23 @@ def test_a_zip_archive_is_read_image_by_image_and_says_what_it_left_out(mnist):
     assert list(table["reading"]) == ["", *(str(test.y[i]) for i in (1, 9, 10)), ""]
     assert "more than 10 MB" in table["error"].iloc[0] and "ZIP archive" in table["error"].iloc[-1]
     assert next(m for m in at.metric if m.label == "Files read").value == "3 of 5"
-    assert at.expander[0].label == "Left out of the archives: 2 files"
+    assert at.expander[0].label == "Left out of the archives and PDFs: 2 files"
     assert list(left_out["file"]) == ["scans.zip/<b>odd</b>.docx", "scans.zip/scans/notes.txt"]
+
+
+def test_a_scanned_pdf_is_read_page_by_page_on_the_batch_page_and_its_first_page_on_upload(mnist):
+    from tests.bad_files import pdf_of
+
+    _, test = mnist
+    document = pdf_of(*(Image.fromarray(255 - test.x[i]).resize((280, 280)) for i in range(2)))
+    at = page("app_pages/batch.py").run()
+    at.file_uploader(key="batch.files").set_value([("scans.pdf", document, "application/pdf")]).run()
+    assert not at.exception
+    assert list(at.dataframe[0].value["reading"]) == [str(test.y[0]), str(test.y[1])]
+    at = upload(page("app_pages/upload.py").run(), "scans.pdf", document, "application/pdf")
+    assert not at.exception and not at.error
+    assert next(m for m in at.metric if m.label == "Prediction").value == str(test.y[0])
+    assert any("Page 1 of 2 is read here" in c.value for c in at.caption)
 
 
 def test_an_archive_with_no_image_in_it_gets_a_message():
@@ -208,7 +223,7 @@ def test_an_archive_with_no_image_in_it_gets_a_message():
     at.file_uploader(key="batch.files").set_value([("notes.zip", zipped({"notes.txt": b"hi"}), "application/zip")])
     at.run()
     assert not at.exception
-    assert "no image in the archive" in at.warning[0].value and at.expander[0].label == "Left out of the archives: 1 file"
+    assert "no image in the archive" in at.warning[0].value and at.expander[0].label == "Left out of the archives and PDFs: 1 file"
 
 
 def test_an_uploaded_number_is_read_whole_automatically(mnist):

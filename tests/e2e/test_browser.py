@@ -71,6 +71,17 @@ def test_an_iphones_heic_photo_is_read(page, app_url, tmp_path):  # turned uprig
     assert prediction(page) == "7"
 
 
+def test_a_scanned_pdf_is_read_and_its_other_pages_pointed_to_the_batch_page(page, app_url, tmp_path):
+    from tests.bad_files import pdf_of, seven
+
+    path = tmp_path / "scan_0001.pdf"  # as a scanner names it
+    path.write_bytes(pdf_of(seven(), Image.new("L", (280, 280), 255)))
+    page.goto(f"{app_url}/upload")
+    page.locator('input[type="file"]').set_input_files(str(path))
+    assert prediction(page) == "7"
+    page.get_by_text("Page 1 of 2 is read here").wait_for()
+
+
 def test_a_file_that_is_not_an_image_gets_a_message(page, app_url, tmp_path):
     path = tmp_path / "notes.png"
     path.write_bytes(b"this is a text file with an image extension")
@@ -205,7 +216,7 @@ def test_a_zip_archive_of_scans_is_read_image_by_image_and_names_what_it_left_ou
     page.get_by_text("Choose or drop several images").wait_for()
     page.locator('input[type="file"]').set_input_files(path)
     page.locator('[data-testid="stMetric"]', has_text="Files read").get_by_text("6 of 6").wait_for()
-    page.get_by_text("Left out of the archives: 1 file").click()
+    page.get_by_text("Left out of the archives and PDFs: 1 file").click()
     page.locator("[data-testid=stExpander] [data-testid=stDataFrame]").wait_for()
     with page.expect_download() as download:
         page.get_by_role("button", name="Download CSV").click()

@@ -76,3 +76,17 @@ def test_a_zip_archive_is_read_image_by_image_in_name_order_beside_the_other_fil
         ("digit-4.png", str(labels[4]))]
     assert "not an image" in readings[1].error and "ZIP archive" in readings[5].error
     assert opened.left_out == (("scans.zip/scans/readme.txt", "not an image"),)
+
+
+def test_every_page_of_a_scanned_pdf_is_read_in_order_and_a_broken_pdf_is_one_error(predictor, mnist):
+    from tests.bad_files import pdf_of
+
+    _, test = mnist
+    pages = [Image.fromarray(255 - test.x[i]).resize((280, 280)) for i in range(3)]
+    document = pdf_of(*pages)
+    opened = open_archives([("scans.pdf", document), ("cut.pdf", document[: len(document) // 3])])
+    readings = read_files(predictor, opened.files)
+    assert [(r.name, r.text) for r in readings] == [
+        ("scans.pdf, page 1", str(test.y[0])), ("scans.pdf, page 2", str(test.y[1])), ("scans.pdf, page 3", str(test.y[2])),
+        ("cut.pdf", None)]
+    assert "PDF" in readings[-1].error and opened.left_out == ()

@@ -17,7 +17,7 @@ from hdr_core import (
     preprocess,
     preprocess_steps,
 )
-from hdr_core.preprocess import (FORMATS, IMAGE_TYPES, _histogram, _max_pool, _median, apply_exif_orientation, decode_reduced,
+from hdr_core.preprocess import (FORMATS, IMAGE_TYPES, UPLOAD_TYPES, _histogram, _max_pool, _median, apply_exif_orientation, decode_reduced,
                                  keep_the_page, remove_ruled_lines)
 from hdr_core.constants import DIGIT_BOX, IMAGE_SIZE
 from tests.conftest import drawn_seven, png_bytes
@@ -132,8 +132,9 @@ def test_small_images_and_other_formats_decode_whole():
 
 
 def test_the_messages_name_every_image_format_the_uploaders_take():
-    formats = {Image.registered_extensions()[f".{t}"] for t in IMAGE_TYPES}
-    assert formats == {"PNG", "JPEG", "WEBP", "BMP", "GIF", "TIFF", "HEIF"}  # every type decodes, and nothing else is named
+    formats = {Image.registered_extensions()[f".{t}"] for t in UPLOAD_TYPES}
+    assert formats == {"PNG", "JPEG", "WEBP", "BMP", "GIF", "TIFF", "HEIF", "PDF"}  # every type is read, and nothing else is named
+    assert set(UPLOAD_TYPES) - set(IMAGE_TYPES) == {"pdf"}
     named = FORMATS.upper().replace(" OR ", ", ").split(", ")
     assert sorted(named) == sorted(f.replace("HEIF", "HEIC") for f in formats)
 
