@@ -17,9 +17,9 @@ from PIL import Image
 
 from .archive import is_archive, zip_images
 from .errors import InputError
-from .pdf import MAX_PAGES, is_pdf, page_count, render_page
 from .model import Predictor
 from .numbers import number_in
+from .pdf import MAX_PAGES, is_pdf, page_count, render_page
 from .preprocess import preprocess_steps
 
 
@@ -59,7 +59,7 @@ class Opened:
     left_out: tuple[tuple[str, str], ...]
 
 
-def open_archives(files: Iterable[tuple[str, bytes]]) -> Opened:
+def expand_files(files: Iterable[tuple[str, bytes]]) -> Opened:
     """Replace each ZIP archive (by its name) with the images inside it, in name order ("scans.zip/scan-1.png"),
     and each PDF with its pages ("scan.pdf, page 2"); an archive or PDF that cannot be opened stays one file,
     whose reading is its error."""

@@ -21,9 +21,14 @@ _PDFIUM = threading.Lock()
 """PDFium is not thread-safe, and every session of the app runs in a thread of one process."""
 
 
+IMAGE_SIGNATURES = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM", b"II*\x00", b"MM\x00*", b"RIFF")
+"""How the image formats begin: such a file is an image even if "%PDF-" appears in its first bytes."""
+
+
 def is_pdf(data: bytes) -> bool:
-    """A PDF is known by its header: ``%PDF-`` near the start (some writers put a few bytes before it)."""
-    return b"%PDF-" in data[:1024]
+    """A PDF is known by its header: ``%PDF-`` within its first 1,024 bytes (the standard allows a few bytes
+    before it), in a file that does not begin as an image does."""
+    return b"%PDF-" in data[:1024] and not data.startswith(IMAGE_SIGNATURES) and data[4:8] != b"ftyp"
 
 
 def _open(data: bytes) -> pdfium.PdfDocument:

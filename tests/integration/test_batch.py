@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from hdr_core import Predictor
-from hdr_core.batch import open_archives, read_files, to_csv
+from hdr_core.batch import expand_files, read_files, to_csv
 from tests.conftest import png_bytes, zipped
 
 
@@ -68,7 +68,7 @@ def test_a_zip_archive_is_read_image_by_image_in_name_order_beside_the_other_fil
     files, labels = scans(mnist, 5)
     archive = zipped({"scans/digit-10.png": files[2][1], "scans/digit-9.png": files[3][1], "scans/broken.png": b"garbage",
                       "scans/readme.txt": b"hello", "__MACOSX/scans/._digit-9.png": b"resource fork"})
-    opened = open_archives([files[0], ("scans.zip", archive), files[1], ("cut.zip", archive[: len(archive) // 2]), files[4]])
+    opened = expand_files([files[0], ("scans.zip", archive), files[1], ("cut.zip", archive[: len(archive) // 2]), files[4]])
     readings = read_files(predictor, opened.files)
     assert [(r.name, r.text) for r in readings] == [
         ("digit-0.png", str(labels[0])), ("scans.zip/scans/broken.png", None), ("scans.zip/scans/digit-9.png", str(labels[3])),
@@ -84,7 +84,7 @@ def test_every_page_of_a_scanned_pdf_is_read_in_order_and_a_broken_pdf_is_one_er
     _, test = mnist
     pages = [Image.fromarray(255 - test.x[i]).resize((280, 280)) for i in range(3)]
     document = pdf_of(*pages)
-    opened = open_archives([("scans.pdf", document), ("cut.pdf", document[: len(document) // 3])])
+    opened = expand_files([("scans.pdf", document), ("cut.pdf", document[: len(document) // 3])])
     readings = read_files(predictor, opened.files)
     assert [(r.name, r.text) for r in readings] == [
         ("scans.pdf, page 1", str(test.y[0])), ("scans.pdf, page 2", str(test.y[1])), ("scans.pdf, page 3", str(test.y[2])),

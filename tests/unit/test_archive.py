@@ -10,7 +10,7 @@ import pytest
 
 from hdr_core import archive
 from hdr_core.archive import zip_images
-from hdr_core.batch import in_name_order, open_archives
+from hdr_core.batch import in_name_order, expand_files
 from hdr_core.errors import ImageTooLargeError, InvalidArchiveError
 from tests.conftest import zipped
 
@@ -101,8 +101,8 @@ def test_images_beyond_the_count_limit_are_left_out_and_say_why(monkeypatch):
                                 ("x.zip/3.png", "more than 2 images in one archive"))
 
 
-def test_open_archives_keeps_other_files_and_turns_a_broken_archive_into_one_file_that_raises():
-    opened = open_archives([("a.png", b"a"), ("s.zip", zipped({"b.png": b"b", "c.txt": b"c"})), ("bad.zip", b"nope")])
+def test_expand_files_keeps_other_files_and_turns_a_broken_archive_into_one_file_that_raises():
+    opened = expand_files([("a.png", b"a"), ("s.zip", zipped({"b.png": b"b", "c.txt": b"c"})), ("bad.zip", b"nope")])
     assert [name for name, _ in opened.files] == ["a.png", "s.zip/b.png", "bad.zip"]
     assert opened.files[0][1] == b"a" and opened.files[1][1]() == b"b"
     with pytest.raises(InvalidArchiveError):

@@ -11,7 +11,7 @@ from PIL import Image
 from hdr_core import InvalidPdfError, preprocess
 from hdr_core.pdf import RENDER_SIDE, is_pdf, page_count, render_page
 from tests.bad_files import locked_pdf, pdf_of, seven
-from tests.conftest import drawn_seven
+from tests.conftest import drawn_seven, png_bytes
 
 
 def test_a_scanned_page_is_rendered_greyscale_at_the_working_size_with_white_paper():
@@ -32,8 +32,18 @@ def test_every_page_is_counted_and_rendered_in_order():
     assert [np.asarray(render_page(document, i)).min() < 128 for i in range(3)] == [False, True, False]
 
 
+def _text_chunk(key: str, value: str):
+    from PIL.PngImagePlugin import PngInfo
+
+    info = PngInfo()
+    info.add_text(key, value)
+    return info
+
+
 def test_a_pdf_is_known_by_its_header_not_its_name():
     assert is_pdf(pdf_of(seven())) and is_pdf(b"\xef\xbb\xbf%PDF-1.7 ...") and not is_pdf(b"\x89PNG\r\n")
+    png = png_bytes(drawn_seven(), pnginfo=_text_chunk("Comment", "exported from %PDF-1.7"))  # an image saying "%PDF-"
+    assert not is_pdf(png) and preprocess(png).max() > 0.5
 
 
 @pytest.mark.parametrize("data,message", [
