@@ -5,7 +5,7 @@ import streamlit as st
 
 from hdr_core import InputError, preprocess_steps
 from hdr_core.numbers import NumberReading, read_digit_or_number, read_number
-from hdr_core.pdf import is_pdf, page_count
+from hdr_core.pages import page_count
 from hdr_core.preprocess import FORMATS, UPLOAD_TYPES
 from ui import resources, result
 from ui.number_view import show_number
@@ -31,8 +31,8 @@ if upload is None:
 
 try:
     data = upload.getvalue()
-    steps = preprocess_steps(data)  # a PDF: its first page
-    pages = page_count(data) if is_pdf(data) else 1
+    steps = preprocess_steps(data)  # a PDF or TIFF of several pages: its first
+    pages = page_count(data)
     if read_as == "One digit":
         reading = resources.predictor().read(steps)
     elif read_as == "A number":

@@ -1,6 +1,6 @@
 """Many files at once: each is preprocessed (with progress reported); whole numbers are read as they come,
 single digits all together in one batch. A ZIP archive among them stands for the images inside it, a PDF
-for its pages."""
+or multi-page TIFF for its pages."""
 
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ from .archive import is_archive, zip_images
 from .errors import InputError
 from .model import Predictor
 from .numbers import number_in
-from .pdf import MAX_PAGES, is_pdf, page_count, render_page
+from .pages import MAX_PAGES, page_count, page_image
+from .pdf import is_pdf
 from .preprocess import preprocess_steps
 
 
@@ -47,13 +48,13 @@ class FileReading:
 
 FileData = Union[bytes, Callable[[], Union[bytes, Image.Image]]]
 """A file's bytes, or a function that gets them or its image (an image in an archive, unpacked when it is
-read; a page of a PDF, rendered when it is read)."""
+read; a page of a PDF or TIFF, rendered or decoded when it is read)."""
 
 
 @dataclass(frozen=True)
 class Opened:
-    """The files to read, each ZIP archive replaced by its images and each PDF by its pages, and what they
-    held besides: (name, why it was not read)."""
+    """The files to read, each ZIP archive replaced by its images and each PDF or multi-page TIFF by its
+    pages, and what they held besides: (name, why it was not read)."""
 
     files: tuple[tuple[str, FileData], ...]
     left_out: tuple[tuple[str, str], ...]
@@ -61,8 +62,8 @@ class Opened:
 
 def expand_files(files: Iterable[tuple[str, bytes]]) -> Opened:
     """Replace each ZIP archive (by its name) with the images inside it, in name order ("scans.zip/scan-1.png"),
-    and each PDF with its pages ("scan.pdf, page 2"); an archive or PDF that cannot be opened stays one file,
-    whose reading is its error."""
+    and each PDF or multi-page TIFF with its pages ("scan.pdf, page 2"); an archive or PDF that cannot be
+    opened stays one file, whose reading is its error."""
     opened: list[tuple[str, FileData]] = []
     left_out: list[tuple[str, str]] = []
     for name, data in files:
@@ -71,13 +72,12 @@ def expand_files(files: Iterable[tuple[str, bytes]]) -> Opened:
                 archive = zip_images(name, data, order=in_name_order)
                 opened += archive.images
                 left_out += archive.left_out
-            elif is_pdf(data):
-                pages = page_count(data)
-                opened += [(f"{name}, page {i + 1}", functools.partial(render_page, data, i)) for i in range(min(pages, MAX_PAGES))]
+            elif (pages := page_count(data)) > 1:  # a PDF, or a TIFF of several pages
+                opened += [(f"{name}, page {i + 1}", functools.partial(page_image, data, i)) for i in range(min(pages, MAX_PAGES))]
                 if pages > MAX_PAGES:
-                    left_out.append((f"{name}, pages {MAX_PAGES + 1}-{pages}", f"more than {MAX_PAGES:,} pages in one PDF"))
+                    left_out.append((f"{name}, pages {MAX_PAGES + 1}-{pages}", f"more than {MAX_PAGES:,} pages in one file"))
             else:
-                opened.append((name, data))
+                opened.append((f"{name}, page 1", functools.partial(page_image, data, 0)) if is_pdf(data) else (name, data))
         except InputError as err:
             opened.append((name, functools.partial(_raise, err)))
     return Opened(tuple(opened), tuple(left_out))

@@ -12,6 +12,8 @@ from __future__ import annotations
 import functools
 import io
 import math
+import struct
+import zlib
 from dataclasses import dataclass
 from typing import BinaryIO, Union
 
@@ -36,6 +38,10 @@ UPLOAD_TYPES = (*IMAGE_TYPES, "pdf")
 
 FORMATS = "PNG, JPEG, WebP, BMP, GIF, TIFF, HEIC or PDF"
 """The formats read, as the messages name them."""
+
+DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, TypeError, KeyError, IndexError, struct.error, zlib.error)
+"""What Pillow's decoders raise on a damaged file (a cut-short TIFF's list of pages raises TypeError, a GIF
+with a damaged block struct.error; found by cutting and flipping bytes of good files)."""
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 """Largest file read, the same 10 MB as the app's upload limit."""
@@ -102,7 +108,7 @@ def open_image(data: ImageInput) -> Image.Image:
                 image = Image.open(io.BytesIO(raw))
             except Image.DecompressionBombError as err:
                 raise ImageTooLargeError("The image is too large to open safely.") from err
-            except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as err:
+            except (UnidentifiedImageError, *DECODE_ERRORS) as err:
                 raise InvalidImageError(f"The file is not an image this app can read ({FORMATS}).") from err
             decode_reduced(image)
     width, height = image.size
@@ -111,12 +117,16 @@ def open_image(data: ImageInput) -> Image.Image:
             f"The image is {width}x{height} pixels; images up to {MAX_PIXELS // 1_000_000} megapixels are accepted."
         )
     try:
-        if getattr(image, "n_frames", 1) > 1:
+        frames = getattr(image, "n_frames", 1)
+    except DECODE_ERRORS:
+        frames = 2  # later pages or frames are damaged: the first may still be whole
+    try:
+        if frames > 1:
             image.seek(0)
         image.load()
     except Image.DecompressionBombError as err:
         raise ImageTooLargeError("The image is too large to open safely.") from err
-    except (OSError, SyntaxError, ValueError, EOFError) as err:
+    except DECODE_ERRORS as err:
         raise InvalidImageError("The image file is damaged or incomplete and cannot be read.") from err
     if min(width, height) < MIN_SIDE:
         raise ImageTooSmallError(f"The image is {width}x{height} pixels; a digit needs at least {MIN_SIDE}x{MIN_SIDE}.")

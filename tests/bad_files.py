@@ -94,6 +94,7 @@ def corpus() -> list[tuple[str, bytes, str]]:
     frames = [seven(), Image.new("L", (280, 280), 255)]
     heic = heic_from_an_iphone()
     scan = pdf_of(seven(), Image.new("L", (280, 280), 255))
+    fax = _save(seven(), "TIFF", save_all=True, append_images=[Image.new("L", (280, 280), 255)] * 2)  # pages uncompressed
     return [
         ("empty.png", b"", "error"),
         ("text-as-image.png", b"Dear diary, today I drew a seven.\n" * 20, "error"),
@@ -117,6 +118,9 @@ def corpus() -> list[tuple[str, bytes, str]]:
         ("photo.webp", _save(seven("RGB"), "WEBP", quality=80), "read"),
         ("iphone-photo.heic", heic, "read"),
         ("truncated.heic", heic[: len(heic) // 2], "error"),
+        ("fax.tif", fax, "read"),
+        ("fax-cut-in-its-second-page.tif", fax[: 280 * 280 * 3 // 2], "read"),  # the first page is whole
+        ("fax-cut-in-its-first-page.tif", fax[: 280 * 280 // 2], "error"),
         ("scan.pdf", scan, "read"),
         ("truncated.pdf", scan[: len(scan) // 2], "error"),
         ("locked.pdf", locked_pdf(), "error"),

@@ -218,6 +218,15 @@ def test_a_scanned_pdf_is_read_page_by_page_on_the_batch_page_and_its_first_page
     assert any("Page 1 of 2 is read here" in c.value for c in at.caption)
 
 
+def test_a_multi_page_tiff_upload_says_which_page_is_read():
+    from tests.bad_files import seven
+    from tests.unit.test_pages import blank, tiff_of
+
+    at = upload(page("app_pages/upload.py").run(), "fax.tif", tiff_of(seven(), blank(), blank()), "image/tiff")
+    assert not at.exception and next(m for m in at.metric if m.label == "Prediction").value == "7"
+    assert any("Page 1 of 3 is read here" in c.value for c in at.caption)
+
+
 def test_an_archive_with_no_image_in_it_gets_a_message():
     at = page("app_pages/batch.py").run()
     at.file_uploader(key="batch.files").set_value([("notes.zip", zipped({"notes.txt": b"hi"}), "application/zip")])

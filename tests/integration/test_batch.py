@@ -90,3 +90,15 @@ def test_every_page_of_a_scanned_pdf_is_read_in_order_and_a_broken_pdf_is_one_er
         ("scans.pdf, page 1", str(test.y[0])), ("scans.pdf, page 2", str(test.y[1])), ("scans.pdf, page 3", str(test.y[2])),
         ("cut.pdf", None)]
     assert "PDF" in readings[-1].error and opened.left_out == ()
+
+
+def test_every_page_of_a_multi_page_tiff_is_read_and_a_damaged_one_is_an_error_not_a_crash(predictor, mnist):
+    from tests.unit.test_pages import tiff_of
+
+    _, test = mnist
+    document = tiff_of(*(Image.fromarray(255 - test.x[i]).resize((280, 280)) for i in range(3)))
+    readings = read_files(predictor, expand_files([("fax.tif", document)]).files)
+    assert [(r.name, r.text) for r in readings] == [(f"fax.tif, page {i + 1}", str(test.y[i])) for i in range(3)]
+    for cut in (len(document) // 3, 2 * len(document) // 3, len(document) - 10):
+        readings = read_files(predictor, expand_files([("cut.tif", document[:cut])]).files)
+        assert readings and all(r.error or r.text for r in readings)

@@ -20,3 +20,17 @@ def test_each_awkward_file_is_refused_with_a_message_or_read(name, data, expecte
     else:
         digit = preprocess(data)
         assert digit.shape == (28, 28) and np.isclose(digit.max(), 1.0)
+
+
+READABLE = [(name, data) for name, data, expected in CASES if expected == "read"]
+
+
+@pytest.mark.parametrize("name,data", READABLE, ids=[name for name, _ in READABLE])
+def test_a_readable_file_cut_short_anywhere_is_still_read_or_refused_with_a_message(name, data):
+    # Cut-short multi-page TIFFs and animated GIFs once escaped as TypeError, IndexError and struct.error.
+    ends = range(1, len(data)) if len(data) <= 4096 else np.linspace(1, len(data) - 1, 200).astype(int)
+    for end in ends:
+        try:
+            preprocess(data[:end])
+        except InputError:
+            pass
