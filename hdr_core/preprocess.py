@@ -39,9 +39,11 @@ UPLOAD_TYPES = (*IMAGE_TYPES, "pdf")
 FORMATS = "PNG, JPEG, WebP, BMP, GIF, TIFF, HEIC or PDF"
 """The formats read, as the messages name them."""
 
-DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, TypeError, KeyError, IndexError, struct.error, zlib.error)
+DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, TypeError, KeyError, IndexError, RuntimeError,
+                 struct.error, zlib.error)
 """What Pillow's decoders raise on a damaged file (a cut-short TIFF's list of pages raises TypeError, a GIF
-with a damaged block struct.error; found by cutting and flipping bytes of good files)."""
+with a damaged block struct.error, a HEIC declaring a size other than its pixels' RuntimeError; found by
+cutting and flipping bytes of good files)."""
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 """Largest file read, the same 10 MB as the app's upload limit."""

@@ -84,6 +84,12 @@ def locked_pdf(user: bytes = b"secret", owner: bytes = b"owner") -> bytes:
                 b"/Encrypt 4 0 R /ID [<%s> <%s>]" % (file_id.hex().encode(), file_id.hex().encode()))
 
 
+def _declaring_width(heic: bytes, width: int) -> bytes:
+    """The HEIC with its declared width (in its 'ispe' box) changed: pixels and file stay as they were."""
+    at = heic.index(b"ispe") + 8  # after the box type, version and flags
+    return heic[:at] + struct.pack(">I", width) + heic[at + 4 :]
+
+
 def corpus() -> list[tuple[str, bytes, str]]:
     png = _save(seven(), "PNG")
     jpeg = _save(seven("RGB"), "JPEG", quality=90)
@@ -118,6 +124,7 @@ def corpus() -> list[tuple[str, bytes, str]]:
         ("photo.webp", _save(seven("RGB"), "WEBP", quality=80), "read"),
         ("iphone-photo.heic", heic, "read"),
         ("truncated.heic", heic[: len(heic) // 2], "error"),
+        ("smaller-than-its-pixels.heic", _declaring_width(heic, 24), "error"),
         ("fax.tif", fax, "read"),
         ("fax-cut-in-its-second-page.tif", fax[: 280 * 280 * 3 // 2], "read"),  # the first page is whole
         ("fax-cut-in-its-first-page.tif", fax[: 280 * 280 // 2], "error"),
