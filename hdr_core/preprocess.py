@@ -132,6 +132,17 @@ def open_image(data: ImageInput) -> Image.Image:
         raise InvalidImageError("The image file is damaged or incomplete and cannot be read.") from err
     if min(width, height) < MIN_SIDE:
         raise ImageTooSmallError(f"The image is {width}x{height} pixels; a digit needs at least {MIN_SIDE}x{MIN_SIDE}.")
+    return convertible(image)
+
+
+def convertible(image: Image.Image) -> Image.Image:
+    """An image in a mode Pillow can convert to grey and colour: a CIELab scan (as some scanners and
+    Photoshop save TIFFs) gives its lightness channel, which is the grey a person sees; premultiplied
+    alpha is undone. Other modes pass unchanged."""
+    if image.mode == "LAB":
+        return image.getchannel("L")
+    if image.mode in ("La", "RGBa"):
+        return image.convert(image.mode.upper())
     return image
 
 

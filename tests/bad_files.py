@@ -125,6 +125,7 @@ def corpus() -> list[tuple[str, bytes, str]]:
         ("iphone-photo.heic", heic, "read"),
         ("truncated.heic", heic[: len(heic) // 2], "error"),
         ("smaller-than-its-pixels.heic", _declaring_width(heic, 24), "error"),
+        ("cielab-scan.tif", _save(seven("RGB").convert("LAB"), "TIFF"), "read"),
         ("fax.tif", fax, "read"),
         ("fax-cut-in-its-second-page.tif", fax[: 280 * 280 * 3 // 2], "read"),  # the first page is whole
         ("fax-cut-in-its-first-page.tif", fax[: 280 * 280 // 2], "error"),

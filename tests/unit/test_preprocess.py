@@ -131,6 +131,14 @@ def test_small_images_and_other_formats_decode_whole():
         assert decode_reduced(opened).size == opened.size
 
 
+def test_every_image_mode_pillow_has_is_read_as_the_same_digit():
+    from tests.bad_files import seven
+
+    expected = preprocess(seven())
+    for mode in ("1", "P", "RGBA", "CMYK", "YCbCr", "LAB", "HSV", "I", "F", "LA", "PA", "La", "RGBa", "RGBX"):
+        assert np.abs(preprocess(seven("RGB").convert(mode)) - expected).mean() < 0.03, mode
+
+
 def test_the_messages_name_every_image_format_the_uploaders_take():
     formats = {Image.registered_extensions()[f".{t}"] for t in UPLOAD_TYPES}
     assert formats == {"PNG", "JPEG", "WEBP", "BMP", "GIF", "TIFF", "HEIF", "PDF"}  # every type is read, and nothing else is named
