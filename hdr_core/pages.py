@@ -15,7 +15,6 @@ MAX_PAGES = pdf.MAX_PAGES
 """Pages read from one file at most."""
 
 
-
 def _tiff(data: bytes) -> Image.Image | None:
     try:
         image = Image.open(io.BytesIO(data))
