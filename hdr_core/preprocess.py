@@ -93,6 +93,8 @@ def open_image(data: ImageInput) -> Image.Image:
     if isinstance(data, Image.Image):
         image = data
     elif isinstance(data, np.ndarray):
+        if np.issubdtype(data.dtype, np.floating) and not np.isfinite(data).all():
+            raise InvalidImageError(f"This array holds values that are not numbers (NaN or infinite), shape {data.shape}.")
         try:
             image = Image.fromarray(np.ascontiguousarray(data))
         except (TypeError, ValueError) as err:

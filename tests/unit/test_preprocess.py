@@ -139,6 +139,14 @@ def test_every_image_mode_pillow_has_is_read_as_the_same_digit():
         assert np.abs(preprocess(seven("RGB").convert(mode)) - expected).mean() < 0.03, mode
 
 
+@pytest.mark.parametrize("array", [np.full((280, 280), np.nan, np.float32), np.full((280, 280), np.inf),
+                                   np.zeros((280, 280, 5), np.uint8), np.zeros((280, 280), np.complex64)],
+                         ids=["nan", "infinite", "five channels", "complex"])
+def test_an_array_that_is_no_image_is_a_named_error(array):
+    with pytest.raises(InvalidImageError):
+        preprocess(array)
+
+
 def test_the_messages_name_every_image_format_the_uploaders_take():
     formats = {Image.registered_extensions()[f".{t}"] for t in UPLOAD_TYPES}
     assert formats == {"PNG", "JPEG", "WEBP", "BMP", "GIF", "TIFF", "HEIF", "PDF"}  # every type is read, and nothing else is named
