@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from hdr_core.batch import in_name_order, expand_files, read_files, to_csv
+from hdr_core.batch import expand_files, in_name_order, read_files, to_csv
 from hdr_core.preprocess import FORMATS, UPLOAD_TYPES
 from ui import resources
 
@@ -27,7 +27,7 @@ if folder:  # the browser lists a folder's files in no useful order
 key = tuple(f.file_id for f in files)
 if st.session_state.get("batch.key") != key:  # read once per set of files, not on every rerun
     progress = st.progress(0.0, text="Reading...")
-    opened = expand_files((f.name, f.getvalue()) for f in files)  # each ZIP archive stands for its images, a PDF for its pages
+    opened = expand_files((f.name, f.getvalue()) for f in files)  # each ZIP archive stands for its images, a PDF or TIFF for its pages
     readings = read_files(resources.predictor(), opened.files, total=len(opened.files),
                           on_progress=lambda done, total: progress.progress(done / total, text=f"Read {done} of {total}"),
                           segmenter=resources.segmenter())

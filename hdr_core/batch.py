@@ -72,12 +72,12 @@ def expand_files(files: Iterable[tuple[str, bytes]]) -> Opened:
                 archive = zip_images(name, data, order=in_name_order)
                 opened += archive.images
                 left_out += archive.left_out
-            elif (pages := page_count(data)) > 1:  # a PDF, or a TIFF of several pages
+            elif (pages := page_count(data)) > 1 or is_pdf(data):  # a PDF (even of one page), or a TIFF of several
                 opened += [(f"{name}, page {i + 1}", functools.partial(page_image, data, i)) for i in range(min(pages, MAX_PAGES))]
                 if pages > MAX_PAGES:
                     left_out.append((f"{name}, pages {MAX_PAGES + 1}-{pages}", f"more than {MAX_PAGES:,} pages in one file"))
             else:
-                opened.append((f"{name}, page 1", functools.partial(page_image, data, 0)) if is_pdf(data) else (name, data))
+                opened.append((name, data))
         except InputError as err:
             opened.append((name, functools.partial(_raise, err)))
     return Opened(tuple(opened), tuple(left_out))

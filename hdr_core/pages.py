@@ -11,8 +11,8 @@ from . import pdf
 from .errors import ImageTooLargeError, InvalidImageError
 from .preprocess import DECODE_ERRORS, MAX_PIXELS
 
-MAX_PAGES = pdf.MAX_PAGES
-"""Pages read from one file at most."""
+MAX_PAGES = 1000
+"""Pages read from one file at most, like the images of one archive."""
 
 
 def _tiff(data: bytes) -> Image.Image | None:

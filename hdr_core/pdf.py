@@ -14,9 +14,6 @@ RENDER_SIDE = 1024
 """Pixels on a rendered page's longer side: what preprocessing reduces a large photo to anyway
 (``preprocess.WORK_SIDE``), whatever size the page declares."""
 
-MAX_PAGES = 1000
-"""Pages read from one PDF at most, like the images of one archive."""
-
 _PDFIUM = threading.Lock()
 """PDFium is not thread-safe, and every session of the app runs in a thread of one process."""
 
