@@ -47,6 +47,16 @@ def pdf_of(*pages: Image.Image) -> bytes:
     return _save(pages[0], "PDF", resolution=200, save_all=True, append_images=list(pages[1:]))
 
 
+def tiff_of(*pages: Image.Image, **options) -> bytes:
+    """Images saved as the pages of one TIFF, as scanners and fax machines save them."""
+    return _save(pages[0], "TIFF", save_all=True, append_images=list(pages[1:]), **options)
+
+
+def blank() -> Image.Image:
+    """A blank page (a new one each time: saving an image can leave settings in its info for the next save)."""
+    return Image.new("L", (280, 280), 255)
+
+
 def _pdf(objects: list[bytes], trailer: bytes = b"") -> bytes:
     """A PDF written by hand from its objects (numbered from 1; the first is the catalogue)."""
     out, offsets = bytearray(b"%PDF-1.4\n"), []
@@ -99,8 +109,8 @@ def corpus() -> list[tuple[str, bytes, str]]:
     noise = np.random.default_rng(0).integers(0, 256, (240, 240), dtype=np.uint8)
     frames = [seven(), Image.new("L", (280, 280), 255)]
     heic = heic_from_an_iphone()
-    scan = pdf_of(seven(), Image.new("L", (280, 280), 255))
-    fax = _save(seven(), "TIFF", save_all=True, append_images=[Image.new("L", (280, 280), 255)] * 2)  # pages uncompressed
+    scan = pdf_of(seven(), blank())
+    fax = tiff_of(seven(), blank(), blank())  # pages uncompressed
     return [
         ("empty.png", b"", "error"),
         ("text-as-image.png", b"Dear diary, today I drew a seven.\n" * 20, "error"),

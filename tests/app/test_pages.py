@@ -219,8 +219,7 @@ def test_a_scanned_pdf_is_read_page_by_page_on_the_batch_page_and_its_first_page
 
 
 def test_a_multi_page_tiff_upload_says_which_page_is_read():
-    from tests.bad_files import seven
-    from tests.unit.test_pages import blank, tiff_of
+    from tests.bad_files import blank, seven, tiff_of
 
     at = upload(page("app_pages/upload.py").run(), "fax.tif", tiff_of(seven(), blank(), blank()), "image/tiff")
     assert not at.exception and next(m for m in at.metric if m.label == "Prediction").value == "7"

@@ -93,7 +93,7 @@ def test_every_page_of_a_scanned_pdf_is_read_in_order_and_a_broken_pdf_is_one_er
 
 
 def test_every_page_of_a_multi_page_tiff_is_read_and_a_damaged_one_is_an_error_not_a_crash(predictor, mnist):
-    from tests.unit.test_pages import tiff_of
+    from tests.bad_files import tiff_of
 
     _, test = mnist
     document = tiff_of(*(Image.fromarray(255 - test.x[i]).resize((280, 280)) for i in range(3)))

@@ -10,17 +10,7 @@ from PIL import Image
 
 from hdr_core import ImageTooLargeError, InvalidImageError, InvalidPdfError, preprocess
 from hdr_core.pages import page_count, page_image
-from tests.bad_files import pdf_of, seven
-
-def blank() -> Image.Image:
-    """A blank page (a new one each time: saving an image can leave settings in its info for the next save)."""
-    return Image.new("L", (280, 280), 255)
-
-
-def tiff_of(*pages: Image.Image, **options) -> bytes:
-    buffer = io.BytesIO()
-    pages[0].save(buffer, format="TIFF", save_all=True, append_images=list(pages[1:]), **options)
-    return buffer.getvalue()
+from tests.bad_files import blank, pdf_of, seven, tiff_of
 
 
 def test_a_multi_page_tiff_is_counted_and_each_page_decoded_on_its_own():
