@@ -17,7 +17,8 @@ st.caption("Draw one digit, 0 to 9, large or small, anywhere in the box, or swit
            "The reading updates each time you lift the pen.")
 
 mode = st.segmented_control("Draw", list(SIZES), default="One digit", key="draw.mode") or "One digit"
-width, height = (PHONE_SIZES if touch.on_a_phone() else SIZES)[mode]
+phone = touch.on_a_phone()
+width, height = (PHONE_SIZES if phone else SIZES)[mode]
 left, right = st.columns([1, 1.6], gap="large") if mode == "One digit" else (st.container(), st.container())
 with left:
     first_pen = 20 if mode == "One digit" else round(height * 0.07)  # a number's pen: 14 px on the 200 px canvas
@@ -34,12 +35,12 @@ with right:
             if looks_like_number(reading.steps):
                 st.info("This looks like several digits: choose **A number** above to read them all.", icon=":material/pin:")
             result.show_reading(reading, source="draw")
-            touch.announce(str(reading.prediction.digit), reading.prediction.confidence)
+            touch.announce(str(reading.prediction.digit), reading.prediction.confidence, phone)
         else:
             strokes = stroke_masks(canvas.json_data, width, height)  # digits that overlap stay apart by their strokes
             number = read_number(resources.predictor(), image, resources.segmenter(), strokes)
             show_number(number, source="draw")
-            touch.announce(number.text, number.confidence)
+            touch.announce(number.text, number.confidence, phone)
     except InputError:
         st.info(f"Draw {'a digit' if mode == 'One digit' else 'a number'} on the canvas to see what the model reads, "
                 "how sure it is, and what it saw.", icon=":material/draw:")

@@ -49,11 +49,12 @@ def on_a_phone() -> bool:
     return is_phone(headers.get("User-Agent", "") if headers else "")
 
 
-def announce(read: str, confidence: float) -> None:
-    """On a phone, also show a new reading as a toast: there the result lies below the canvas, out of
-    sight while drawing. Shown once per reading, not again on reruns that read the same."""
+def announce(read: str, confidence: float, phone: bool) -> None:
+    """On a ``phone`` (``on_a_phone()``, which the page has asked already), also show a new reading as a toast:
+    there the result lies below the canvas, out of sight while drawing. Shown once per reading, not again on
+    reruns that read the same."""
     said = f"Reads {read}, {confidence:.0%} sure"
-    if on_a_phone() and st.session_state.get("touch.announced") != said:
+    if phone and st.session_state.get("touch.announced") != said:
         st.session_state["touch.announced"] = said
         st.toast(said, icon=":material/draw:")
 
