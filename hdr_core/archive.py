@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from typing import Callable
 
 from .errors import ImageTooLargeError, InvalidArchiveError
-from .preprocess import IMAGE_TYPES, MAX_FILE_BYTES
+from .preprocess import MAX_FILE_BYTES, UPLOAD_TYPES
 
-IMAGE_SUFFIXES = tuple(f".{t}" for t in IMAGE_TYPES)
-"""What counts as an image inside an archive, by name, as the uploaders count it."""
+READABLE_SUFFIXES = tuple(f".{t}" for t in UPLOAD_TYPES)
+"""What is read inside an archive, by name, as the uploaders take it: images, and PDFs for their pages."""
 
 MAX_IMAGES = 1000
 """Images read from one archive at most; more are listed as left out."""
@@ -55,9 +55,8 @@ def zip_images(name: str, data: bytes, order: Callable[[str], object] = str) -> 
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as err:
         raise InvalidArchiveError("This is not a ZIP archive that can be opened: it may be cut short or damaged.") from err
     members = [m for m in archive.infolist() if not m.is_dir() and not is_system_file(m.filename)]
-    images = sorted((m for m in members if m.filename.lower().endswith(IMAGE_SUFFIXES)), key=lambda m: order(m.filename))
-    left_out = [(m.filename, "a PDF: choose it on its own to read its pages" if m.filename.lower().endswith(".pdf")
-                 else "not an image") for m in members if not m.filename.lower().endswith(IMAGE_SUFFIXES)]
+    images = sorted((m for m in members if m.filename.lower().endswith(READABLE_SUFFIXES)), key=lambda m: order(m.filename))
+    left_out = [(m.filename, "not an image") for m in members if not m.filename.lower().endswith(READABLE_SUFFIXES)]
     left_out += [(m.filename, f"more than {MAX_IMAGES:,} images in one archive") for m in images[MAX_IMAGES:]]
     budget = [MAX_UNPACKED_BYTES]  # what the archive may still unpack to, shared by its images
 

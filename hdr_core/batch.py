@@ -62,25 +62,46 @@ class Opened:
 
 def expand_files(files: Iterable[tuple[str, bytes]]) -> Opened:
     """Replace each ZIP archive (by its name) with the images inside it, in name order ("scans.zip/scan-1.png"),
-    and each PDF or multi-page TIFF with its pages ("scan.pdf, page 2"); an archive or PDF that cannot be
-    opened stays one file, whose reading is its error."""
+    and each PDF or multi-page TIFF, on its own or in an archive, with its pages ("scan.pdf, page 2"); an
+    archive, PDF or TIFF that cannot be opened stays one file, whose reading is its error."""
     opened: list[tuple[str, FileData]] = []
     left_out: list[tuple[str, str]] = []
     for name, data in files:
+        if not is_archive(name):
+            _add_pages(name, lambda: data, opened, left_out)
+            continue
         try:
-            if is_archive(name):
-                archive = zip_images(name, data, order=in_name_order)
-                opened += archive.images
-                left_out += archive.left_out
-            elif (pages := page_count(data)) > 1 or is_pdf(data):  # a PDF (even of one page), or a TIFF of several
-                opened += [(f"{name}, page {i + 1}", functools.partial(page_image, data, i)) for i in range(min(pages, MAX_PAGES))]
-                if pages > MAX_PAGES:
-                    left_out.append((f"{name}, pages {MAX_PAGES + 1}-{pages}", f"more than {MAX_PAGES:,} pages in one file"))
-            else:
-                opened.append((name, data))
+            archive = zip_images(name, data, order=in_name_order)
         except InputError as err:
             opened.append((name, functools.partial(_raise, err)))
+            continue
+        for member, unpack in archive.images:
+            if member.lower().endswith(PAGED_SUFFIXES):  # unpacked now, to count its pages
+                _add_pages(member, unpack, opened, left_out)
+            else:  # unpacked when it is read
+                opened.append((member, unpack))
+        left_out += archive.left_out
     return Opened(tuple(opened), tuple(left_out))
+
+
+PAGED_SUFFIXES = (".pdf", ".tif", ".tiff")
+"""Files in an archive that may hold several pages, by name (outside archives, every file is asked)."""
+
+
+def _add_pages(name: str, get: Callable[[], bytes], opened: list, left_out: list) -> None:
+    """Append the file (name, bytes), or its pages if it is a PDF or multi-page TIFF, or (name, its error)."""
+    try:
+        data = get()
+        pages = page_count(data)
+    except InputError as err:
+        opened.append((name, functools.partial(_raise, err)))
+        return
+    if pages == 1 and not is_pdf(data):
+        opened.append((name, data))
+        return
+    opened.extend((f"{name}, page {i + 1}", functools.partial(page_image, data, i)) for i in range(min(pages, MAX_PAGES)))
+    if pages > MAX_PAGES:
+        left_out.append((f"{name}, pages {MAX_PAGES + 1}-{pages}", f"more than {MAX_PAGES:,} pages in one file"))
 
 
 def _raise(err: Exception) -> bytes:

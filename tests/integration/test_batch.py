@@ -92,6 +92,19 @@ def test_every_page_of_a_scanned_pdf_is_read_in_order_and_a_broken_pdf_is_one_er
     assert "PDF" in readings[-1].error and opened.left_out == ()
 
 
+def test_a_scanned_pdf_inside_a_zip_archive_is_read_page_by_page_beside_its_images(predictor, mnist):
+    from tests.bad_files import pdf_of
+
+    files, labels = scans(mnist, 4)
+    _, test = mnist
+    document = pdf_of(*(Image.fromarray(255 - test.x[i]).resize((280, 280)) for i in (2, 3)))
+    archive = zipped({"scans/a.png": files[0][1], "scans/b.pdf": document, "scans/c.png": files[1][1]})
+    readings = read_files(predictor, expand_files([("scans.zip", archive)]).files)
+    assert [(r.name, r.text) for r in readings] == [
+        ("scans.zip/scans/a.png", str(labels[0])), ("scans.zip/scans/b.pdf, page 1", str(labels[2])),
+        ("scans.zip/scans/b.pdf, page 2", str(labels[3])), ("scans.zip/scans/c.png", str(labels[1]))]
+
+
 def test_every_page_of_a_multi_page_tiff_is_read_and_a_damaged_one_is_an_error_not_a_crash(predictor, mnist):
     from tests.bad_files import tiff_of
 

@@ -11,7 +11,8 @@ import pytest
 from hdr_core import archive
 from hdr_core.archive import zip_images
 from hdr_core.batch import in_name_order, expand_files
-from hdr_core.errors import ImageTooLargeError, InvalidArchiveError
+from hdr_core.errors import ImageTooLargeError, InvalidArchiveError, InvalidPdfError
+from hdr_core.pdf import RENDER_SIDE
 from tests.conftest import zipped
 
 
@@ -108,3 +109,18 @@ def test_expand_files_keeps_other_files_and_turns_a_broken_archive_into_one_file
     with pytest.raises(InvalidArchiveError):
         opened.files[2][1]()
     assert opened.left_out == (("s.zip/c.txt", "not an image"),)
+
+
+def test_a_pdf_or_multi_page_tiff_in_an_archive_stands_for_its_pages_and_a_broken_one_for_its_error():
+    from tests.bad_files import pdf_of, seven, tiff_of
+
+    document, fax = pdf_of(seven(), seven()), tiff_of(seven(), seven(), seven(size=200))
+    opened = expand_files([("s.zip", zipped({"a.png": b"a", "scans/b.pdf": document, "fax.TIF": fax, "one.tif": tiff_of(seven()),
+                                             "cut.pdf": document[:300]}))])
+    assert [name for name, _ in opened.files] == [
+        "s.zip/a.png", "s.zip/cut.pdf", "s.zip/fax.TIF, page 1", "s.zip/fax.TIF, page 2", "s.zip/fax.TIF, page 3",
+        "s.zip/one.tif", "s.zip/scans/b.pdf, page 1", "s.zip/scans/b.pdf, page 2"]
+    with pytest.raises(InvalidPdfError, match="cut short"):
+        opened.files[1][1]()
+    assert opened.files[4][1]().size == (200, 200) and opened.files[7][1]().height == RENDER_SIDE
+    assert opened.left_out == ()
