@@ -43,7 +43,8 @@ if not readings:
     st.stop()
 
 read_ok = [r for r in readings if r.error is None]
-st.metric("Files read", f"{len(read_ok)} of {len(readings)}")
+st.metric("Images read", f"{len(read_ok)} of {len(readings)}",
+          help="Each image counts once, and so does each page of a PDF or TIFF and each image in a ZIP archive.")
 table = pd.DataFrame([{"input": r.thumbnail(), "file": r.name, "reading": r.text or "", "confidence": r.confidence,
                        "error": r.error or ""} for r in readings])  # blank, not "None", where there is nothing
 st.dataframe(table, hide_index=True, width="stretch", column_config={

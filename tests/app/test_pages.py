@@ -163,7 +163,7 @@ def test_the_batch_page_reads_every_file_reports_bad_ones_and_offers_a_csv(mnist
     at.file_uploader(key="batch.files").set_value(files)
     at.run()
     assert not at.exception
-    assert next(m for m in at.metric if m.label == "Files read").value == "4 of 5"
+    assert next(m for m in at.metric if m.label == "Images read").value == "4 of 5"
     table = at.dataframe[0].value
     assert list(table["file"]) == [name for name, _, _ in files]
     assert table["error"].iloc[-1] and (table["error"].iloc[:4] == "").all()  # blank cells, not "None"
@@ -198,7 +198,7 @@ def test_a_zip_archive_is_read_image_by_image_and_says_what_it_left_out(mnist):
                                    "scans.zip/scans/scan-10.png", "cut.zip"]
     assert list(table["reading"]) == ["", *(str(test.y[i]) for i in (1, 9, 10)), ""]
     assert "more than 10 MB" in table["error"].iloc[0] and "ZIP archive" in table["error"].iloc[-1]
-    assert next(m for m in at.metric if m.label == "Files read").value == "3 of 5"
+    assert next(m for m in at.metric if m.label == "Images read").value == "3 of 5"
     assert at.expander[0].label == "Left out of the archives and PDFs: 2 files"
     assert list(left_out["file"]) == ["scans.zip/<b>odd</b>.docx", "scans.zip/scans/notes.txt"]
 

@@ -175,7 +175,7 @@ def test_a_batch_of_200_images_is_read_with_progress_and_exported_as_csv(page, a
         new MutationObserver(() => { if (document.querySelector('[data-testid=stProgress]')) window.__progressSeen = true; })
           .observe(document.body, {subtree: true, childList: true}); }""")
     page.locator('input[type="file"]').set_input_files(paths)
-    page.locator('[data-testid="stMetric"]', has_text="Files read").get_by_text("200 of 200").wait_for(timeout=120_000)
+    page.locator('[data-testid="stMetric"]', has_text="Images read").get_by_text("200 of 200").wait_for(timeout=120_000)
     assert page.evaluate("() => window.__progressSeen")
     screenshot(page, "batch")
     with page.expect_download() as download:
@@ -198,7 +198,7 @@ def test_a_whole_folder_is_read_with_its_subfolders_and_without_its_other_files(
     page.get_by_text("A folder", exact=True).click()
     page.get_by_text("Choose a folder").wait_for()
     page.locator('input[type="file"]').set_input_files(folder)
-    page.locator('[data-testid="stMetric"]', has_text="Files read").get_by_text("6 of 6").wait_for()
+    page.locator('[data-testid="stMetric"]', has_text="Images read").get_by_text("6 of 6").wait_for()
     with page.expect_download() as download:
         page.get_by_role("button", name="Download CSV").click()
     rows = [row.split(",")[:2] for row in Path(download.value.path()).read_text().splitlines()[1:]]
@@ -215,7 +215,7 @@ def test_a_zip_archive_of_scans_is_read_image_by_image_and_names_what_it_left_ou
     page.goto(f"{app_url}/batch")
     page.get_by_text("Choose or drop several images").wait_for()
     page.locator('input[type="file"]').set_input_files(path)
-    page.locator('[data-testid="stMetric"]', has_text="Files read").get_by_text("6 of 6").wait_for()
+    page.locator('[data-testid="stMetric"]', has_text="Images read").get_by_text("6 of 6").wait_for()
     page.get_by_text("Left out of the archives and PDFs: 1 file").click()
     page.locator("[data-testid=stExpander] [data-testid=stDataFrame]").wait_for()
     with page.expect_download() as download:
