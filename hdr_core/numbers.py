@@ -32,6 +32,7 @@ from .preprocess import (
     center_by_mass,
     fit_into_box,
     preprocess_steps,
+    suppress_background,
 )
 
 OVERLAP_TO_MERGE = 0.5
@@ -65,17 +66,31 @@ class Box:
 
 
 @dataclass(frozen=True)
+class Mark:
+    """A decimal point (".") or comma (",") written between two digits of a number."""
+
+    after: int  # how many digits come before it
+    char: str
+    box: Box
+
+
+@dataclass(frozen=True)
 class NumberReading:
-    """A number read digit by digit, left to right."""
+    """A number read digit by digit, left to right, with any decimal marks between its digits."""
 
     predictions: tuple[Prediction, ...]
     boxes: tuple[Box, ...]
     model_inputs: tuple[np.ndarray, ...]
     steps: PreprocessSteps
+    marks: tuple[Mark, ...] = ()
 
     @property
     def text(self) -> str:
-        return "".join(str(p.digit) for p in self.predictions)
+        """The number as written: its digits, with its marks in place ("3.50")."""
+        digits = [str(p.digit) for p in self.predictions]
+        for mark in sorted(self.marks, key=lambda m: m.after, reverse=True):
+            digits.insert(mark.after, mark.char)
+        return "".join(digits)
 
     @property
     def confidence(self) -> float:
@@ -244,6 +259,86 @@ def _place(mask: np.ndarray, box: tuple[slice, slice], shape: tuple[int, int]) -
     return full
 
 
+MARK_SIZE = (0.06, 0.35)
+"""A decimal mark's larger side, as shares of the typical digit height: larger than a speck of noise,
+smaller than any digit (a 1 is as tall as the others; a fragment of a digit is at least half as tall)."""
+
+MARK_PEN = 1.6
+"""A decimal point is a tap of the pen: no side of it longer than this many pen widths (a comma
+twice that, downwards). A piece of a digit's stroke cut off by a pen lift is longer."""
+
+MARK_GAP = 0.05
+"""A decimal mark stands apart: no other ink nearer than this share of the digit height."""
+
+MARK_LINE = 0.2
+"""A decimal mark sits on the line: its lowest ink is at most this share of the digit height above
+the bottom of its neighbouring digits, and its top below their middle."""
+
+
+MARK_STROKE = 0.9
+"""A decimal mark is one pen stroke's own ink: that stroke holds at least this share of the mark's ink,
+and other ink of at most the rest of that share."""
+
+
+def pen_width(ink: np.ndarray) -> float:
+    """The width of the strokes, in pixels: twice the ink's area over its edge (a stroke of width w and
+    length l has area w*l and about 2*l edge pixels)."""
+    edge = ink & ~ndimage.binary_erosion(ink)
+    return 2.0 * float(ink.sum()) / max(float(edge.sum()), 1.0)
+
+
+def decimal_marks(ink_map: np.ndarray, height: float, stroke_inks: Sequence[np.ndarray]) -> list[tuple[Piece, str]]:
+    """Blobs that are a decimal point (".") or comma (","), left to right, with their character.
+
+    A mark is small (``MARK_SIZE``) and a tap of the pen (``MARK_PEN``), lies between two digits
+    (blobs at least ``FRAGMENT_HEIGHT`` of a digit tall on either side), on their line (``MARK_LINE``),
+    with no other ink in its columns in the lower half of the line and none nearer than ``MARK_GAP``.
+    A comma is longer than wide and reaches below the line. And a mark is a pen stroke of its own
+    (``MARK_STROKE``): a piece of a digit cut off where the pen skipped can look just like a point, but
+    it belongs to the digit's stroke. ``ink_map``: the ink with its small blobs (``suppress_background``
+    drops a point with the specks); ``stroke_inks``: each pen stroke's ink in it (``strokes_in``).
+    """
+    ink = ink_map > 0
+    blobs = _blobs(ink)
+    tall = [b for b in blobs if b.bottom - b.top >= FRAGMENT_HEIGHT * height]
+    if len(tall) < 2:
+        return []
+    pen = pen_width(np.logical_or.reduce([b.mask for b in tall]))
+    marks = []
+    for blob in blobs:
+        h, w = blob.bottom - blob.top, blob.right - blob.left
+        if not MARK_SIZE[0] * height <= max(h, w) <= MARK_SIZE[1] * height or w > MARK_PEN * pen:
+            continue
+        left = [d for d in tall if (d.left + d.right) / 2 < blob.left]
+        right = [d for d in tall if (d.left + d.right) / 2 > blob.right]
+        if not left or not right:
+            continue
+        near = (max(left, key=lambda d: d.right), min(right, key=lambda d: d.left))
+        top, bottom = np.mean([d.top for d in near]), np.mean([d.bottom for d in near])
+        middle = int(round((top + bottom) / 2))
+        if blob.top < middle or blob.bottom < bottom - MARK_LINE * height:
+            continue
+        if (ink[middle:, blob.left:blob.right] & ~blob.mask[middle:, blob.left:blob.right]).any():
+            continue  # under a digit's stroke: a piece of it (a 7's bar above the line may overhang a point)
+        if h <= MARK_PEN * pen:
+            char = "."
+        elif h <= 2 * MARK_PEN * pen and blob.bottom > bottom:
+            char = ","
+        else:
+            continue
+        pad = int(np.ceil(MARK_GAP * height))
+        rows = slice(max(blob.top - pad, 0), blob.bottom + pad)
+        cols = slice(max(blob.left - pad, 0), blob.right + pad)
+        others = ink[rows, cols] & ~blob.mask[rows, cols]
+        if others.any() and ndimage.distance_transform_edt(~others)[blob.mask[rows, cols]].min() < MARK_GAP * height:
+            continue
+        area = blob.mask.sum()
+        if any((stroke & blob.mask).sum() >= MARK_STROKE * area and (stroke & ~blob.mask).sum() <= (1 - MARK_STROKE) * area
+               for stroke in stroke_inks):
+            marks.append((blob, char))
+    return sorted(marks, key=lambda m: m[0].left)
+
+
 def candidates(found: list[Piece]) -> list[tuple[int, int]]:
     """Every run of 1 to ``MOST_PIECES_PER_DIGIT`` neighbouring pieces, as (first, end) indices."""
     return [(i, j) for i in range(len(found)) for j in range(i + 1, min(i + MOST_PIECES_PER_DIGIT, len(found)) + 1)]
@@ -385,14 +480,28 @@ def looks_like_number(steps: PreprocessSteps) -> bool:
 
 def read_number(predictor: Predictor, image: ImageInput | PreprocessSteps, segmenter: Predictor | None = None,
                 strokes: Sequence[np.ndarray] | None = None) -> NumberReading:
-    """Read every digit in an image, left to right (see ``segment``); ``strokes``: its pen strokes, if drawn."""
+    """Read every digit in an image, left to right (see ``segment``); ``strokes``: its pen strokes, if drawn.
+    Given the strokes, a decimal point or comma between digits (``decimal_marks``) is set aside before the
+    digits are cut and read in its place."""
     steps = image if isinstance(image, PreprocessSteps) else preprocess_steps(image)
-    digits = segment(steps.cleaned, predictor, segmenter, strokes)
+    cleaned, marks = steps.cleaned, []
+    if strokes is not None:
+        ink_map = suppress_background(steps.flattened, speck_fraction=0.0)  # a point may be dropped as a speck
+        marks = decimal_marks(ink_map, _digit_height(_blobs(cleaned > 0)), strokes_in(ink_map, strokes))
+    if marks:
+        cleaned = np.where(np.logical_or.reduce([m.mask for m, _ in marks]), 0.0, cleaned)
+    digits = segment(cleaned, predictor, segmenter, strokes)
     inputs = tuple(model_input for _, model_input, _ in digits)
     scale = steps.upright.size[0] / steps.cleaned.shape[1]  # the ink map may be a reduced photo
-    boxes = tuple(Box(round(b.left * scale), round(b.top * scale), round(b.width * scale), round(b.height * scale))
-                  for b, _, _ in digits)
-    return NumberReading(tuple(p for _, _, p in digits), boxes, inputs, steps)
+
+    def upright(left: float, top: float, width: float, height: float) -> Box:
+        return Box(round(left * scale), round(top * scale), round(width * scale), round(height * scale))
+
+    boxes = tuple(upright(b.left, b.top, b.width, b.height) for b, _, _ in digits)
+    placed = tuple(Mark(sum(b.left + b.width / 2 < m.left for b, _, _ in digits), char,
+                        upright(m.left, m.top, m.right - m.left, m.bottom - m.top)) for m, char in marks)
+    return NumberReading(tuple(p for _, _, p in digits), boxes, inputs, steps,
+                         tuple(m for m in placed if 0 < m.after < len(digits)))
 
 
 def number_in(predictor: Predictor, steps: PreprocessSteps, segmenter: Predictor | None = None) -> NumberReading | None:

@@ -576,12 +576,13 @@ def _lower_lines(ink: np.ndarray, slope: float, middles: list[float], strongest:
         ink[rows[inside], np.broadcast_to(cols, rows.shape)[inside]] = clean[inside]
 
 
-def suppress_background(ink: np.ndarray) -> np.ndarray:
+def suppress_background(ink: np.ndarray, speck_fraction: float = SPECK_FRACTION) -> np.ndarray:
     """Zero the background, stretch the ink to full strength and drop specks of noise and faint shading.
 
     MNIST digits lie on a pure black ground with saturated strokes; paper grey, JPEG noise, stray
     dots and the faint rest of a shadow's edge have no place there. Raises ``EmptyImageError`` when
-    nothing stands out.
+    nothing stands out. Blobs under ``speck_fraction`` of the largest one's area are specks (a whole
+    number's decimal point is kept with 0).
     """
     background = background_level(ink)
     contrast = float(ink.max()) - background
@@ -600,7 +601,7 @@ def suppress_background(ink: np.ndarray) -> np.ndarray:
         areas[0] = 0
         peaks = np.zeros(count + 1, dtype=strength.dtype)  # each blob's strongest pixel (ndimage.maximum sorts the image)
         np.maximum.at(peaks, labels[ink_pixels], strength[ink_pixels])
-        specks = (areas < SPECK_FRACTION * areas.max()) | (peaks < FAINT_PEAK)
+        specks = (areas < speck_fraction * areas.max()) | (peaks < FAINT_PEAK)
         specks[0] = False
         strength[specks[labels]] = 0.0
     return strength.astype(np.float32, copy=False)

@@ -232,16 +232,28 @@ def draw_number_with_masks(digits: list[np.ndarray], rng: np.random.Generator, h
     Sizes vary by digit (+-15%), baselines wander, gaps between digits range from touching to
     wide, and some digits have a small gap inside (the pen lifted mid-stroke).
     """
-    placed, pen, size = _lay_out_number(digits, rng, height, levels)
+    placed, pen, size, _ = _lay_out_number(digits, rng, height, levels)
     return _paint(placed, pen, size), [np.asarray(_paint([centres], pen, size)) < 128 for centres in placed]
 
 
-def _lay_out_number(digits: list[np.ndarray], rng: np.random.Generator, height: int, levels: tuple[float, ...]):
-    """Pen centres of each digit of a number, the pen width and the canvas size (width, height)."""
+def draw_decimal_number(digits: list[np.ndarray], point_after: int, rng: np.random.Generator,
+                        height: int = NUMBER_HEIGHT) -> tuple[Image.Image, list[np.ndarray], np.ndarray]:
+    """A number drawn as ``draw_number_with_masks`` draws it, with a decimal point after its first
+    ``point_after`` digits ("3.50"): a tap of the same pen on the line, with room on either side. Also
+    where each digit's own ink is, and the point's (its pen stroke)."""
+    placed, pen, size, point = _lay_out_number(digits, rng, height, TRACE_LEVELS, point_after)
+    return (_paint([*placed, point], pen, size), [np.asarray(_paint([centres], pen, size)) < 128 for centres in placed],
+            np.asarray(_paint([point], pen, size)) < 128)
+
+
+def _lay_out_number(digits: list[np.ndarray], rng: np.random.Generator, height: int, levels: tuple[float, ...],
+                    point_after: int | None = None):
+    """Pen centres of each digit of a number, the pen width, the canvas size (width, height) and the pen
+    centres of a decimal point after digit ``point_after`` (None without one)."""
     pen = float(rng.uniform(*NUMBER_PENS))
     base = float(rng.uniform(0.45, 0.75)) * height
-    placed, x = [], float(rng.uniform(10, 40))
-    for digit in digits:
+    placed, x, point = [], float(rng.uniform(10, 40)), None
+    for k, digit in enumerate(digits):
         points = skeleton(digit, levels=levels)
         if rng.random() < 0.2 and len(points) > 40:  # a pen lift: a small gap somewhere in the stroke
             centre = points[int(rng.integers(0, len(points)))]
@@ -254,9 +266,15 @@ def _lay_out_number(digits: list[np.ndarray], rng: np.random.Generator, height: 
         centres = (points - top_left) * scale + np.array([max(y, 0.0), x]) + pen / 2
         placed.append(centres)
         width = extent[1] * scale + pen
+        if k + 1 == point_after:  # a tap of the pen on the line, a little apart from both digits
+            x += width + float(rng.uniform(0.1, 0.3)) * digit_height
+            tap = np.array([centres[:, 0].max() - float(rng.uniform(0.0, 0.1)) * digit_height, x + pen / 2])
+            point = tap + rng.uniform(-0.25, 0.25, (3, 2)) * pen  # a short wobble within the pen's width
+            x += pen + float(rng.uniform(0.1, 0.3)) * digit_height
+            continue
         x += width + float(rng.uniform(-0.06, 0.45)) * max(width, 0.4 * digit_height)  # touching to well apart
     canvas_width = int(max(c[:, 1].max() for c in placed) + pen + rng.uniform(10, 40))
-    return placed, pen, (canvas_width, height)
+    return placed, pen, (canvas_width, height), point
 
 
 TWO_STROKE_SHARE = 0.5

@@ -13,7 +13,7 @@ from .result import displayable, enlarge
 
 
 def annotated(reading: NumberReading) -> Image.Image:
-    """The input with a box around each digit and its reading above it."""
+    """The input with a box around each digit and its reading above it, and around each decimal mark."""
     picture = displayable(reading.steps.upright).convert("RGB")
     draw = ImageDraw.Draw(picture)
     line = max(2, picture.width // 300)
@@ -21,6 +21,10 @@ def annotated(reading: NumberReading) -> Image.Image:
         draw.rectangle((box.left, box.top, box.left + box.width, box.top + box.height), outline=(228, 87, 46), width=line)
         label = f"{prediction.digit} {prediction.confidence:.0%}"
         draw.text((box.left, max(0, box.top - 6 * line - 10)), label, fill=(228, 87, 46), font_size=max(12, 7 * line))
+    for mark in reading.marks:
+        box = mark.box
+        draw.rectangle((box.left - line, box.top - line, box.left + box.width + line, box.top + box.height + line),
+                       outline=(228, 87, 46), width=max(1, line // 2))
     return picture
 
 

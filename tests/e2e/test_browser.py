@@ -263,6 +263,21 @@ def test_a_number_drawn_in_number_mode_is_read_digit_by_digit(page, app_url):
     screenshot(page, "draw-number")
 
 
+def test_a_decimal_point_tapped_between_digits_in_number_mode_is_read_in_its_place(page, app_url):
+    page.goto(app_url)
+    page.get_by_text("Draw a digit on the canvas").wait_for()
+    page.get_by_text("A number", exact=True).click()
+    page.get_by_text("Draw a number on the canvas").wait_for()
+    seven, four = ([[(x * 0.62 + 40 + offset, y * 0.62 + 15) for x, y in stroke] for stroke in STROKES[d]]
+                   for offset, d in ((0, 7), (220, 4)))
+    draw(page, seven, pause_between=True)
+    box = page.locator("canvas.upper-canvas").first.bounding_box()
+    page.mouse.click(box["x"] + 215, box["y"] + 156)  # a tap of the pen on the line, without moving it
+    page.wait_for_timeout(400)
+    draw(page, four, pause_between=True)
+    page.locator('[data-testid="stMetric"]', has_text="Prediction").get_by_text("7.4", exact=True).wait_for()
+
+
 def test_on_a_phone_the_number_canvas_fits_the_screen_and_reads_a_number_drawn_by_touch_to_its_corner(phone_page, app_url):
     page = phone_page
     page.goto(app_url)

@@ -18,7 +18,7 @@ from hdr_core.numbers import (
     segment,
 )
 from hdr_core.robustness import number_accuracy
-from hdr_core.synth import draw_number_with_masks, photo_of_paper, segmentation_examples
+from hdr_core.synth import draw_decimal_number, draw_number_with_masks, pen_strokes, photo_of_paper, segmentation_examples
 from tests.conftest import drawn_seven
 from tests.e2e.browser import STROKES
 
@@ -204,3 +204,31 @@ def test_two_digits_drawn_apart_on_the_number_canvas_are_read_with_or_without_th
     truth = "".join(map(str, digits))
     assert read_number(predictor, image).text == truth
     assert read_number(predictor, image, strokes=strokes).text == truth
+
+
+def test_a_decimal_point_drawn_between_digits_is_read_in_its_place_given_the_strokes_and_left_out_from_the_image_alone(predictor, mnist):
+    _, test = mnist
+    rng, strokes_rng = np.random.default_rng(3), np.random.default_rng(4)
+    read, cases = 0, 10
+    for _ in range(cases):
+        chosen = rng.integers(0, len(test), int(rng.integers(3, 6)))
+        after = int(rng.integers(1, len(chosen)))
+        image, own_inks, point = draw_decimal_number([test.x[i] for i in chosen], after, rng)
+        digits = "".join(str(int(test.y[i])) for i in chosen)
+        strokes = pen_strokes(own_inks[:after], strokes_rng) + [point] + pen_strokes(own_inks[after:], strokes_rng)
+        reading = read_number(predictor, image, strokes=strokes)
+        read += reading.text == f"{digits[:after]}.{digits[after:]}"
+        assert "." not in read_number(predictor, image).text  # an upload's small blob may be a piece of a digit
+        if reading.marks:
+            box = reading.marks[0].box  # boxed where the point is, in the drawing's pixels
+            assert np.asarray(image.convert("L"))[box.top : box.top + box.height, box.left : box.left + box.width].min() == 0
+    assert read >= 9
+
+
+def test_a_number_drawn_without_a_point_is_read_without_one_however_its_digits_break(predictor, mnist):
+    _, test = mnist
+    rng, strokes_rng = np.random.default_rng(5), np.random.default_rng(6)
+    for _ in range(30):  # a fifth of the digits have a pen lift, and its pieces can be point-sized
+        chosen = rng.integers(0, len(test), int(rng.integers(2, 7)))
+        image, own_inks = draw_number_with_masks([test.x[i] for i in chosen], rng)
+        assert read_number(predictor, image, strokes=pen_strokes(own_inks, strokes_rng)).marks == ()

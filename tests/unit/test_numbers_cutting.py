@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from hdr_core.errors import EmptyImageError
-from hdr_core.numbers import MOST_PIECES_PER_DIGIT, candidates, context_window, pieces, stroke_splits
+from hdr_core.numbers import MOST_PIECES_PER_DIGIT, candidates, context_window, decimal_marks, pieces, stroke_splits
 
 
 def bars(*spans: tuple[int, int], height: int = 100, width: int = 400) -> np.ndarray:
@@ -80,3 +80,40 @@ def test_ink_where_two_strokes_cross_is_no_split():
     found, _ = pieces(np.maximum(left, right).astype(np.float32), [left, right])
     assert len(found) == 2 and (found[0].mask & found[1].mask).any()
     assert stroke_splits(found, [(0, 1), (1, 2), (0, 2)], [left, right]).tolist() == [0, 0, 0]
+
+
+def disc(ink: np.ndarray, row: int, col: int, radius: int = 7) -> np.ndarray:
+    """A round tap of the pen centred at (row, col), drawn into ``ink``; returns its mask."""
+    rows, cols = np.ogrid[: ink.shape[0], : ink.shape[1]]
+    mask = (rows - row) ** 2 + (cols - col) ** 2 <= radius**2
+    ink[mask] = 1.0
+    return mask
+
+
+def marks_in(ink: np.ndarray, strokes: list[np.ndarray]) -> list[tuple[int, str]]:
+    return [(mark.left, char) for mark, char in decimal_marks(ink, 100.0, strokes)]
+
+
+def test_a_tap_of_the_pen_on_the_line_between_two_digits_is_a_decimal_point_and_a_longer_one_below_it_a_comma():
+    ink = bars((40, 55), (200, 215))  # two digits 100 px tall, from row 20 to 120
+    point = disc(ink, 112, 125)
+    assert marks_in(ink, [bars((40, 55)) > 0, point, bars((200, 215)) > 0]) == [(118, ".")]
+    ink = bars((40, 55), (200, 215))
+    comma = np.zeros(ink.shape, dtype=bool)
+    comma[106:134, 122:130] = True  # a short downward stroke reaching below the digits
+    ink[comma] = 1.0
+    assert marks_in(ink, [comma]) == [(122, ",")]
+
+
+def test_ink_like_a_point_is_not_a_mark_where_it_belongs_to_a_digits_stroke_or_is_not_on_the_line_between_digits():
+    ink = bars((40, 55), (200, 215))
+    point = disc(ink, 112, 125)
+    assert marks_in(ink, [(ink > 0) & ~point]) == []  # no stroke of its own: a piece of a digit cut off by a pen lift
+    assert marks_in(ink, [point | (bars((40, 55)) > 0)]) == []  # part of the first digit's stroke
+    for row, col in ((40, 125), (112, 300), (112, 62)):  # high on the line; after the last digit; against a digit
+        ink = bars((40, 55), (200, 215))
+        point = disc(ink, row, col)
+        assert marks_in(ink, [point]) == [], (row, col)
+    ink = bars((40, 55), (200, 215))
+    ink[60:96, 122:128] = 1.0  # a stroke ending just above it, in its columns, in the lower half of the line
+    assert marks_in(ink, [disc(ink, 112, 125)]) == []
