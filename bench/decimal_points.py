@@ -1,10 +1,11 @@
-"""Decimal points on the Draw page: found where they are drawn, and never where they are not.
+"""Decimal points and commas on the Draw page: found where they are drawn, and never where they are not.
 
     python bench/decimal_points.py       # prints the figures, writes bench/results/decimal_points.json
 
 Numbers of 3-6 *validation* digits (never test digits) are drawn as on the number canvas with a
 decimal point after a random digit (``synth.draw_decimal_number``: a tap of the same pen on the
-line) and read given their pen strokes, the point a stroke of its own, as the Draw page reads them.
+line), or a comma (a short stroke down from the line), and read given their pen strokes, the mark a
+stroke of its own, as the Draw page reads them.
 Among those whose digits are read right, it counts how many have the point in its place. Then
 numbers drawn without a point (the same kind the Results measure, given their strokes) are read, and
 every mark found in them is a false one. Needs HDR_MNIST_PATH or Keras' download.
@@ -31,20 +32,21 @@ from hdr_core.robustness import NUMBER_SEED  # noqa: E402
 from hdr_core.synth import draw_decimal_number, draw_number_with_masks, pen_strokes  # noqa: E402
 
 
-def with_points(predictor, segmenter, validation, count: int, seed: int) -> dict:
-    """Numbers drawn with a point, read given their strokes: digits right, and of those, the point in place."""
+def with_points(predictor, segmenter, validation, count: int, seed: int, comma: bool = False) -> dict:
+    """Numbers drawn with a point (or a comma), read given their strokes: digits right, and of those, the
+    point in place."""
     rng, stroke_rng = np.random.default_rng(seed), np.random.default_rng(seed + 1)
     digits_right = in_place = 0
     for _ in range(count):
         chosen = rng.integers(0, len(validation), int(rng.integers(3, 7)))
         after = int(rng.integers(1, len(chosen)))
-        image, own_inks, point = draw_decimal_number([validation.x[i] for i in chosen], after, rng)
+        image, own_inks, point = draw_decimal_number([validation.x[i] for i in chosen], after, rng, comma=comma)
         strokes = pen_strokes(own_inks[:after], stroke_rng) + [point] + pen_strokes(own_inks[after:], stroke_rng)
         digits = "".join(str(int(validation.y[i])) for i in chosen)
         text = read_number(predictor, image, segmenter, strokes).text
         if text.replace(".", "").replace(",", "") == digits:
             digits_right += 1
-            in_place += text == f"{digits[:after]}.{digits[after:]}"
+            in_place += text == f"{digits[:after]}{',' if comma else '.'}{digits[after:]}"
     return {"numbers": count, "seed": seed, "digits_read_right": digits_right, "point_in_place": in_place,
             "point_in_place_share": in_place / max(digits_right, 1)}
 
@@ -71,6 +73,7 @@ def main() -> None:
     _, validation = train_validation_split(train, 5000, 42)  # as train.py holds it out
     predictor, segmenter = Predictor.from_file(), default_segmenter()
     result = {"with_a_point": with_points(predictor, segmenter, validation, args.numbers, args.seed),
+              "with_a_comma": with_points(predictor, segmenter, validation, args.numbers, args.seed + 1000, comma=True),
               "without_a_point": without_points(predictor, segmenter, validation, args.plain_numbers, NUMBER_SEED + 200)}
     print(json.dumps(result, indent=2))
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -89,6 +89,11 @@ def results() -> list[str]:
                      "the point in its place, of those whose digits are read right",
                      f"{pct(found['point_in_place_share'])} ({found['point_in_place']:,} of {found['digits_read_right']:,})",
                      "", "python bench/decimal_points.py"))
+        if "with_a_comma" in points:
+            comma = points["with_a_comma"]
+            rows.append((f"... others drawn with a decimal comma ({comma['numbers']:,}): the comma in its place, likewise",
+                         f"{pct(comma['point_in_place_share'])} ({comma['point_in_place']:,} of {comma['digits_read_right']:,})",
+                         "", "python bench/decimal_points.py"))
         rows.append((f"... numbers drawn without one ({plain['numbers']:,}), given their strokes: read with a point or comma",
                      f"{plain['with_a_false_mark']:,}", "", "python bench/decimal_points.py"))
     shots = load("bench/results/photos.json")

@@ -260,12 +260,16 @@ def _place(mask: np.ndarray, box: tuple[slice, slice], shape: tuple[int, int]) -
 
 
 MARK_SIZE = (0.06, 0.35)
-"""A decimal mark's larger side, as shares of the typical digit height: larger than a speck of noise,
+"""A decimal point's larger side, as shares of the typical digit height: larger than a speck of noise,
 smaller than any digit (a 1 is as tall as the others; a fragment of a digit is at least half as tall)."""
 
 MARK_PEN = 1.6
-"""A decimal point is a tap of the pen: no side of it longer than this many pen widths (a comma
-twice that, downwards). A piece of a digit's stroke cut off by a pen lift is longer."""
+"""A decimal point is a tap of the pen: no side of it longer than this many pen widths. A piece of a
+digit's stroke cut off where the pen skipped is often longer."""
+
+COMMA_ASPECT, COMMA_SIZE = 1.3, 0.5
+"""A comma is a short stroke down from the line: taller than a point may be, but at most twice
+``MARK_PEN`` pen widths and this share of a digit's height, and this many times as tall as wide."""
 
 MARK_GAP = 0.05
 """A decimal mark stands apart: no other ink nearer than this share of the digit height."""
@@ -273,7 +277,6 @@ MARK_GAP = 0.05
 MARK_LINE = 0.2
 """A decimal mark sits on the line: its lowest ink is at most this share of the digit height above
 the bottom of its neighbouring digits, and its top below their middle."""
-
 
 MARK_STROKE = 0.9
 """A decimal mark is one pen stroke's own ink: that stroke holds at least this share of the mark's ink,
@@ -290,10 +293,10 @@ def pen_width(ink: np.ndarray) -> float:
 def decimal_marks(ink_map: np.ndarray, height: float, stroke_inks: Sequence[np.ndarray]) -> list[tuple[Piece, str]]:
     """Blobs that are a decimal point (".") or comma (","), left to right, with their character.
 
-    A mark is small (``MARK_SIZE``) and a tap of the pen (``MARK_PEN``), lies between two digits
-    (blobs at least ``FRAGMENT_HEIGHT`` of a digit tall on either side), on their line (``MARK_LINE``),
-    with no other ink in its columns in the lower half of the line and none nearer than ``MARK_GAP``.
-    A comma is longer than wide and reaches below the line. And a mark is a pen stroke of its own
+    A point is small (``MARK_SIZE``), a tap of the pen (``MARK_PEN``); a comma a short stroke down
+    (``COMMA_ASPECT``). A mark lies between two digits (blobs at least ``FRAGMENT_HEIGHT`` of a digit
+    tall on either side), on their line (``MARK_LINE``), with no other ink in its columns in the lower
+    half of the line and none nearer than ``MARK_GAP``. And it is a pen stroke of its own
     (``MARK_STROKE``): a piece of a digit cut off where the pen skipped can look just like a point, but
     it belongs to the digit's stroke. ``ink_map``: the ink with its small blobs (``suppress_background``
     drops a point with the specks); ``stroke_inks``: each pen stroke's ink in it (``strokes_in``).
@@ -307,7 +310,13 @@ def decimal_marks(ink_map: np.ndarray, height: float, stroke_inks: Sequence[np.n
     marks = []
     for blob in blobs:
         h, w = blob.bottom - blob.top, blob.right - blob.left
-        if not MARK_SIZE[0] * height <= max(h, w) <= MARK_SIZE[1] * height or w > MARK_PEN * pen:
+        if max(h, w) < MARK_SIZE[0] * height:
+            continue  # a speck
+        if max(h, w) <= min(MARK_PEN * pen, MARK_SIZE[1] * height):
+            char = "."
+        elif COMMA_ASPECT * w <= h <= min(2 * MARK_PEN * pen, COMMA_SIZE * height):
+            char = ","
+        else:
             continue
         left = [d for d in tall if (d.left + d.right) / 2 < blob.left]
         right = [d for d in tall if (d.left + d.right) / 2 > blob.right]
@@ -320,12 +329,6 @@ def decimal_marks(ink_map: np.ndarray, height: float, stroke_inks: Sequence[np.n
             continue
         if (ink[middle:, blob.left:blob.right] & ~blob.mask[middle:, blob.left:blob.right]).any():
             continue  # under a digit's stroke: a piece of it (a 7's bar above the line may overhang a point)
-        if h <= MARK_PEN * pen:
-            char = "."
-        elif h <= 2 * MARK_PEN * pen and blob.bottom > bottom:
-            char = ","
-        else:
-            continue
         pad = int(np.ceil(MARK_GAP * height))
         rows = slice(max(blob.top - pad, 0), blob.bottom + pad)
         cols = slice(max(blob.left - pad, 0), blob.right + pad)

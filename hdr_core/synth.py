@@ -237,19 +237,20 @@ def draw_number_with_masks(digits: list[np.ndarray], rng: np.random.Generator, h
 
 
 def draw_decimal_number(digits: list[np.ndarray], point_after: int, rng: np.random.Generator,
-                        height: int = NUMBER_HEIGHT) -> tuple[Image.Image, list[np.ndarray], np.ndarray]:
+                        height: int = NUMBER_HEIGHT, comma: bool = False) -> tuple[Image.Image, list[np.ndarray], np.ndarray]:
     """A number drawn as ``draw_number_with_masks`` draws it, with a decimal point after its first
-    ``point_after`` digits ("3.50"): a tap of the same pen on the line, with room on either side. Also
-    where each digit's own ink is, and the point's (its pen stroke)."""
-    placed, pen, size, point = _lay_out_number(digits, rng, height, TRACE_LEVELS, point_after)
+    ``point_after`` digits ("3.50"): a tap of the same pen on the line, with room on either side; or
+    with ``comma``, a short stroke from the line down and a little back ("3,50"). Also where each
+    digit's own ink is, and the mark's (its pen stroke)."""
+    placed, pen, size, point = _lay_out_number(digits, rng, height, TRACE_LEVELS, point_after, comma)
     return (_paint([*placed, point], pen, size), [np.asarray(_paint([centres], pen, size)) < 128 for centres in placed],
             np.asarray(_paint([point], pen, size)) < 128)
 
 
 def _lay_out_number(digits: list[np.ndarray], rng: np.random.Generator, height: int, levels: tuple[float, ...],
-                    point_after: int | None = None):
+                    point_after: int | None = None, comma: bool = False):
     """Pen centres of each digit of a number, the pen width, the canvas size (width, height) and the pen
-    centres of a decimal point after digit ``point_after`` (None without one)."""
+    centres of a decimal point (or comma) after digit ``point_after`` (None without one)."""
     pen = float(rng.uniform(*NUMBER_PENS))
     base = float(rng.uniform(0.45, 0.75)) * height
     placed, x, point = [], float(rng.uniform(10, 40)), None
@@ -270,6 +271,9 @@ def _lay_out_number(digits: list[np.ndarray], rng: np.random.Generator, height: 
             x += width + float(rng.uniform(0.1, 0.3)) * digit_height
             tap = np.array([centres[:, 0].max() - float(rng.uniform(0.0, 0.1)) * digit_height, x + pen / 2])
             point = tap + rng.uniform(-0.25, 0.25, (3, 2)) * pen  # a short wobble within the pen's width
+            if comma:  # from the line down, 12-20% of the digit's height, leaning back a little
+                length = float(rng.uniform(0.12, 0.2)) * digit_height
+                point = tap + np.linspace(0.0, 1.0, 12)[:, None] * np.array([length, -float(rng.uniform(0.0, 0.4)) * length])
             x += pen + float(rng.uniform(0.1, 0.3)) * digit_height
             continue
         x += width + float(rng.uniform(-0.06, 0.45)) * max(width, 0.4 * digit_height)  # touching to well apart

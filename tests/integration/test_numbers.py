@@ -206,19 +206,21 @@ def test_two_digits_drawn_apart_on_the_number_canvas_are_read_with_or_without_th
     assert read_number(predictor, image, strokes=strokes).text == truth
 
 
-def test_a_decimal_point_drawn_between_digits_is_read_in_its_place_given_the_strokes_and_left_out_from_the_image_alone(predictor, mnist):
+@pytest.mark.parametrize("mark", [".", ","])
+def test_a_decimal_mark_drawn_between_digits_is_read_in_its_place_given_the_strokes_and_left_out_from_the_image_alone(
+        predictor, mnist, mark):
     _, test = mnist
     rng, strokes_rng = np.random.default_rng(3), np.random.default_rng(4)
     read, cases = 0, 10
     for _ in range(cases):
         chosen = rng.integers(0, len(test), int(rng.integers(3, 6)))
         after = int(rng.integers(1, len(chosen)))
-        image, own_inks, point = draw_decimal_number([test.x[i] for i in chosen], after, rng)
+        image, own_inks, point = draw_decimal_number([test.x[i] for i in chosen], after, rng, comma=mark == ",")
         digits = "".join(str(int(test.y[i])) for i in chosen)
         strokes = pen_strokes(own_inks[:after], strokes_rng) + [point] + pen_strokes(own_inks[after:], strokes_rng)
         reading = read_number(predictor, image, strokes=strokes)
-        read += reading.text == f"{digits[:after]}.{digits[after:]}"
-        assert "." not in read_number(predictor, image).text  # an upload's small blob may be a piece of a digit
+        read += reading.text == f"{digits[:after]}{mark}{digits[after:]}"
+        assert read_number(predictor, image).marks == ()  # an upload's small blob may be a piece of a digit
         if reading.marks:
             box = reading.marks[0].box  # boxed where the point is, in the drawing's pixels
             assert np.asarray(image.convert("L"))[box.top : box.top + box.height, box.left : box.left + box.width].min() == 0

@@ -94,13 +94,13 @@ def marks_in(ink: np.ndarray, strokes: list[np.ndarray]) -> list[tuple[int, str]
     return [(mark.left, char) for mark, char in decimal_marks(ink, 100.0, strokes)]
 
 
-def test_a_tap_of_the_pen_on_the_line_between_two_digits_is_a_decimal_point_and_a_longer_one_below_it_a_comma():
+def test_a_tap_of_the_pen_on_the_line_between_two_digits_is_a_decimal_point_and_a_short_stroke_down_a_comma():
     ink = bars((40, 55), (200, 215))  # two digits 100 px tall, from row 20 to 120
     point = disc(ink, 112, 125)
     assert marks_in(ink, [bars((40, 55)) > 0, point, bars((200, 215)) > 0]) == [(118, ".")]
     ink = bars((40, 55), (200, 215))
     comma = np.zeros(ink.shape, dtype=bool)
-    comma[106:134, 122:130] = True  # a short downward stroke reaching below the digits
+    comma[106:134, 122:130] = True  # a short stroke down from the line, taller than a point
     ink[comma] = 1.0
     assert marks_in(ink, [comma]) == [(122, ",")]
 
