@@ -10,7 +10,7 @@ from scipy import ndimage
 from hdr_core.errors import EmptyImageError
 from hdr_core.preprocess import preprocess
 from hdr_core.synth import (SCAN_GRIDS, continental_style, digits_cut_from_numbers, elastic_distortion, low_resolution_scan,
-                            pen_core, pen_strokes, skeleton)
+                            draw_decimal_number, pen_core, pen_strokes, skeleton)
 
 
 def a_slanted_one() -> np.ndarray:
@@ -151,3 +151,20 @@ def test_traced_at_half_ink_only_the_skeleton_is_as_the_served_models_training_c
     big = ndimage.zoom(digit.astype(np.float32) / 255.0, 4, order=1) > 0.5
     assert np.array_equal(pen_core(digit, levels=(0.5,)), big)
     assert len(skeleton(digit, levels=(0.5,))) != len(skeleton(digit))
+
+
+@pytest.mark.parametrize("comma", [False, True], ids=["point", "comma"])
+def test_a_decimal_number_has_its_mark_on_the_line_between_the_digits_it_follows_and_precedes(comma):
+    for seed in range(4):
+        digits = [a_ring(), a_slanted_one(), a_ring()]
+        image, own_inks, mark = draw_decimal_number(digits, 1 + seed % 2, np.random.default_rng(seed), comma=comma)
+        after = 1 + seed % 2
+        ink = np.asarray(image) < 128
+        assert mark.any() and (ink & mark).sum() == mark.sum() and not any((own & mark).any() for own in own_inks)
+        columns = [np.flatnonzero(m.any(axis=0)) for m in (own_inks[after - 1], mark, own_inks[after])]
+        assert columns[0][-1] < columns[1][0] and columns[1][-1] < columns[2][0]  # apart from both neighbours
+        rows = np.flatnonzero(mark.any(axis=1))
+        digit_rows = np.flatnonzero(own_inks[after - 1].any(axis=1))
+        assert rows[0] > (digit_rows[0] + digit_rows[-1]) / 2  # low on the line
+        tall, wide = rows[-1] - rows[0] + 1, columns[1][-1] - columns[1][0] + 1
+        assert (tall > 1.3 * wide) == comma  # a comma goes down from the line; a point is a tap
