@@ -44,6 +44,9 @@ def test_the_draw_page_invites_a_drawing_on_an_empty_canvas():
     at = page("app_pages/draw.py").run()
     assert "Draw a digit on the canvas" in at.info[0].value
     assert not at.metric
+    at.segmented_control(key="draw.mode").set_value("A number").run()
+    assert "Draw a number on the canvas" in at.info[0].value and "decimal point or comma" in at.info[0].value
+    assert not at.exception and not at.metric
 
 
 def test_the_upload_page_reads_real_handwritten_digits(mnist):
