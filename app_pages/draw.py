@@ -44,6 +44,7 @@ with right:
     except InputError:
         st.info(f"Draw {'a digit' if mode == 'One digit' else 'a number'} on the canvas to see what the model reads, "
                 "how sure it is, and what it saw." + ("" if mode == "One digit" else " A decimal point or comma between "
-                "two digits is read too: a tap of the pen, or a short stroke down."), icon=":material/draw:")
+                "two digits is read too (a tap of the pen, or a short stroke down), and a minus in front."),
+                icon=":material/draw:")
 
 touch.show_toolbar()  # last, so that its empty element adds no gap between the controls

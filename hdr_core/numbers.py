@@ -67,7 +67,7 @@ class Box:
 
 @dataclass(frozen=True)
 class Mark:
-    """A decimal point (".") or comma (",") written between two digits of a number."""
+    """A decimal point (".") or comma (",") written between two digits of a number, or a minus ("-") in front."""
 
     after: int  # how many digits come before it
     char: str
@@ -76,7 +76,7 @@ class Mark:
 
 @dataclass(frozen=True)
 class NumberReading:
-    """A number read digit by digit, left to right, with any decimal marks between its digits."""
+    """A number read digit by digit, left to right, with any decimal marks between its digits and its sign."""
 
     predictions: tuple[Prediction, ...]
     boxes: tuple[Box, ...]
@@ -86,7 +86,7 @@ class NumberReading:
 
     @property
     def text(self) -> str:
-        """The number as written: its digits, with its marks in place ("3.50")."""
+        """The number as written: its digits, with its marks in place ("3.50", "-4")."""
         digits = [str(p.digit) for p in self.predictions]
         for mark in sorted(self.marks, key=lambda m: m.after, reverse=True):
             digits.insert(mark.after, mark.char)
@@ -329,17 +329,60 @@ def decimal_marks(ink_map: np.ndarray, height: float, stroke_inks: Sequence[np.n
             continue
         if (ink[middle:, blob.left:blob.right] & ~blob.mask[middle:, blob.left:blob.right]).any():
             continue  # under a digit's stroke: a piece of it (a 7's bar above the line may overhang a point)
-        pad = int(np.ceil(MARK_GAP * height))
-        rows = slice(max(blob.top - pad, 0), blob.bottom + pad)
-        cols = slice(max(blob.left - pad, 0), blob.right + pad)
-        others = ink[rows, cols] & ~blob.mask[rows, cols]
-        if others.any() and ndimage.distance_transform_edt(~others)[blob.mask[rows, cols]].min() < MARK_GAP * height:
-            continue
-        area = blob.mask.sum()
-        if any((stroke & blob.mask).sum() >= MARK_STROKE * area and (stroke & ~blob.mask).sum() <= (1 - MARK_STROKE) * area
-               for stroke in stroke_inks):
+        if _stands_apart(ink, blob, height) and _own_stroke(blob, stroke_inks):
             marks.append((blob, char))
     return sorted(marks, key=lambda m: m[0].left)
+
+
+MINUS_LENGTH = (0.2, 1.0)
+"""A minus sign's length, as shares of the typical digit height."""
+
+
+def minus_sign(ink_map: np.ndarray, height: float, stroke_inks: Sequence[np.ndarray]) -> Piece | None:
+    """The blob that is a minus sign in front of a number, if there is one.
+
+    A minus is a short level bar (``MINUS_LENGTH``, at least twice as long as it is thick, and no
+    thicker than a point may be across, ``MARK_PEN``, give or take a slight slope) in front of every
+    digit (blobs at least ``FRAGMENT_HEIGHT`` of a digit tall), level with the middle half of the
+    first, with no other ink in its columns, none nearer than ``MARK_GAP``, and a pen stroke of its
+    own (``MARK_STROKE``), as ``decimal_marks`` asks of a point.
+    """
+    ink = ink_map > 0
+    blobs = _blobs(ink)
+    tall = [b for b in blobs if b.bottom - b.top >= FRAGMENT_HEIGHT * height]
+    if not tall:
+        return None
+    pen = pen_width(np.logical_or.reduce([b.mask for b in tall]))
+    first = min(tall, key=lambda d: d.left)
+    for blob in blobs:
+        h, w = blob.bottom - blob.top, blob.right - blob.left
+        if not MINUS_LENGTH[0] * height <= w <= MINUS_LENGTH[1] * height or w < 2 * h or h > MARK_PEN * pen + 0.1 * w:
+            continue
+        middle = (blob.top + blob.bottom) / 2
+        quarter = (first.bottom - first.top) / 4
+        if blob.right > first.left or not first.top + quarter <= middle <= first.bottom - quarter:
+            continue
+        if (ink[:, blob.left:blob.right] & ~blob.mask[:, blob.left:blob.right]).any():
+            continue
+        if _stands_apart(ink, blob, height) and _own_stroke(blob, stroke_inks):
+            return blob
+    return None
+
+
+def _stands_apart(ink: np.ndarray, blob: Piece, height: float) -> bool:
+    """Whether no other ink lies nearer the blob than ``MARK_GAP`` of the digit height."""
+    pad = int(np.ceil(MARK_GAP * height))
+    rows = slice(max(blob.top - pad, 0), blob.bottom + pad)
+    cols = slice(max(blob.left - pad, 0), blob.right + pad)
+    others = ink[rows, cols] & ~blob.mask[rows, cols]
+    return not others.any() or ndimage.distance_transform_edt(~others)[blob.mask[rows, cols]].min() >= MARK_GAP * height
+
+
+def _own_stroke(blob: Piece, stroke_inks: Sequence[np.ndarray]) -> bool:
+    """Whether the blob is one pen stroke's own ink (``MARK_STROKE``)."""
+    area = blob.mask.sum()
+    return any((stroke & blob.mask).sum() >= MARK_STROKE * area and (stroke & ~blob.mask).sum() <= (1 - MARK_STROKE) * area
+               for stroke in stroke_inks)
 
 
 def candidates(found: list[Piece]) -> list[tuple[int, int]]:
@@ -484,15 +527,18 @@ def looks_like_number(steps: PreprocessSteps) -> bool:
 def read_number(predictor: Predictor, image: ImageInput | PreprocessSteps, segmenter: Predictor | None = None,
                 strokes: Sequence[np.ndarray] | None = None) -> NumberReading:
     """Read every digit in an image, left to right (see ``segment``); ``strokes``: its pen strokes, if drawn.
-    Given the strokes, a decimal point or comma between digits (``decimal_marks``) is set aside before the
-    digits are cut and read in its place."""
+    Given the strokes, a decimal point or comma between digits (``decimal_marks``) and a minus sign in
+    front (``minus_sign``) are set aside before the digits are cut, and read in their places."""
     steps = image if isinstance(image, PreprocessSteps) else preprocess_steps(image)
-    cleaned, marks = steps.cleaned, []
+    cleaned, marks, minus = steps.cleaned, [], None
     if strokes is not None:
         ink_map = suppress_background(steps.flattened, speck_fraction=0.0)  # a point may be dropped as a speck
-        marks = decimal_marks(ink_map, _digit_height(_blobs(cleaned > 0)), strokes_in(ink_map, strokes))
-    if marks:
-        cleaned = np.where(np.logical_or.reduce([m.mask for m, _ in marks]), 0.0, cleaned)
+        height, stroke_inks = _digit_height(_blobs(cleaned > 0)), strokes_in(ink_map, strokes)
+        marks = decimal_marks(ink_map, height, stroke_inks)
+        minus = minus_sign(ink_map, height, stroke_inks)
+    if marks or minus:
+        set_aside = [m.mask for m, _ in marks] + ([minus.mask] if minus else [])
+        cleaned = np.where(np.logical_or.reduce(set_aside), 0.0, cleaned)
     digits = segment(cleaned, predictor, segmenter, strokes)
     inputs = tuple(model_input for _, model_input, _ in digits)
     scale = steps.upright.size[0] / steps.cleaned.shape[1]  # the ink map may be a reduced photo
@@ -503,8 +549,10 @@ def read_number(predictor: Predictor, image: ImageInput | PreprocessSteps, segme
     boxes = tuple(upright(b.left, b.top, b.width, b.height) for b, _, _ in digits)
     placed = tuple(Mark(sum(b.left + b.width / 2 < m.left for b, _, _ in digits), char,
                         upright(m.left, m.top, m.right - m.left, m.bottom - m.top)) for m, char in marks)
+    sign = () if minus is None else (Mark(0, "-", upright(minus.left, minus.top, minus.right - minus.left,
+                                                          minus.bottom - minus.top)),)
     return NumberReading(tuple(p for _, _, p in digits), boxes, inputs, steps,
-                         tuple(m for m in placed if 0 < m.after < len(digits)))
+                         sign + tuple(m for m in placed if 0 < m.after < len(digits)))
 
 
 def number_in(predictor: Predictor, steps: PreprocessSteps, segmenter: Predictor | None = None) -> NumberReading | None:

@@ -247,13 +247,27 @@ def draw_decimal_number(digits: list[np.ndarray], point_after: int, rng: np.rand
             np.asarray(_paint([point], pen, size)) < 128)
 
 
+def draw_signed_number(digits: list[np.ndarray], rng: np.random.Generator,
+                       height: int = NUMBER_HEIGHT) -> tuple[Image.Image, list[np.ndarray], np.ndarray]:
+    """A negative number drawn as ``draw_number_with_masks`` draws it, with a minus in front ("-40"): a
+    short bar of the same pen, 20-60% of a digit's height long, level with the first digit's middle
+    (give or take 8%), a little apart from it. Also where each digit's own ink is, and the minus's."""
+    placed, pen, size, minus = _lay_out_number(digits, rng, height, TRACE_LEVELS, minus=True)
+    return (_paint([minus, *placed], pen, size), [np.asarray(_paint([centres], pen, size)) < 128 for centres in placed],
+            np.asarray(_paint([minus], pen, size)) < 128)
+
+
 def _lay_out_number(digits: list[np.ndarray], rng: np.random.Generator, height: int, levels: tuple[float, ...],
-                    point_after: int | None = None, comma: bool = False):
+                    point_after: int | None = None, comma: bool = False, minus: bool = False):
     """Pen centres of each digit of a number, the pen width, the canvas size (width, height) and the pen
-    centres of a decimal point (or comma) after digit ``point_after`` (None without one)."""
+    centres of a decimal point (or comma) after digit ``point_after``, or of a minus in front (None
+    without either)."""
     pen = float(rng.uniform(*NUMBER_PENS))
     base = float(rng.uniform(0.45, 0.75)) * height
     placed, x, point = [], float(rng.uniform(10, 40)), None
+    if minus:  # room in front for the bar and a gap
+        bar, minus_left = float(rng.uniform(0.2, 0.6)) * base, x
+        x += bar + pen + float(rng.uniform(0.1, 0.3)) * base
     for k, digit in enumerate(digits):
         points = skeleton(digit, levels=levels)
         if rng.random() < 0.2 and len(points) > 40:  # a pen lift: a small gap somewhere in the stroke
@@ -277,6 +291,12 @@ def _lay_out_number(digits: list[np.ndarray], rng: np.random.Generator, height: 
             x += pen + float(rng.uniform(0.1, 0.3)) * digit_height
             continue
         x += width + float(rng.uniform(-0.06, 0.45)) * max(width, 0.4 * digit_height)  # touching to well apart
+    if minus:  # level with the first digit's middle, give or take, and nearly flat
+        first = placed[0][:, 0]
+        middle = (first.min() + first.max()) / 2 + float(rng.uniform(-0.08, 0.08)) * base
+        tilt = float(rng.uniform(-0.05, 0.05)) * bar
+        point = np.stack([np.linspace(middle - tilt, middle + tilt, 12),
+                          np.linspace(minus_left + pen / 2, minus_left + pen / 2 + bar, 12)], axis=1)
     canvas_width = int(max(c[:, 1].max() for c in placed) + pen + rng.uniform(10, 40))
     return placed, pen, (canvas_width, height), point
 

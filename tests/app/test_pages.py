@@ -46,6 +46,7 @@ def test_the_draw_page_invites_a_drawing_on_an_empty_canvas():
     assert not at.metric
     at.segmented_control(key="draw.mode").set_value("A number").run()
     assert "Draw a number on the canvas" in at.info[0].value and "decimal point or comma" in at.info[0].value
+    assert "minus in front" in at.info[0].value
     assert not at.exception and not at.metric
 
 

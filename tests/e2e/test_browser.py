@@ -278,6 +278,16 @@ def test_a_decimal_point_tapped_between_digits_in_number_mode_is_read_in_its_pla
     page.locator('[data-testid="stMetric"]', has_text="Prediction").get_by_text("7.4", exact=True).wait_for()
 
 
+def test_a_minus_drawn_in_front_of_a_digit_in_number_mode_makes_it_negative(page, app_url):
+    page.goto(app_url)
+    page.get_by_text("Draw a digit on the canvas").wait_for()
+    page.get_by_text("A number", exact=True).click()
+    page.get_by_text("Draw a number on the canvas").wait_for()
+    draw(page, [[(40, 100), (110, 100)]], pause_between=True)  # a short level bar, level with the 4's middle
+    draw(page, [[(x * 0.62 + 100, y * 0.62 + 15) for x, y in stroke] for stroke in STROKES[4]], pause_between=True)
+    page.locator('[data-testid="stMetric"]', has_text="Prediction").get_by_text("-4", exact=True).wait_for()
+
+
 def test_on_a_phone_the_number_canvas_fits_the_screen_and_reads_a_number_drawn_by_touch_to_its_corner(phone_page, app_url):
     page = phone_page
     page.goto(app_url)

@@ -18,7 +18,8 @@ from hdr_core.numbers import (
     segment,
 )
 from hdr_core.robustness import number_accuracy
-from hdr_core.synth import draw_decimal_number, draw_number_with_masks, pen_strokes, photo_of_paper, segmentation_examples
+from hdr_core.synth import (draw_decimal_number, draw_number_with_masks, draw_signed_number, pen_strokes, photo_of_paper,
+                            segmentation_examples)
 from tests.conftest import drawn_seven
 from tests.e2e.browser import STROKES
 
@@ -234,3 +235,17 @@ def test_a_number_drawn_without_a_point_is_read_without_one_however_its_digits_b
         chosen = rng.integers(0, len(test), int(rng.integers(2, 7)))
         image, own_inks = draw_number_with_masks([test.x[i] for i in chosen], rng)
         assert read_number(predictor, image, strokes=pen_strokes(own_inks, strokes_rng)).marks == ()
+
+
+def test_a_minus_drawn_in_front_of_a_number_is_read_given_the_strokes_and_left_out_from_the_image_alone(predictor, mnist):
+    _, test = mnist
+    rng, strokes_rng = np.random.default_rng(7), np.random.default_rng(8)
+    read = 0
+    for _ in range(10):
+        chosen = rng.integers(0, len(test), int(rng.integers(1, 4)))
+        image, own_inks, minus = draw_signed_number([test.x[i] for i in chosen], rng)
+        digits = "".join(str(int(test.y[i])) for i in chosen)
+        reading = read_number(predictor, image, strokes=[minus, *pen_strokes(own_inks, strokes_rng)])
+        read += reading.text == f"-{digits}"
+        assert not read_number(predictor, image).text.startswith("-")
+    assert read >= 9

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from hdr_core.errors import EmptyImageError
-from hdr_core.numbers import MOST_PIECES_PER_DIGIT, candidates, context_window, decimal_marks, pieces, stroke_splits
+from hdr_core.numbers import MOST_PIECES_PER_DIGIT, candidates, context_window, decimal_marks, minus_sign, pieces, stroke_splits
 
 
 def bars(*spans: tuple[int, int], height: int = 100, width: int = 400) -> np.ndarray:
@@ -117,3 +117,25 @@ def test_ink_like_a_point_is_not_a_mark_where_it_belongs_to_a_digits_stroke_or_i
     ink = bars((40, 55), (200, 215))
     ink[60:96, 122:128] = 1.0  # a stroke ending just above it, in its columns, in the lower half of the line
     assert marks_in(ink, [disc(ink, 112, 125)]) == []
+
+
+def test_a_short_level_bar_of_its_own_in_front_of_the_first_digit_at_its_middle_is_a_minus_sign():
+    ink = bars((140, 155), (200, 215))  # digits from row 20 to 120
+    bar = np.zeros(ink.shape, dtype=bool)
+    bar[64:76, 60:110] = True  # 50 px long, 12 thick, level with the first digit's middle
+    ink[bar] = 1.0
+    found = minus_sign(ink, 100.0, [bar, bars((140, 155)) > 0, bars((200, 215)) > 0])
+    assert found is not None and (found.left, found.right) == (60, 110)
+
+
+@pytest.mark.parametrize("where", ["part of a stroke", "high", "between digits", "too short", "thick", "over ink"])
+def test_a_bar_is_no_minus_sign_where_it_belongs_to_a_digit_or_is_not_level_in_front_of_the_number(where):
+    ink = bars((140, 155), (200, 215))
+    rows, cols = {"high": (22, 34), "thick": (50, 90)}.get(where, (64, 76)), {"between digits": (160, 195), "too short": (95, 110)}.get(where, (60, 110))
+    bar = np.zeros(ink.shape, dtype=bool)
+    bar[rows[0] : rows[1], cols[0] : cols[1]] = True
+    ink[bar] = 1.0
+    if where == "over ink":
+        ink[110:118, 80:90] = 1.0  # ink under the bar, in its columns
+    stroke = bar | (bars((140, 155)) > 0) if where == "part of a stroke" else bar
+    assert minus_sign(ink, 100.0, [stroke]) is None

@@ -10,7 +10,7 @@ from scipy import ndimage
 from hdr_core.errors import EmptyImageError
 from hdr_core.preprocess import preprocess
 from hdr_core.synth import (SCAN_GRIDS, continental_style, digits_cut_from_numbers, elastic_distortion, low_resolution_scan,
-                            draw_decimal_number, pen_core, pen_strokes, skeleton)
+                            draw_decimal_number, draw_signed_number, pen_core, pen_strokes, skeleton)
 
 
 def a_slanted_one() -> np.ndarray:
@@ -168,3 +168,15 @@ def test_a_decimal_number_has_its_mark_on_the_line_between_the_digits_it_follows
         assert rows[0] > (digit_rows[0] + digit_rows[-1]) / 2  # low on the line
         tall, wide = rows[-1] - rows[0] + 1, columns[1][-1] - columns[1][0] + 1
         assert (tall > 1.3 * wide) == comma  # a comma goes down from the line; a point is a tap
+
+
+def test_a_negative_number_has_its_minus_level_with_the_first_digits_middle_in_front_of_it():
+    for seed in range(4):
+        image, own_inks, minus = draw_signed_number([a_ring(), a_slanted_one()], np.random.default_rng(seed))
+        ink = np.asarray(image) < 128
+        assert minus.any() and (ink & minus).sum() == minus.sum() and not any((own & minus).any() for own in own_inks)
+        rows, cols = np.flatnonzero(minus.any(axis=1)), np.flatnonzero(minus.any(axis=0))
+        first_rows, first_cols = np.flatnonzero(own_inks[0].any(axis=1)), np.flatnonzero(own_inks[0].any(axis=0))
+        assert cols[-1] < first_cols[0] and cols[-1] - cols[0] > 2 * (rows[-1] - rows[0])  # in front, and level
+        height = first_rows[-1] - first_rows[0]
+        assert first_rows[0] + height / 4 < (rows[0] + rows[-1]) / 2 < first_rows[-1] - height / 4

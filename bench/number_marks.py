@@ -1,0 +1,110 @@
+"""Decimal points, commas and minus signs on the Draw page: found where they are drawn, never where they are not.
+
+    python bench/number_marks.py       # prints the figures, writes bench/results/number_marks.json
+
+Numbers of *validation* digits (never test digits) are drawn as on the number canvas and read given
+their pen strokes, each mark a stroke of its own, as the Draw page reads them: 3-6 digits with a
+decimal point after a random digit (``synth.draw_decimal_number``: a tap of the same pen on the
+line), others with a comma (a short stroke down from the line), and 1-5 digits with a minus in
+front (``synth.draw_signed_number``: a short level bar). Among those whose digits are read right,
+it counts how many have the mark in its place. Then numbers drawn without any mark (the same kind
+the Results measure, given their strokes) are read, and every mark found in them is a false one.
+Needs HDR_MNIST_PATH or Keras' download.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
+
+from hdr_core import Predictor  # noqa: E402
+from hdr_core.data import load_mnist, train_validation_split  # noqa: E402
+from hdr_core.numbers import default_segmenter, read_number  # noqa: E402
+from hdr_core.robustness import NUMBER_SEED  # noqa: E402
+from hdr_core.synth import draw_decimal_number, draw_number_with_masks, draw_signed_number, pen_strokes  # noqa: E402
+
+
+def tally(readings, count: int, seed: int) -> dict:
+    """Of (what was read, the number's digits, the number as written) for each number: how many were read
+    with their digits right, and of those, how many with the mark in its place."""
+    digits_right = in_place = 0
+    for text, digits, written in readings:
+        if "".join(c for c in text if c.isdigit()) == digits:
+            digits_right += 1
+            in_place += text == written
+    return {"numbers": count, "seed": seed, "digits_read_right": digits_right, "point_in_place": in_place,
+            "point_in_place_share": in_place / max(digits_right, 1)}
+
+
+def with_points(predictor, segmenter, validation, count: int, seed: int, comma: bool = False) -> dict:
+    """Numbers of 3-6 digits drawn with a point (or a comma), read given their strokes."""
+    rng, stroke_rng = np.random.default_rng(seed), np.random.default_rng(seed + 1)
+
+    def readings():
+        for _ in range(count):
+            chosen = rng.integers(0, len(validation), int(rng.integers(3, 7)))
+            after = int(rng.integers(1, len(chosen)))
+            image, own_inks, point = draw_decimal_number([validation.x[i] for i in chosen], after, rng, comma=comma)
+            strokes = pen_strokes(own_inks[:after], stroke_rng) + [point] + pen_strokes(own_inks[after:], stroke_rng)
+            digits = "".join(str(int(validation.y[i])) for i in chosen)
+            yield (read_number(predictor, image, segmenter, strokes).text, digits,
+                   f"{digits[:after]}{',' if comma else '.'}{digits[after:]}")
+
+    return tally(readings(), count, seed)
+
+
+def with_minus(predictor, segmenter, validation, count: int, seed: int) -> dict:
+    """Negative numbers of 1-5 digits, read given their strokes."""
+    rng, stroke_rng = np.random.default_rng(seed), np.random.default_rng(seed + 1)
+
+    def readings():
+        for _ in range(count):
+            chosen = rng.integers(0, len(validation), int(rng.integers(1, 6)))
+            image, own_inks, minus = draw_signed_number([validation.x[i] for i in chosen], rng)
+            digits = "".join(str(int(validation.y[i])) for i in chosen)
+            yield read_number(predictor, image, segmenter, [minus, *pen_strokes(own_inks, stroke_rng)]).text, digits, f"-{digits}"
+
+    return tally(readings(), count, seed)
+
+
+def without_points(predictor, segmenter, validation, count: int, seed: int) -> dict:
+    """Numbers drawn without any mark (as ``robustness.number_accuracy`` draws them), read given their strokes."""
+    rng, stroke_rng = np.random.default_rng(seed), np.random.default_rng(seed + 1)
+    false = 0
+    for _ in range(count):
+        chosen = rng.integers(0, len(validation), int(rng.integers(2, 7)))
+        image, own_inks = draw_number_with_masks([validation.x[i] for i in chosen], rng)
+        false += bool(read_number(predictor, image, segmenter, pen_strokes(own_inks, stroke_rng)).marks)
+    return {"numbers": count, "seed": seed, "with_a_false_mark": false}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--numbers", type=int, default=500, help="numbers drawn with each mark")
+    parser.add_argument("--plain-numbers", type=int, default=2000, help="numbers drawn without one")
+    parser.add_argument("--seed", type=int, default=2077)
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "number_marks.json")
+    args = parser.parse_args()
+    train, _ = load_mnist()
+    _, validation = train_validation_split(train, 5000, 42)  # as train.py holds it out
+    predictor, segmenter = Predictor.from_file(), default_segmenter()
+    result = {"with_a_point": with_points(predictor, segmenter, validation, args.numbers, args.seed),
+              "with_a_comma": with_points(predictor, segmenter, validation, args.numbers, args.seed + 1000, comma=True),
+              "with_a_minus": with_minus(predictor, segmenter, validation, args.numbers, args.seed + 2000),
+              "without_a_point": without_points(predictor, segmenter, validation, args.plain_numbers, NUMBER_SEED + 200)}
+    print(json.dumps(result, indent=2))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
