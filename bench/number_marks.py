@@ -41,8 +41,8 @@ def tally(readings, count: int, seed: int) -> dict:
         if "".join(c for c in text if c.isdigit()) == digits:
             digits_right += 1
             in_place += text == written
-    return {"numbers": count, "seed": seed, "digits_read_right": digits_right, "point_in_place": in_place,
-            "point_in_place_share": in_place / max(digits_right, 1)}
+    return {"numbers": count, "seed": seed, "digits_read_right": digits_right, "mark_in_place": in_place,
+            "mark_in_place_share": in_place / max(digits_right, 1)}
 
 
 def with_points(predictor, segmenter, validation, count: int, seed: int, comma: bool = False) -> dict:
@@ -76,15 +76,15 @@ def with_minus(predictor, segmenter, validation, count: int, seed: int) -> dict:
     return tally(readings(), count, seed)
 
 
-def without_points(predictor, segmenter, validation, count: int, seed: int) -> dict:
+def without_marks(predictor, segmenter, validation, count: int, seed: int) -> dict:
     """Numbers drawn without any mark (as ``robustness.number_accuracy`` draws them), read given their strokes."""
     rng, stroke_rng = np.random.default_rng(seed), np.random.default_rng(seed + 1)
-    false = 0
+    marked = 0
     for _ in range(count):
         chosen = rng.integers(0, len(validation), int(rng.integers(2, 7)))
         image, own_inks = draw_number_with_masks([validation.x[i] for i in chosen], rng)
-        false += bool(read_number(predictor, image, segmenter, pen_strokes(own_inks, stroke_rng)).marks)
-    return {"numbers": count, "seed": seed, "with_a_false_mark": false}
+        marked += bool(read_number(predictor, image, segmenter, pen_strokes(own_inks, stroke_rng)).marks)
+    return {"numbers": count, "seed": seed, "read_with_a_mark": marked}
 
 
 def main() -> None:
@@ -100,7 +100,7 @@ def main() -> None:
     result = {"with_a_point": with_points(predictor, segmenter, validation, args.numbers, args.seed),
               "with_a_comma": with_points(predictor, segmenter, validation, args.numbers, args.seed + 1000, comma=True),
               "with_a_minus": with_minus(predictor, segmenter, validation, args.numbers, args.seed + 2000),
-              "without_a_point": without_points(predictor, segmenter, validation, args.plain_numbers, NUMBER_SEED + 200)}
+              "without_a_mark": without_marks(predictor, segmenter, validation, args.plain_numbers, NUMBER_SEED + 200)}
     print(json.dumps(result, indent=2))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n")

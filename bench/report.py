@@ -84,24 +84,24 @@ def results() -> list[str]:
                          f"{pct(drawn['digit_accuracy'])}", "", "python bench/number_cuts.py"))
     points = load("bench/results/number_marks.json")
     if points:
-        found, plain = points["with_a_point"], points["without_a_point"]
+        found, plain = points["with_a_point"], points["without_a_mark"]
         rows.append((f"Numbers of 3-6 validation digits drawn with a decimal point ({found['numbers']:,}), given their strokes: "
                      "the point in its place, of those whose digits are read right",
-                     f"{pct(found['point_in_place_share'])} ({found['point_in_place']:,} of {found['digits_read_right']:,})",
+                     f"{pct(found['mark_in_place_share'])} ({found['mark_in_place']:,} of {found['digits_read_right']:,})",
                      "", "python bench/number_marks.py"))
         if "with_a_comma" in points:
             comma = points["with_a_comma"]
             rows.append((f"... others drawn with a decimal comma ({comma['numbers']:,}): the comma in its place, likewise",
-                         f"{pct(comma['point_in_place_share'])} ({comma['point_in_place']:,} of {comma['digits_read_right']:,})",
+                         f"{pct(comma['mark_in_place_share'])} ({comma['mark_in_place']:,} of {comma['digits_read_right']:,})",
                          "", "python bench/number_marks.py"))
         if "with_a_minus" in points:
             minus = points["with_a_minus"]
             rows.append((f"Negative numbers of 1-5 validation digits ({minus['numbers']:,}), given their strokes: the minus "
                          "in front, of those whose digits are read right",
-                         f"{pct(minus['point_in_place_share'])} ({minus['point_in_place']:,} of {minus['digits_read_right']:,})",
+                         f"{pct(minus['mark_in_place_share'])} ({minus['mark_in_place']:,} of {minus['digits_read_right']:,})",
                          "", "python bench/number_marks.py"))
         rows.append((f"... numbers drawn without any of these marks ({plain['numbers']:,}), given their strokes: read with one",
-                     f"{plain['with_a_false_mark']:,}", "", "python bench/number_marks.py"))
+                     f"{plain['read_with_a_mark']:,}", "", "python bench/number_marks.py"))
     shots = load("bench/results/photos.json")
     if shots and "on_a_desk" in shots["accuracy"]:
         figures = shots["accuracy"]
