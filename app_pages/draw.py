@@ -11,6 +11,8 @@ from ui.number_view import show_number
 
 SIZES = {"One digit": (280, 280), "A number": (700, 200)}  # the digit canvas is ten times MNIST's 28x28
 PHONE_SIZES = {"One digit": (280, 280), "A number": (320, 140)}  # both fit a phone held upright
+NUMBER_MARKS = (" A decimal point or comma between two digits is read too (a tap of the pen, or a short stroke down), "
+                "and a minus in front.")
 
 st.title("Draw")
 st.caption("Draw one digit, 0 to 9, large or small, anywhere in the box, or switch to a number. "
@@ -43,8 +45,6 @@ with right:
             touch.announce(number.text, number.confidence, phone)
     except InputError:
         st.info(f"Draw {'a digit' if mode == 'One digit' else 'a number'} on the canvas to see what the model reads, "
-                "how sure it is, and what it saw." + ("" if mode == "One digit" else " A decimal point or comma between "
-                "two digits is read too (a tap of the pen, or a short stroke down), and a minus in front."),
-                icon=":material/draw:")
+                f"how sure it is, and what it saw.{'' if mode == 'One digit' else NUMBER_MARKS}", icon=":material/draw:")
 
 touch.show_toolbar()  # last, so that its empty element adds no gap between the controls
