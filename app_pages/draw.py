@@ -12,7 +12,7 @@ from ui.number_view import show_number
 SIZES = {"One digit": (280, 280), "A number": (700, 200)}  # the digit canvas is ten times MNIST's 28x28
 PHONE_SIZES = {"One digit": (280, 280), "A number": (320, 140)}  # both fit a phone held upright
 NUMBER_MARKS = (" A decimal point or comma between two digits is read too (a tap of the pen, or a short stroke down), "
-                "and a minus in front.")
+                "and a minus in front or a hyphen between digits (a short level bar).")
 
 st.title("Draw")
 st.caption("Draw one digit, 0 to 9, large or small, anywhere in the box, or switch to a number. "

@@ -1,12 +1,13 @@
-"""Decimal points, commas and minus signs on the Draw page: found where they are drawn, never where they are not.
+"""Decimal points, commas, minus signs and hyphens on the Draw page: found where drawn, never where not.
 
     python bench/number_marks.py       # prints the figures, writes bench/results/number_marks.json
 
 Numbers of *validation* digits (never test digits) are drawn as on the number canvas and read given
 their pen strokes, each mark a stroke of its own, as the Draw page reads them: 3-6 digits with a
 decimal point after a random digit (``synth.draw_decimal_number``: a tap of the same pen on the
-line), others with a comma (a short stroke down from the line), and 1-5 digits with a minus in
-front (``synth.draw_signed_number``: a short level bar). Among those whose digits are read right,
+line), others with a comma (a short stroke down from the line), 1-5 digits with a minus in
+front (``synth.draw_signed_number``: a short level bar), and 2-6 digits with such a bar between two
+of them (a hyphen, "12-05"). Among those whose digits are read right,
 it counts how many have the mark in its place. Then numbers drawn without any mark (the same kind
 the Results measure, given their strokes) are read, and every mark found in them is a false one.
 Needs HDR_MNIST_PATH or Keras' download.
@@ -76,6 +77,22 @@ def with_minus(predictor, segmenter, validation, count: int, seed: int) -> dict:
     return tally(readings(), count, seed)
 
 
+def with_hyphen(predictor, segmenter, validation, count: int, seed: int) -> dict:
+    """Numbers of 2-6 digits with a hyphen after a random digit ("12-05"), read given their strokes."""
+    rng, stroke_rng = np.random.default_rng(seed), np.random.default_rng(seed + 1)
+
+    def readings():
+        for _ in range(count):
+            chosen = rng.integers(0, len(validation), int(rng.integers(2, 7)))
+            after = int(rng.integers(1, len(chosen)))
+            image, own_inks, bar = draw_signed_number([validation.x[i] for i in chosen], rng, hyphen_after=after)
+            strokes = pen_strokes(own_inks[:after], stroke_rng) + [bar] + pen_strokes(own_inks[after:], stroke_rng)
+            digits = "".join(str(int(validation.y[i])) for i in chosen)
+            yield read_number(predictor, image, segmenter, strokes).text, digits, f"{digits[:after]}-{digits[after:]}"
+
+    return tally(readings(), count, seed)
+
+
 def without_marks(predictor, segmenter, validation, count: int, seed: int) -> dict:
     """Numbers drawn without any mark (as ``robustness.number_accuracy`` draws them), read given their strokes."""
     rng, stroke_rng = np.random.default_rng(seed), np.random.default_rng(seed + 1)
@@ -100,6 +117,7 @@ def main() -> None:
     result = {"with_a_point": with_points(predictor, segmenter, validation, args.numbers, args.seed),
               "with_a_comma": with_points(predictor, segmenter, validation, args.numbers, args.seed + 1000, comma=True),
               "with_a_minus": with_minus(predictor, segmenter, validation, args.numbers, args.seed + 2000),
+              "with_a_hyphen": with_hyphen(predictor, segmenter, validation, args.numbers, args.seed + 3000),
               "without_a_mark": without_marks(predictor, segmenter, validation, args.plain_numbers, NUMBER_SEED + 200)}
     print(json.dumps(result, indent=2))
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -100,6 +100,11 @@ def results() -> list[str]:
                          "in front, of those whose digits are read right",
                          f"{pct(minus['mark_in_place_share'])} ({minus['mark_in_place']:,} of {minus['digits_read_right']:,})",
                          "", "python bench/number_marks.py"))
+        if "with_a_hyphen" in points:
+            hyphen = points["with_a_hyphen"]
+            rows.append((f"... numbers of 2-6 digits with a hyphen between two ({hyphen['numbers']:,}): the hyphen in its place, likewise",
+                         f"{pct(hyphen['mark_in_place_share'])} ({hyphen['mark_in_place']:,} of {hyphen['digits_read_right']:,})",
+                         "", "python bench/number_marks.py"))
         rows.append((f"... numbers drawn without any of these marks ({plain['numbers']:,}), given their strokes: read with one",
                      f"{plain['read_with_a_mark']:,}", "", "python bench/number_marks.py"))
     shots = load("bench/results/photos.json")

@@ -67,7 +67,8 @@ class Box:
 
 @dataclass(frozen=True)
 class Mark:
-    """A decimal point (".") or comma (",") written between two digits of a number, or a minus ("-") in front."""
+    """A decimal point (".") or comma (",") or a hyphen ("-") written between two digits of a number, or a
+    minus ("-") in front."""
 
     after: int  # how many digits come before it
     char: str
@@ -335,38 +336,49 @@ def decimal_marks(ink_map: np.ndarray, height: float, stroke_inks: Sequence[np.n
 
 
 MINUS_LENGTH = (0.2, 1.0)
-"""A minus sign's length, as shares of the typical digit height."""
+"""A minus sign's or hyphen's length, as shares of the typical digit height."""
 
 
-def minus_sign(ink_map: np.ndarray, height: float, stroke_inks: Sequence[np.ndarray]) -> Piece | None:
-    """The blob that is a minus sign in front of a number, if there is one.
+def dashes(ink_map: np.ndarray, height: float, stroke_inks: Sequence[np.ndarray]) -> list[Piece]:
+    """Blobs that are a minus sign in front of a number or a hyphen between two of its digits ("12-05"),
+    left to right.
 
-    A minus is a short level bar (``MINUS_LENGTH``, at least twice as long as it is thick, and no
-    thicker than a point may be across, ``MARK_PEN``, give or take a slight slope) in front of every
-    digit (blobs at least ``FRAGMENT_HEIGHT`` of a digit tall), level with the middle half of the
-    first, with no other ink in its columns, none nearer than ``MARK_GAP``, and a pen stroke of its
-    own (``MARK_STROKE``), as ``decimal_marks`` asks of a point.
+    A dash is a short level bar (``MINUS_LENGTH``, at least twice as long as it is thick, and no
+    thicker than a point may be across, ``MARK_PEN``, give or take a slight slope) with no other ink in
+    its columns, none nearer than ``MARK_GAP``, and a pen stroke of its own (``MARK_STROKE``), as
+    ``decimal_marks`` asks of a point. A minus lies in front of every digit (blobs at least
+    ``FRAGMENT_HEIGHT`` of a digit tall), level with the middle half of the first; a hyphen between two
+    digits, level with the middle half of the two.
     """
     ink = ink_map > 0
     blobs = _blobs(ink)
     tall = [b for b in blobs if b.bottom - b.top >= FRAGMENT_HEIGHT * height]
     if not tall:
-        return None
+        return []
     pen = pen_width(np.logical_or.reduce([b.mask for b in tall]))
     first = min(tall, key=lambda d: d.left)
+    found = []
     for blob in blobs:
         h, w = blob.bottom - blob.top, blob.right - blob.left
         if not MINUS_LENGTH[0] * height <= w <= MINUS_LENGTH[1] * height or w < 2 * h or h > MARK_PEN * pen + 0.1 * w:
             continue
-        middle = (blob.top + blob.bottom) / 2
-        quarter = (first.bottom - first.top) / 4
-        if blob.right > first.left or not first.top + quarter <= middle <= first.bottom - quarter:
+        left = [d for d in tall if (d.left + d.right) / 2 < blob.left]
+        right = [d for d in tall if (d.left + d.right) / 2 > blob.right]
+        if not left and blob.right <= first.left:  # in front: a minus
+            near = (first,)
+        elif left and right:  # between two digits: a hyphen
+            near = (max(left, key=lambda d: d.right), min(right, key=lambda d: d.left))
+        else:
+            continue
+        top, bottom = np.mean([d.top for d in near]), np.mean([d.bottom for d in near])
+        middle, quarter = (blob.top + blob.bottom) / 2, (bottom - top) / 4
+        if not top + quarter <= middle <= bottom - quarter:
             continue
         if (ink[:, blob.left:blob.right] & ~blob.mask[:, blob.left:blob.right]).any():
             continue
         if _stands_apart(ink, blob, height) and _own_stroke(blob, stroke_inks):
-            return blob
-    return None
+            found.append(blob)
+    return sorted(found, key=lambda d: d.left)
 
 
 def _stands_apart(ink: np.ndarray, blob: Piece, height: float) -> bool:
@@ -527,18 +539,17 @@ def looks_like_number(steps: PreprocessSteps) -> bool:
 def read_number(predictor: Predictor, image: ImageInput | PreprocessSteps, segmenter: Predictor | None = None,
                 strokes: Sequence[np.ndarray] | None = None) -> NumberReading:
     """Read every digit in an image, left to right (see ``segment``); ``strokes``: its pen strokes, if drawn.
-    Given the strokes, a decimal point or comma between digits (``decimal_marks``) and a minus sign in
-    front (``minus_sign``) are set aside before the digits are cut, and read in their places."""
+    Given the strokes, a decimal point or comma between digits (``decimal_marks``), a minus sign in
+    front and hyphens between digits (``dashes``) are set aside before the digits are cut, and read in
+    their places."""
     steps = image if isinstance(image, PreprocessSteps) else preprocess_steps(image)
-    cleaned, marks, minus = steps.cleaned, [], None
+    cleaned, marks = steps.cleaned, []
     if strokes is not None:
         ink_map = suppress_background(steps.flattened, speck_fraction=0.0)  # a point may be dropped as a speck
         height, stroke_inks = _digit_height(_blobs(cleaned > 0)), strokes_in(ink_map, strokes)
-        marks = decimal_marks(ink_map, height, stroke_inks)
-        minus = minus_sign(ink_map, height, stroke_inks)
-    if marks or minus:
-        set_aside = [m.mask for m, _ in marks] + ([minus.mask] if minus else [])
-        cleaned = np.where(np.logical_or.reduce(set_aside), 0.0, cleaned)
+        marks = decimal_marks(ink_map, height, stroke_inks) + [(dash, "-") for dash in dashes(ink_map, height, stroke_inks)]
+    if marks:
+        cleaned = np.where(np.logical_or.reduce([m.mask for m, _ in marks]), 0.0, cleaned)
     digits = segment(cleaned, predictor, segmenter, strokes)
     inputs = tuple(model_input for _, model_input, _ in digits)
     scale = steps.upright.size[0] / steps.cleaned.shape[1]  # the ink map may be a reduced photo
@@ -549,10 +560,8 @@ def read_number(predictor: Predictor, image: ImageInput | PreprocessSteps, segme
     boxes = tuple(upright(b.left, b.top, b.width, b.height) for b, _, _ in digits)
     placed = tuple(Mark(sum(b.left + b.width / 2 < m.left for b, _, _ in digits), char,
                         upright(m.left, m.top, m.right - m.left, m.bottom - m.top)) for m, char in marks)
-    sign = () if minus is None else (Mark(0, "-", upright(minus.left, minus.top, minus.right - minus.left,
-                                                          minus.bottom - minus.top)),)
-    return NumberReading(tuple(p for _, _, p in digits), boxes, inputs, steps,
-                         sign + tuple(m for m in placed if 0 < m.after < len(digits)))
+    return NumberReading(tuple(p for _, _, p in digits), boxes, inputs, steps,  # a minus in front; others between digits
+                         tuple(m for m in placed if 0 < m.after < len(digits) or (m.after == 0 and m.char == "-")))
 
 
 def number_in(predictor: Predictor, steps: PreprocessSteps, segmenter: Predictor | None = None) -> NumberReading | None:

@@ -247,21 +247,24 @@ def draw_decimal_number(digits: list[np.ndarray], point_after: int, rng: np.rand
             np.asarray(_paint([point], pen, size)) < 128)
 
 
-def draw_signed_number(digits: list[np.ndarray], rng: np.random.Generator,
-                       height: int = NUMBER_HEIGHT) -> tuple[Image.Image, list[np.ndarray], np.ndarray]:
+def draw_signed_number(digits: list[np.ndarray], rng: np.random.Generator, height: int = NUMBER_HEIGHT,
+                       hyphen_after: int | None = None) -> tuple[Image.Image, list[np.ndarray], np.ndarray]:
     """A negative number drawn as ``draw_number_with_masks`` draws it, with a minus in front ("-40"): a
     short bar of the same pen, 20-60% of a digit's height long, level with the first digit's middle
-    (give or take 8%), a little apart from it. Also where each digit's own ink is, and the minus's."""
-    placed, pen, size, minus = _lay_out_number(digits, rng, height, TRACE_LEVELS, minus=True)
+    (give or take 8%), a little apart from it; or, with ``hyphen_after``, such a bar after that many
+    digits ("12-05"). Also where each digit's own ink is, and the bar's."""
+    placed, pen, size, minus = _lay_out_number(digits, rng, height, TRACE_LEVELS, minus=hyphen_after is None,
+                                               hyphen_after=hyphen_after)
     return (_paint([minus, *placed], pen, size), [np.asarray(_paint([centres], pen, size)) < 128 for centres in placed],
             np.asarray(_paint([minus], pen, size)) < 128)
 
 
 def _lay_out_number(digits: list[np.ndarray], rng: np.random.Generator, height: int, levels: tuple[float, ...],
-                    point_after: int | None = None, comma: bool = False, minus: bool = False):
+                    point_after: int | None = None, comma: bool = False, minus: bool = False,
+                    hyphen_after: int | None = None):
     """Pen centres of each digit of a number, the pen width, the canvas size (width, height) and the pen
-    centres of a decimal point (or comma) after digit ``point_after``, or of a minus in front (None
-    without either)."""
+    centres of a decimal point (or comma) after digit ``point_after``, of a minus in front, or of a
+    hyphen after digit ``hyphen_after`` (None without any)."""
     pen = float(rng.uniform(*NUMBER_PENS))
     base = float(rng.uniform(0.45, 0.75)) * height
     placed, x, point = [], float(rng.uniform(10, 40)), None
@@ -289,6 +292,15 @@ def _lay_out_number(digits: list[np.ndarray], rng: np.random.Generator, height: 
                 length = float(rng.uniform(0.12, 0.2)) * digit_height
                 point = tap + np.linspace(0.0, 1.0, 12)[:, None] * np.array([length, -float(rng.uniform(0.0, 0.4)) * length])
             x += pen + float(rng.uniform(0.1, 0.3)) * digit_height
+            continue
+        if k + 1 == hyphen_after:  # a short level bar at this digit's middle, a little apart from both digits
+            x += width + float(rng.uniform(0.1, 0.3)) * digit_height
+            bar = float(rng.uniform(0.2, 0.6)) * base
+            middle = (centres[:, 0].min() + centres[:, 0].max()) / 2 + float(rng.uniform(-0.08, 0.08)) * base
+            tilt = float(rng.uniform(-0.05, 0.05)) * bar
+            point = np.stack([np.linspace(middle - tilt, middle + tilt, 12),
+                              np.linspace(x + pen / 2, x + pen / 2 + bar, 12)], axis=1)
+            x += bar + pen + float(rng.uniform(0.1, 0.3)) * digit_height
             continue
         x += width + float(rng.uniform(-0.06, 0.45)) * max(width, 0.4 * digit_height)  # touching to well apart
     if minus:  # level with the first digit's middle, give or take, and nearly flat

@@ -14,7 +14,7 @@ from .result import displayable, enlarge
 
 def annotated(reading: NumberReading) -> Image.Image:
     """The input with a box around each digit and its reading above it, and around each mark (a decimal point
-    or comma, a minus)."""
+    or comma, a minus or hyphen)."""
     picture = displayable(reading.steps.upright).convert("RGB")
     draw = ImageDraw.Draw(picture)
     line = max(2, picture.width // 300)

@@ -249,3 +249,18 @@ def test_a_minus_drawn_in_front_of_a_number_is_read_given_the_strokes_and_left_o
         read += reading.text == f"-{digits}"
         assert not read_number(predictor, image).text.startswith("-")
     assert read >= 9
+
+
+def test_a_hyphen_drawn_between_digits_is_read_in_its_place_given_the_strokes(predictor, mnist):
+    _, test = mnist
+    rng, strokes_rng = np.random.default_rng(9), np.random.default_rng(10)
+    read = 0
+    for _ in range(10):
+        chosen = rng.integers(0, len(test), int(rng.integers(2, 5)))
+        after = int(rng.integers(1, len(chosen)))
+        image, own_inks, bar = draw_signed_number([test.x[i] for i in chosen], rng, hyphen_after=after)
+        digits = "".join(str(int(test.y[i])) for i in chosen)
+        strokes = pen_strokes(own_inks[:after], strokes_rng) + [bar] + pen_strokes(own_inks[after:], strokes_rng)
+        read += read_number(predictor, image, strokes=strokes).text == f"{digits[:after]}-{digits[after:]}"
+        assert "-" not in read_number(predictor, image).text
+    assert read >= 9

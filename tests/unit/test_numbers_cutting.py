@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from hdr_core.errors import EmptyImageError
-from hdr_core.numbers import MOST_PIECES_PER_DIGIT, candidates, context_window, decimal_marks, minus_sign, pieces, stroke_splits
+from hdr_core.numbers import MOST_PIECES_PER_DIGIT, candidates, context_window, dashes, decimal_marks, pieces, stroke_splits
 
 
 def bars(*spans: tuple[int, int], height: int = 100, width: int = 400) -> np.ndarray:
@@ -124,18 +124,25 @@ def test_a_short_level_bar_of_its_own_in_front_of_the_first_digit_at_its_middle_
     bar = np.zeros(ink.shape, dtype=bool)
     bar[64:76, 60:110] = True  # 50 px long, 12 thick, level with the first digit's middle
     ink[bar] = 1.0
-    found = minus_sign(ink, 100.0, [bar, bars((140, 155)) > 0, bars((200, 215)) > 0])
-    assert found is not None and (found.left, found.right) == (60, 110)
+    assert [(d.left, d.right) for d in dashes(ink, 100.0, [bar, bars((140, 155)) > 0, bars((200, 215)) > 0])] == [(60, 110)]
 
 
-@pytest.mark.parametrize("where", ["part of a stroke", "high", "between digits", "too short", "thick", "over ink"])
-def test_a_bar_is_no_minus_sign_where_it_belongs_to_a_digit_or_is_not_level_in_front_of_the_number(where):
+def test_a_short_level_bar_of_its_own_between_two_digits_at_their_middle_is_a_hyphen():
+    ink = bars((40, 55), (200, 215))
+    bar = np.zeros(ink.shape, dtype=bool)
+    bar[64:76, 100:150] = True
+    ink[bar] = 1.0
+    assert [(d.left, d.right) for d in dashes(ink, 100.0, [bar])] == [(100, 150)]
+
+
+@pytest.mark.parametrize("where", ["part of a stroke", "high", "after the last digit", "too short", "thick", "over ink"])
+def test_a_bar_is_no_dash_where_it_belongs_to_a_digit_or_is_not_level_with_the_digits_beside_it(where):
     ink = bars((140, 155), (200, 215))
-    rows, cols = {"high": (22, 34), "thick": (50, 90)}.get(where, (64, 76)), {"between digits": (160, 195), "too short": (95, 110)}.get(where, (60, 110))
+    rows, cols = {"high": (22, 34), "thick": (50, 90)}.get(where, (64, 76)), {"after the last digit": (240, 290), "too short": (95, 110)}.get(where, (60, 110))
     bar = np.zeros(ink.shape, dtype=bool)
     bar[rows[0] : rows[1], cols[0] : cols[1]] = True
     ink[bar] = 1.0
     if where == "over ink":
         ink[110:118, 80:90] = 1.0  # ink under the bar, in its columns
     stroke = bar | (bars((140, 155)) > 0) if where == "part of a stroke" else bar
-    assert minus_sign(ink, 100.0, [stroke]) is None
+    assert dashes(ink, 100.0, [stroke]) == []

@@ -180,3 +180,16 @@ def test_a_negative_number_has_its_minus_level_with_the_first_digits_middle_in_f
         assert cols[-1] < first_cols[0] and cols[-1] - cols[0] > 2 * (rows[-1] - rows[0])  # in front, and level
         height = first_rows[-1] - first_rows[0]
         assert first_rows[0] + height / 4 < (rows[0] + rows[-1]) / 2 < first_rows[-1] - height / 4
+
+
+def test_a_hyphenated_number_has_its_bar_level_between_the_digits_it_follows_and_precedes():
+    for seed in range(4):
+        image, own_inks, bar = draw_signed_number([a_ring(), a_slanted_one(), a_ring()], np.random.default_rng(seed),
+                                                  hyphen_after=1 + seed % 2)
+        after = 1 + seed % 2
+        assert bar.any() and not any((own & bar).any() for own in own_inks)
+        columns = [np.flatnonzero(m.any(axis=0)) for m in (own_inks[after - 1], bar, own_inks[after])]
+        assert columns[0][-1] < columns[1][0] and columns[1][-1] < columns[2][0]
+        rows, digit_rows = np.flatnonzero(bar.any(axis=1)), np.flatnonzero(own_inks[after - 1].any(axis=1))
+        height = digit_rows[-1] - digit_rows[0]
+        assert digit_rows[0] + height / 4 < (rows[0] + rows[-1]) / 2 < digit_rows[-1] - height / 4
