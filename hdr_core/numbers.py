@@ -291,7 +291,57 @@ def pen_width(ink: np.ndarray) -> float:
     return 2.0 * float(ink.sum()) / max(float(edge.sum()), 1.0)
 
 
-def decimal_marks(ink_map: np.ndarray, height: float, stroke_inks: Sequence[np.ndarray]) -> list[tuple[Piece, str]]:
+@dataclass(frozen=True)
+class NumberLine:
+    """A number's ink as its marks are looked for in it: the ink, its blobs, those tall enough to be (part
+    of) a digit (at least ``FRAGMENT_HEIGHT`` of the typical digit height), that height and the pen's width."""
+
+    ink: np.ndarray
+    blobs: list[Piece]
+    digits: list[Piece]
+    height: float
+    pen: float
+
+    def beside(self, blob: Piece) -> tuple[list[Piece], list[Piece]]:
+        """The digits left and right of a blob (by their centres)."""
+        return ([d for d in self.digits if (d.left + d.right) / 2 < blob.left],
+                [d for d in self.digits if (d.left + d.right) / 2 > blob.right])
+
+    def ink_in_columns(self, blob: Piece, from_row: int = 0) -> bool:
+        """Whether other ink lies in the blob's columns, from ``from_row`` down."""
+        return bool((self.ink[from_row:, blob.left:blob.right] & ~blob.mask[from_row:, blob.left:blob.right]).any())
+
+    def stands_apart(self, blob: Piece) -> bool:
+        """Whether no other ink lies nearer the blob than ``MARK_GAP`` of the digit height."""
+        pad = int(np.ceil(MARK_GAP * self.height))
+        rows = slice(max(blob.top - pad, 0), blob.bottom + pad)
+        cols = slice(max(blob.left - pad, 0), blob.right + pad)
+        others = self.ink[rows, cols] & ~blob.mask[rows, cols]
+        return not others.any() or ndimage.distance_transform_edt(~others)[blob.mask[rows, cols]].min() >= MARK_GAP * self.height
+
+
+def number_line(ink_map: np.ndarray, height: float) -> NumberLine:
+    """The ink of a number as ``decimal_marks`` and ``dashes`` look at it, worked out once for both.
+    ``ink_map``: the ink with its small blobs (``suppress_background`` drops a point with the specks);
+    ``height``: the typical digit height."""
+    ink = ink_map > 0
+    blobs = _blobs(ink)
+    digits = [b for b in blobs if b.bottom - b.top >= FRAGMENT_HEIGHT * height]
+    pen = pen_width(np.logical_or.reduce([b.mask for b in digits])) if digits else 0.0
+    return NumberLine(ink, blobs, digits, height, pen)
+
+
+def _line_through(near: Sequence[Piece]) -> tuple[float, float]:
+    """The top and bottom of the line the nearest digits stand on (their means)."""
+    return float(np.mean([d.top for d in near])), float(np.mean([d.bottom for d in near]))
+
+
+def _between(left: list[Piece], right: list[Piece]) -> tuple[Piece, Piece]:
+    """The digits nearest a blob on either side."""
+    return max(left, key=lambda d: d.right), min(right, key=lambda d: d.left)
+
+
+def decimal_marks(line: NumberLine, stroke_inks: Sequence[np.ndarray]) -> list[tuple[Piece, str]]:
     """Blobs that are a decimal point (".") or comma (","), left to right, with their character.
 
     A point is small (``MARK_SIZE``), a tap of the pen (``MARK_PEN``); a comma a short stroke down
@@ -299,17 +349,14 @@ def decimal_marks(ink_map: np.ndarray, height: float, stroke_inks: Sequence[np.n
     tall on either side), on their line (``MARK_LINE``), with no other ink in its columns in the lower
     half of the line and none nearer than ``MARK_GAP``. And it is a pen stroke of its own
     (``MARK_STROKE``): a piece of a digit cut off where the pen skipped can look just like a point, but
-    it belongs to the digit's stroke. ``ink_map``: the ink with its small blobs (``suppress_background``
-    drops a point with the specks); ``stroke_inks``: each pen stroke's ink in it (``strokes_in``).
+    it belongs to the digit's stroke. ``stroke_inks``: each pen stroke's ink in the line's ink map
+    (``strokes_in``).
     """
-    ink = ink_map > 0
-    blobs = _blobs(ink)
-    tall = [b for b in blobs if b.bottom - b.top >= FRAGMENT_HEIGHT * height]
-    if len(tall) < 2:
+    if len(line.digits) < 2:
         return []
-    pen = pen_width(np.logical_or.reduce([b.mask for b in tall]))
+    height, pen = line.height, line.pen
     marks = []
-    for blob in blobs:
+    for blob in line.blobs:
         h, w = blob.bottom - blob.top, blob.right - blob.left
         if max(h, w) < MARK_SIZE[0] * height:
             continue  # a speck
@@ -319,18 +366,16 @@ def decimal_marks(ink_map: np.ndarray, height: float, stroke_inks: Sequence[np.n
             char = ","
         else:
             continue
-        left = [d for d in tall if (d.left + d.right) / 2 < blob.left]
-        right = [d for d in tall if (d.left + d.right) / 2 > blob.right]
+        left, right = line.beside(blob)
         if not left or not right:
             continue
-        near = (max(left, key=lambda d: d.right), min(right, key=lambda d: d.left))
-        top, bottom = np.mean([d.top for d in near]), np.mean([d.bottom for d in near])
+        top, bottom = _line_through(_between(left, right))
         middle = int(round((top + bottom) / 2))
         if blob.top < middle or blob.bottom < bottom - MARK_LINE * height:
             continue
-        if (ink[middle:, blob.left:blob.right] & ~blob.mask[middle:, blob.left:blob.right]).any():
+        if line.ink_in_columns(blob, middle):
             continue  # under a digit's stroke: a piece of it (a 7's bar above the line may overhang a point)
-        if _stands_apart(ink, blob, height) and _own_stroke(blob, stroke_inks):
+        if line.stands_apart(blob) and _own_stroke(blob, stroke_inks):
             marks.append((blob, char))
     return sorted(marks, key=lambda m: m[0].left)
 
@@ -339,7 +384,7 @@ MINUS_LENGTH = (0.2, 1.0)
 """A minus sign's or hyphen's length, as shares of the typical digit height."""
 
 
-def dashes(ink_map: np.ndarray, height: float, stroke_inks: Sequence[np.ndarray]) -> list[Piece]:
+def dashes(line: NumberLine, stroke_inks: Sequence[np.ndarray]) -> list[Piece]:
     """Blobs that are a minus sign in front of a number or a hyphen between two of its digits ("12-05"),
     left to right.
 
@@ -350,44 +395,31 @@ def dashes(ink_map: np.ndarray, height: float, stroke_inks: Sequence[np.ndarray]
     ``FRAGMENT_HEIGHT`` of a digit tall), level with the middle half of the first; a hyphen between two
     digits, level with the middle half of the two.
     """
-    ink = ink_map > 0
-    blobs = _blobs(ink)
-    tall = [b for b in blobs if b.bottom - b.top >= FRAGMENT_HEIGHT * height]
-    if not tall:
+    if not line.digits:
         return []
-    pen = pen_width(np.logical_or.reduce([b.mask for b in tall]))
-    first = min(tall, key=lambda d: d.left)
+    height, pen = line.height, line.pen
+    first = min(line.digits, key=lambda d: d.left)
     found = []
-    for blob in blobs:
+    for blob in line.blobs:
         h, w = blob.bottom - blob.top, blob.right - blob.left
         if not MINUS_LENGTH[0] * height <= w <= MINUS_LENGTH[1] * height or w < 2 * h or h > MARK_PEN * pen + 0.1 * w:
             continue
-        left = [d for d in tall if (d.left + d.right) / 2 < blob.left]
-        right = [d for d in tall if (d.left + d.right) / 2 > blob.right]
+        left, right = line.beside(blob)
         if not left and blob.right <= first.left:  # in front: a minus
             near = (first,)
         elif left and right:  # between two digits: a hyphen
-            near = (max(left, key=lambda d: d.right), min(right, key=lambda d: d.left))
+            near = _between(left, right)
         else:
             continue
-        top, bottom = np.mean([d.top for d in near]), np.mean([d.bottom for d in near])
+        top, bottom = _line_through(near)
         middle, quarter = (blob.top + blob.bottom) / 2, (bottom - top) / 4
         if not top + quarter <= middle <= bottom - quarter:
             continue
-        if (ink[:, blob.left:blob.right] & ~blob.mask[:, blob.left:blob.right]).any():
+        if line.ink_in_columns(blob):
             continue
-        if _stands_apart(ink, blob, height) and _own_stroke(blob, stroke_inks):
+        if line.stands_apart(blob) and _own_stroke(blob, stroke_inks):
             found.append(blob)
     return sorted(found, key=lambda d: d.left)
-
-
-def _stands_apart(ink: np.ndarray, blob: Piece, height: float) -> bool:
-    """Whether no other ink lies nearer the blob than ``MARK_GAP`` of the digit height."""
-    pad = int(np.ceil(MARK_GAP * height))
-    rows = slice(max(blob.top - pad, 0), blob.bottom + pad)
-    cols = slice(max(blob.left - pad, 0), blob.right + pad)
-    others = ink[rows, cols] & ~blob.mask[rows, cols]
-    return not others.any() or ndimage.distance_transform_edt(~others)[blob.mask[rows, cols]].min() >= MARK_GAP * height
 
 
 def _own_stroke(blob: Piece, stroke_inks: Sequence[np.ndarray]) -> bool:
@@ -546,8 +578,8 @@ def read_number(predictor: Predictor, image: ImageInput | PreprocessSteps, segme
     cleaned, marks = steps.cleaned, []
     if strokes is not None:
         ink_map = suppress_background(steps.flattened, speck_fraction=0.0)  # a point may be dropped as a speck
-        height, stroke_inks = _digit_height(_blobs(cleaned > 0)), strokes_in(ink_map, strokes)
-        marks = decimal_marks(ink_map, height, stroke_inks) + [(dash, "-") for dash in dashes(ink_map, height, stroke_inks)]
+        line, stroke_inks = number_line(ink_map, _digit_height(_blobs(cleaned > 0))), strokes_in(ink_map, strokes)
+        marks = decimal_marks(line, stroke_inks) + [(dash, "-") for dash in dashes(line, stroke_inks)]
     if marks:
         cleaned = np.where(np.logical_or.reduce([m.mask for m, _ in marks]), 0.0, cleaned)
     digits = segment(cleaned, predictor, segmenter, strokes)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from hdr_core.errors import EmptyImageError
-from hdr_core.numbers import MOST_PIECES_PER_DIGIT, candidates, context_window, dashes, decimal_marks, pieces, stroke_splits
+from hdr_core.numbers import MOST_PIECES_PER_DIGIT, candidates, context_window, dashes, decimal_marks, number_line, pieces, stroke_splits
 
 
 def bars(*spans: tuple[int, int], height: int = 100, width: int = 400) -> np.ndarray:
@@ -91,7 +91,7 @@ def disc(ink: np.ndarray, row: int, col: int, radius: int = 7) -> np.ndarray:
 
 
 def marks_in(ink: np.ndarray, strokes: list[np.ndarray]) -> list[tuple[int, str]]:
-    return [(mark.left, char) for mark, char in decimal_marks(ink, 100.0, strokes)]
+    return [(mark.left, char) for mark, char in decimal_marks(number_line(ink, 100.0), strokes)]
 
 
 def test_a_tap_of_the_pen_on_the_line_between_two_digits_is_a_decimal_point_and_a_short_stroke_down_a_comma():
@@ -124,7 +124,7 @@ def test_a_short_level_bar_of_its_own_in_front_of_the_first_digit_at_its_middle_
     bar = np.zeros(ink.shape, dtype=bool)
     bar[64:76, 60:110] = True  # 50 px long, 12 thick, level with the first digit's middle
     ink[bar] = 1.0
-    assert [(d.left, d.right) for d in dashes(ink, 100.0, [bar, bars((140, 155)) > 0, bars((200, 215)) > 0])] == [(60, 110)]
+    assert [(d.left, d.right) for d in dashes(number_line(ink, 100.0), [bar, bars((140, 155)) > 0, bars((200, 215)) > 0])] == [(60, 110)]
 
 
 def test_a_short_level_bar_of_its_own_between_two_digits_at_their_middle_is_a_hyphen():
@@ -132,7 +132,7 @@ def test_a_short_level_bar_of_its_own_between_two_digits_at_their_middle_is_a_hy
     bar = np.zeros(ink.shape, dtype=bool)
     bar[64:76, 100:150] = True
     ink[bar] = 1.0
-    assert [(d.left, d.right) for d in dashes(ink, 100.0, [bar])] == [(100, 150)]
+    assert [(d.left, d.right) for d in dashes(number_line(ink, 100.0), [bar])] == [(100, 150)]
 
 
 @pytest.mark.parametrize("where", ["part of a stroke", "high", "after the last digit", "too short", "thick", "over ink"])
@@ -145,4 +145,4 @@ def test_a_bar_is_no_dash_where_it_belongs_to_a_digit_or_is_not_level_with_the_d
     if where == "over ink":
         ink[110:118, 80:90] = 1.0  # ink under the bar, in its columns
     stroke = bar | (bars((140, 155)) > 0) if where == "part of a stroke" else bar
-    assert dashes(ink, 100.0, [stroke]) == []
+    assert dashes(number_line(ink, 100.0), [stroke]) == []
