@@ -242,9 +242,7 @@ def draw_decimal_number(digits: list[np.ndarray], point_after: int, rng: np.rand
     ``point_after`` digits ("3.50"): a tap of the same pen on the line, with room on either side; or
     with ``comma``, a short stroke from the line down and a little back ("3,50"). Also where each
     digit's own ink is, and the mark's (its pen stroke)."""
-    placed, pen, size, point = _lay_out_number(digits, rng, height, TRACE_LEVELS, point_after, comma)
-    return (_paint([*placed, point], pen, size), [np.asarray(_paint([centres], pen, size)) < 128 for centres in placed],
-            np.asarray(_paint([point], pen, size)) < 128)
+    return _paint_with_mark(*_lay_out_number(digits, rng, height, TRACE_LEVELS, point_after, comma))
 
 
 def draw_signed_number(digits: list[np.ndarray], rng: np.random.Generator, height: int = NUMBER_HEIGHT,
@@ -253,10 +251,15 @@ def draw_signed_number(digits: list[np.ndarray], rng: np.random.Generator, heigh
     short bar of the same pen, 20-60% of a digit's height long, level with the first digit's middle
     (give or take 8%), a little apart from it; or, with ``hyphen_after``, such a bar after that many
     digits ("12-05"). Also where each digit's own ink is, and the bar's."""
-    placed, pen, size, minus = _lay_out_number(digits, rng, height, TRACE_LEVELS, minus=hyphen_after is None,
-                                               hyphen_after=hyphen_after)
-    return (_paint([minus, *placed], pen, size), [np.asarray(_paint([centres], pen, size)) < 128 for centres in placed],
-            np.asarray(_paint([minus], pen, size)) < 128)
+    return _paint_with_mark(*_lay_out_number(digits, rng, height, TRACE_LEVELS, minus=hyphen_after is None,
+                                             hyphen_after=hyphen_after))
+
+
+def _paint_with_mark(placed: list[np.ndarray], pen: float, size: tuple[int, int],
+                     mark: np.ndarray) -> tuple[Image.Image, list[np.ndarray], np.ndarray]:
+    """The number painted with its mark, each digit's own ink, and the mark's."""
+    return (_paint([*placed, mark], pen, size), [np.asarray(_paint([centres], pen, size)) < 128 for centres in placed],
+            np.asarray(_paint([mark], pen, size)) < 128)
 
 
 def _lay_out_number(digits: list[np.ndarray], rng: np.random.Generator, height: int, levels: tuple[float, ...],
@@ -296,22 +299,26 @@ def _lay_out_number(digits: list[np.ndarray], rng: np.random.Generator, height: 
         if k + 1 == hyphen_after:  # a short level bar at this digit's middle, a little apart from both digits
             x += width + float(rng.uniform(0.1, 0.3)) * digit_height
             bar = float(rng.uniform(0.2, 0.6)) * base
-            middle = (centres[:, 0].min() + centres[:, 0].max()) / 2 + float(rng.uniform(-0.08, 0.08)) * base
-            tilt = float(rng.uniform(-0.05, 0.05)) * bar
-            point = np.stack([np.linspace(middle - tilt, middle + tilt, 12),
-                              np.linspace(x + pen / 2, x + pen / 2 + bar, 12)], axis=1)
+            point = _level_bar(centres, x, bar, pen, base, rng)
             x += bar + pen + float(rng.uniform(0.1, 0.3)) * digit_height
             continue
         x += width + float(rng.uniform(-0.06, 0.45)) * max(width, 0.4 * digit_height)  # touching to well apart
-    if minus:  # level with the first digit's middle, give or take, and nearly flat
-        first = placed[0][:, 0]
-        middle = (first.min() + first.max()) / 2 + float(rng.uniform(-0.08, 0.08)) * base
-        tilt = float(rng.uniform(-0.05, 0.05)) * bar
-        point = np.stack([np.linspace(middle - tilt, middle + tilt, 12),
-                          np.linspace(minus_left + pen / 2, minus_left + pen / 2 + bar, 12)], axis=1)
+    if minus:  # level with the first digit's middle
+        point = _level_bar(placed[0], minus_left, bar, pen, base, rng)
     canvas_width = int(max(c[:, 1].max() for c in placed) + pen + rng.uniform(10, 40))
     return placed, pen, (canvas_width, height), point
 
+
+
+def _level_bar(digit: np.ndarray, left: float, length: float, pen: float, base: float,
+               rng: np.random.Generator) -> np.ndarray:
+    """Pen centres of a minus or hyphen: a bar ``length`` long from ``left``, level with the middle of the
+    digit beside it (pen centres), give or take 8% of the digit height ``base``, and nearly flat."""
+    rows = digit[:, 0]
+    middle = (rows.min() + rows.max()) / 2 + float(rng.uniform(-0.08, 0.08)) * base
+    tilt = float(rng.uniform(-0.05, 0.05)) * length
+    return np.stack([np.linspace(middle - tilt, middle + tilt, 12),
+                     np.linspace(left + pen / 2, left + pen / 2 + length, 12)], axis=1)
 
 TWO_STROKE_SHARE = 0.5
 """Share of drawn digits written in two pen strokes (a 4's stem, a 5's bar, a 7's crossbar)."""
