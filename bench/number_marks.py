@@ -46,49 +46,28 @@ def tally(readings, count: int, seed: int) -> dict:
             "mark_in_place_share": in_place / max(digits_right, 1)}
 
 
-def with_points(predictor, segmenter, validation, count: int, seed: int, comma: bool = False) -> dict:
-    """Numbers of 3-6 digits drawn with a point (or a comma), read given their strokes."""
+MARKS = {"point": ((3, 6), "."), "comma": ((3, 6), ","), "minus": ((1, 5), "-"), "hyphen": ((2, 6), "-")}
+"""Each mark drawn: how many digits its numbers hold (fewest, most), and its character."""
+
+
+def with_mark(predictor, segmenter, validation, count: int, seed: int, kind: str) -> dict:
+    """Numbers drawn with a mark of this ``kind`` (``MARKS``), read given their strokes: a point or comma, or a
+    hyphen, after a random digit; a minus in front."""
+    (fewest, most), char = MARKS[kind]
     rng, stroke_rng = np.random.default_rng(seed), np.random.default_rng(seed + 1)
 
     def readings():
         for _ in range(count):
-            chosen = rng.integers(0, len(validation), int(rng.integers(3, 7)))
-            after = int(rng.integers(1, len(chosen)))
-            image, own_inks, point = draw_decimal_number([validation.x[i] for i in chosen], after, rng, comma=comma)
-            strokes = pen_strokes(own_inks[:after], stroke_rng) + [point] + pen_strokes(own_inks[after:], stroke_rng)
+            chosen = rng.integers(0, len(validation), int(rng.integers(fewest, most + 1)))
+            after = 0 if kind == "minus" else int(rng.integers(1, len(chosen)))
+            drawn = [validation.x[i] for i in chosen]
+            if kind in ("point", "comma"):
+                image, own_inks, mark = draw_decimal_number(drawn, after, rng, comma=kind == "comma")
+            else:
+                image, own_inks, mark = draw_signed_number(drawn, rng, hyphen_after=after or None)
+            strokes = pen_strokes(own_inks[:after], stroke_rng) + [mark] + pen_strokes(own_inks[after:], stroke_rng)
             digits = "".join(str(int(validation.y[i])) for i in chosen)
-            yield (read_number(predictor, image, segmenter, strokes).text, digits,
-                   f"{digits[:after]}{',' if comma else '.'}{digits[after:]}")
-
-    return tally(readings(), count, seed)
-
-
-def with_minus(predictor, segmenter, validation, count: int, seed: int) -> dict:
-    """Negative numbers of 1-5 digits, read given their strokes."""
-    rng, stroke_rng = np.random.default_rng(seed), np.random.default_rng(seed + 1)
-
-    def readings():
-        for _ in range(count):
-            chosen = rng.integers(0, len(validation), int(rng.integers(1, 6)))
-            image, own_inks, minus = draw_signed_number([validation.x[i] for i in chosen], rng)
-            digits = "".join(str(int(validation.y[i])) for i in chosen)
-            yield read_number(predictor, image, segmenter, [minus, *pen_strokes(own_inks, stroke_rng)]).text, digits, f"-{digits}"
-
-    return tally(readings(), count, seed)
-
-
-def with_hyphen(predictor, segmenter, validation, count: int, seed: int) -> dict:
-    """Numbers of 2-6 digits with a hyphen after a random digit ("12-05"), read given their strokes."""
-    rng, stroke_rng = np.random.default_rng(seed), np.random.default_rng(seed + 1)
-
-    def readings():
-        for _ in range(count):
-            chosen = rng.integers(0, len(validation), int(rng.integers(2, 7)))
-            after = int(rng.integers(1, len(chosen)))
-            image, own_inks, bar = draw_signed_number([validation.x[i] for i in chosen], rng, hyphen_after=after)
-            strokes = pen_strokes(own_inks[:after], stroke_rng) + [bar] + pen_strokes(own_inks[after:], stroke_rng)
-            digits = "".join(str(int(validation.y[i])) for i in chosen)
-            yield read_number(predictor, image, segmenter, strokes).text, digits, f"{digits[:after]}-{digits[after:]}"
+            yield read_number(predictor, image, segmenter, strokes).text, digits, f"{digits[:after]}{char}{digits[after:]}"
 
     return tally(readings(), count, seed)
 
@@ -114,11 +93,9 @@ def main() -> None:
     train, _ = load_mnist()
     _, validation = train_validation_split(train, 5000, 42)  # as train.py holds it out
     predictor, segmenter = Predictor.from_file(), default_segmenter()
-    result = {"with_a_point": with_points(predictor, segmenter, validation, args.numbers, args.seed),
-              "with_a_comma": with_points(predictor, segmenter, validation, args.numbers, args.seed + 1000, comma=True),
-              "with_a_minus": with_minus(predictor, segmenter, validation, args.numbers, args.seed + 2000),
-              "with_a_hyphen": with_hyphen(predictor, segmenter, validation, args.numbers, args.seed + 3000),
-              "without_a_mark": without_marks(predictor, segmenter, validation, args.plain_numbers, NUMBER_SEED + 200)}
+    result = {f"with_a_{kind}": with_mark(predictor, segmenter, validation, args.numbers, args.seed + 1000 * k, kind)
+              for k, kind in enumerate(MARKS)}
+    result["without_a_mark"] = without_marks(predictor, segmenter, validation, args.plain_numbers, NUMBER_SEED + 200)
     print(json.dumps(result, indent=2))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n")

@@ -84,27 +84,19 @@ def results() -> list[str]:
                          f"{pct(drawn['digit_accuracy'])}", "", "python bench/number_cuts.py"))
     points = load("bench/results/number_marks.json")
     if points:
-        found, plain = points["with_a_point"], points["without_a_mark"]
-        rows.append((f"Numbers of 3-6 validation digits drawn with a decimal point ({found['numbers']:,}), given their strokes: "
-                     "the point in its place, of those whose digits are read right",
-                     f"{pct(found['mark_in_place_share'])} ({found['mark_in_place']:,} of {found['digits_read_right']:,})",
-                     "", "python bench/number_marks.py"))
-        if "with_a_comma" in points:
-            comma = points["with_a_comma"]
-            rows.append((f"... others drawn with a decimal comma ({comma['numbers']:,}): the comma in its place, likewise",
-                         f"{pct(comma['mark_in_place_share'])} ({comma['mark_in_place']:,} of {comma['digits_read_right']:,})",
-                         "", "python bench/number_marks.py"))
-        if "with_a_minus" in points:
-            minus = points["with_a_minus"]
-            rows.append((f"Negative numbers of 1-5 validation digits ({minus['numbers']:,}), given their strokes: the minus "
-                         "in front, of those whose digits are read right",
-                         f"{pct(minus['mark_in_place_share'])} ({minus['mark_in_place']:,} of {minus['digits_read_right']:,})",
-                         "", "python bench/number_marks.py"))
-        if "with_a_hyphen" in points:
-            hyphen = points["with_a_hyphen"]
-            rows.append((f"... numbers of 2-6 digits with a hyphen between two ({hyphen['numbers']:,}): the hyphen in its place, likewise",
-                         f"{pct(hyphen['mark_in_place_share'])} ({hyphen['mark_in_place']:,} of {hyphen['digits_read_right']:,})",
-                         "", "python bench/number_marks.py"))
+        labels = {"point": "Numbers of 3-6 validation digits drawn with a decimal point ({n}), given their strokes: "
+                           "the point in its place, of those whose digits are read right",
+                  "comma": "... others drawn with a decimal comma ({n}): the comma in its place, likewise",
+                  "minus": "Negative numbers of 1-5 validation digits ({n}), given their strokes: the minus in front, "
+                           "of those whose digits are read right",
+                  "hyphen": "... numbers of 2-6 digits with a hyphen between two ({n}): the hyphen in its place, likewise"}
+        for kind, label in labels.items():
+            if f"with_a_{kind}" in points:
+                found = points[f"with_a_{kind}"]
+                rows.append((label.format(n=f"{found['numbers']:,}"),
+                             f"{pct(found['mark_in_place_share'])} ({found['mark_in_place']:,} of {found['digits_read_right']:,})",
+                             "", "python bench/number_marks.py"))
+        plain = points["without_a_mark"]
         rows.append((f"... numbers drawn without any of these marks ({plain['numbers']:,}), given their strokes: read with one",
                      f"{plain['read_with_a_mark']:,}", "", "python bench/number_marks.py"))
     shots = load("bench/results/photos.json")
