@@ -237,28 +237,16 @@ def test_a_number_drawn_without_a_point_is_read_without_one_however_its_digits_b
         assert read_number(predictor, image, strokes=pen_strokes(own_inks, strokes_rng)).marks == ()
 
 
-def test_a_minus_drawn_in_front_of_a_number_is_read_given_the_strokes_and_left_out_from_the_image_alone(predictor, mnist):
+@pytest.mark.parametrize("dash, seed, fewest, most", [("minus", 7, 1, 3), ("hyphen", 9, 2, 4)])
+def test_a_minus_in_front_or_a_hyphen_between_digits_is_read_given_the_strokes_and_left_out_from_the_image_alone(
+        predictor, mnist, dash, seed, fewest, most):
     _, test = mnist
-    rng, strokes_rng = np.random.default_rng(7), np.random.default_rng(8)
+    rng, strokes_rng = np.random.default_rng(seed), np.random.default_rng(seed + 1)
     read = 0
     for _ in range(10):
-        chosen = rng.integers(0, len(test), int(rng.integers(1, 4)))
-        image, own_inks, minus = draw_signed_number([test.x[i] for i in chosen], rng)
-        digits = "".join(str(int(test.y[i])) for i in chosen)
-        reading = read_number(predictor, image, strokes=[minus, *pen_strokes(own_inks, strokes_rng)])
-        read += reading.text == f"-{digits}"
-        assert not read_number(predictor, image).text.startswith("-")
-    assert read >= 9
-
-
-def test_a_hyphen_drawn_between_digits_is_read_in_its_place_given_the_strokes(predictor, mnist):
-    _, test = mnist
-    rng, strokes_rng = np.random.default_rng(9), np.random.default_rng(10)
-    read = 0
-    for _ in range(10):
-        chosen = rng.integers(0, len(test), int(rng.integers(2, 5)))
-        after = int(rng.integers(1, len(chosen)))
-        image, own_inks, bar = draw_signed_number([test.x[i] for i in chosen], rng, hyphen_after=after)
+        chosen = rng.integers(0, len(test), int(rng.integers(fewest, most + 1)))
+        after = 0 if dash == "minus" else int(rng.integers(1, len(chosen)))
+        image, own_inks, bar = draw_signed_number([test.x[i] for i in chosen], rng, hyphen_after=after or None)
         digits = "".join(str(int(test.y[i])) for i in chosen)
         strokes = pen_strokes(own_inks[:after], strokes_rng) + [bar] + pen_strokes(own_inks[after:], strokes_rng)
         read += read_number(predictor, image, strokes=strokes).text == f"{digits[:after]}-{digits[after:]}"
