@@ -243,6 +243,13 @@ PAGE_WRITING = 0.001
 PAGE_HOLES = 0.25
 """Writing on a page covers less than this share of it."""
 
+PAGE_STROKE = (0.08, 0.2)
+"""A stroke written up to the page's edge cuts a notch into the light region taken for the page. A notch
+whose ink is at most the first share of the page's shorter side thick (from its middle to its nearest
+edge: half a pen's width, not a shadow's or the desk's) and reaches at least the second share of it in
+from the page's edge (a digit's stroke runs into the page; the rim of a shadow or of the page itself
+lies along its edge) is the writing, and is given back to the page."""
+
 
 def _median(values: np.ndarray) -> float:
     """``np.median(values)``, found without sorting where one extreme value fills more than half of
@@ -272,14 +279,21 @@ def _threshold(values: np.ndarray) -> float:
     return float(edges[1:-1][np.argmax(between)])
 
 
-def _rectangularity(mask: np.ndarray) -> float:
-    """The mask's area over that of the smallest turned rectangle holding it (1 for a rectangle)."""
+def _hull_corners(mask: np.ndarray) -> np.ndarray | None:
+    """The corners (x, y) of the mask's convex hull, in order; None where the mask has no area (a line)."""
     from scipy.spatial import ConvexHull, QhullError
 
-    points = np.argwhere(mask)[:, ::-1].astype(np.float64)  # (x, y)
+    points = np.argwhere(mask & ~ndimage.binary_erosion(mask))[:, ::-1].astype(np.float64)  # its edge holds every corner
     try:
-        corners = points[ConvexHull(points).vertices]
+        return points[ConvexHull(points).vertices]
     except (QhullError, ValueError):
+        return None
+
+
+def _rectangularity(mask: np.ndarray) -> float:
+    """The mask's area over that of the smallest turned rectangle holding it (1 for a rectangle)."""
+    corners = _hull_corners(mask)
+    if corners is None:
         return 0.0
     sides = np.diff(np.vstack([corners, corners[:1]]), axis=0)
     best = np.inf
@@ -288,6 +302,45 @@ def _rectangularity(mask: np.ndarray) -> float:
         turned = corners @ np.array([[cos, -sin], [sin, cos]])  # each side in turn laid level
         best = min(best, float(np.prod(np.ptp(turned, axis=0) + 1.0)))
     return float(mask.sum()) / best
+
+
+def _convex_hull(mask: np.ndarray) -> np.ndarray:
+    """The mask with its convex hull filled in (the mask itself where it has no area)."""
+    from PIL import ImageDraw
+
+    corners = _hull_corners(mask)
+    if corners is None:
+        return mask
+    hull = Image.new("1", mask.shape[::-1])
+    ImageDraw.Draw(hull).polygon([tuple(corner) for corner in corners], fill=1, outline=1)
+    return np.asarray(hull) | mask
+
+
+def _writing_at_the_edge(page: np.ndarray, dark: np.ndarray) -> np.ndarray:
+    """The notches that writing cuts into the page, to be given back to it (see ``PAGE_STROKE``).
+
+    MNIST's forms had nothing but paper around the writing, so all the writing must stay on the page.
+    A digit written large on a note often runs to the note's edge, and its strokes then join the desk
+    around it: the light region taken for the page has a notch there, and the strokes (with a loop
+    they close, a 0's or a 9's) would be blanked with the desk. Each notch (the page's convex hull less
+    the page) whose ink (``dark``: ink-dark pixels) is as thin as a pen's stroke and runs well into the
+    page is put back. A notch that a shadow or the desk makes is broad, and the rim of a shadow or of
+    the page lies along its edge: they stay out.
+    """
+    hull = _convex_hull(page)
+    notches, count = ndimage.label(hull & ~page)
+    rows, cols = np.nonzero(page)
+    thickest, shallowest = (share * (min(np.ptp(rows), np.ptp(cols)) + 1) for share in PAGE_STROKE)
+    depth = ndimage.distance_transform_edt(np.pad(hull, 1))[1:-1, 1:-1]  # from the page's edge (its hull's)
+    given_back = np.zeros_like(page)
+    for box, k in zip(ndimage.find_objects(notches), range(1, count + 1)):
+        notch = notches[box] == k
+        ink = notch & dark[box]
+        if not ink.any() or float(depth[box][ink].max()) < shallowest:
+            continue
+        if float(ndimage.distance_transform_edt(np.pad(ink, 1)).max()) <= thickest:  # padded: the box's edge is no edge of the ink
+            given_back[box] |= notch
+    return given_back
 
 
 def _frame_edge(values: np.ndarray) -> np.ndarray:
@@ -311,9 +364,11 @@ def _page_region(light: np.ndarray) -> tuple[np.ndarray, float] | None:
     return (page, rectangularity) if rectangularity >= PAGE_RECTANGULAR else None
 
 
-def _page_on_a_desk(gray: np.ndarray, factor: int, small: np.ndarray, light: np.ndarray, pale: bool) -> np.ndarray | None:
+def _page_on_a_desk(gray: np.ndarray, factor: int, small: np.ndarray, light: np.ndarray,
+                    pale: bool) -> tuple[np.ndarray, np.ndarray] | None:
     """Where the page lies in a photo of it on a desk (see ``keep_the_page``), in its copy ``small``
-    reduced ``factor`` times (split by ``light``): the page less its own edge, or None where no page is found.
+    reduced ``factor`` times (split by ``light``): the page less its own edge, and that less the strokes
+    given back to it (``_writing_at_the_edge``); or None where no page is found.
 
     On a dark desk the page is the largest region lighter than the desk; on a ``pale`` one (lighter
     than the page), the largest region darker than the desk, taken only where the page is darker
@@ -337,13 +392,14 @@ def _page_on_a_desk(gray: np.ndarray, factor: int, small: np.ndarray, light: np.
     found = [region for region in map(_page_region, regions) if region]
     if not found:
         return None
-    page = max(found, key=lambda region: region[1])[0]  # the first of equals: the threshold nearest the desk's grey
-    inner = ndimage.binary_erosion(page, iterations=2)  # the page's own edge is shaded: blank it too
     darkest = -_max_pool(-gray, factor)  # the darkest pixel of each block: thin strokes count
+    page = max(found, key=lambda region: region[1])[0]  # the first of equals: the threshold nearest the desk's grey
+    strokes = _writing_at_the_edge(page, darkest < ink)
+    inner = ndimage.binary_erosion(page | strokes, iterations=2)  # the page's own edge is shaded: blank it too
     writing = inner & (darkest < ink)
     if writing.sum() < max(4, PAGE_WRITING * inner.sum()):
         return None  # a blank patch (a 0 drawn to fill its box, light inside dark ink) is no page
-    return inner
+    return inner, inner & ~ndimage.binary_dilation(strokes, iterations=2)  # the strokes' blurred rims too
 
 
 def keep_the_page(gray: np.ndarray) -> np.ndarray:
@@ -356,8 +412,9 @@ def keep_the_page(gray: np.ndarray) -> np.ndarray:
     filled, at whichever of a few thresholds (``PAGE_SHADES``: a shadow across the page) makes it
     most rectangular; when it is clearly lighter than its surroundings, rectangular, and surrounded
     along much of the frame's edge, everything outside it, and its own edge, is given the grey of
-    the nearest part of the page, as if the paper went on. A page darker than a pale desk (a
-    sticky note on a white table) is found the same way, light and dark swapped.
+    the nearest part of the page, as if the paper went on; writing that runs to the page's edge stays
+    (``_writing_at_the_edge``). A page darker than a pale desk (a sticky note on a white table) is found
+    the same way, light and dark swapped.
     Anything else passes unchanged.
     """
     if min(gray.shape) < 64:
@@ -368,15 +425,17 @@ def keep_the_page(gray: np.ndarray) -> np.ndarray:
     if not light.any() or light.all():
         return gray
     edge = _frame_edge(gray)
-    inner = None
+    found = None
     if np.count_nonzero(edge < PAGE_DESK * float(gray.max())) >= PAGE_BORDER / 2 * edge.size:
-        inner = _page_on_a_desk(gray, factor, small, light, pale=False)  # much of the frame's edge is dark: perhaps a desk
-    if inner is None:
-        inner = _page_on_a_desk(gray, factor, small, light, pale=True)
-    if inner is None:
+        found = _page_on_a_desk(gray, factor, small, light, pale=False)  # much of the frame's edge is dark: perhaps a desk
+    if found is None:
+        found = _page_on_a_desk(gray, factor, small, light, pale=True)
+    if found is None:
         return gray
-    # Outside, the paper's own grey goes on as it was at the nearest point of the page (lit or shaded).
-    nearest = ndimage.distance_transform_edt(~inner, return_distances=False, return_indices=True)
+    inner, paper = found
+    # Outside, the paper's own grey goes on as it was at the nearest point of the page (lit or shaded), not
+    # of strokes written to its edge, which would be drawn on across the desk.
+    nearest = ndimage.distance_transform_edt(~paper, return_distances=False, return_indices=True)
     carried = Image.fromarray(small[nearest[0], nearest[1]].astype(np.float32)).resize(gray.shape[::-1], Image.Resampling.BILINEAR)
     kept = np.asarray(Image.fromarray(inner).resize(gray.shape[::-1], Image.Resampling.NEAREST))
     return np.where(kept, gray, np.asarray(carried, dtype=np.float32))

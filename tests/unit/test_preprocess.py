@@ -17,8 +17,8 @@ from hdr_core import (
     preprocess,
     preprocess_steps,
 )
-from hdr_core.preprocess import (FORMATS, IMAGE_TYPES, UPLOAD_TYPES, _histogram, _max_pool, _median, apply_exif_orientation, decode_reduced,
-                                 keep_the_page, remove_ruled_lines)
+from hdr_core.preprocess import (FORMATS, IMAGE_TYPES, UPLOAD_TYPES, _histogram, _max_pool, _median, _writing_at_the_edge,
+                                 apply_exif_orientation, decode_reduced, keep_the_page, remove_ruled_lines)
 from hdr_core.constants import DIGIT_BOX, IMAGE_SIZE
 from tests.conftest import drawn_seven, png_bytes
 
@@ -269,6 +269,27 @@ def test_a_page_with_a_shadow_across_it_on_a_desk_is_read_as_the_page_alone():
     steps = preprocess_steps(on_a_dark_desk(shadowed))
     assert steps.cropped.shape[0] < 0.6 * steps.cleaned.shape[0]  # the 7, not the desk nor the shaded paper
     assert np.abs(steps.result - alone).mean() < 0.02
+
+
+def test_a_digit_written_up_to_the_edge_of_a_note_on_a_desk_keeps_its_strokes():
+    note = drawn_seven(offset=(60, 115))  # the 7's stem runs off the note's bottom edge
+    alone = preprocess(note.rotate(8.0, expand=True, fillcolor=255))
+    steps = preprocess_steps(on_a_dark_desk(note))
+    assert steps.cropped.shape[0] < 0.6 * steps.cleaned.shape[0]  # the 7, not the desk around the note
+    assert np.abs(steps.result - alone).mean() < 0.02  # its stem was not blanked with the desk
+
+
+def test_only_notches_in_a_page_as_thin_as_a_stroke_are_given_back_to_it():
+    page = np.zeros((100, 140), dtype=bool)
+    page[10:90, 10:130] = True
+    dark = np.zeros_like(page)
+    stroke, shadow = page.copy(), page.copy()
+    stroke[60:90, 40:46] = False  # a pen stroke 6 px wide run to the page's bottom edge
+    dark[60:90, 40:46] = True
+    shadow[10:90, 90:130] = False  # a broad shadow over the page's right third, as dark as ink
+    dark[10:90, 90:130] = True
+    np.testing.assert_array_equal(stroke | _writing_at_the_edge(stroke, dark), page)
+    assert not _writing_at_the_edge(shadow, dark).any()
 
 
 def test_a_small_digit_on_a_page_photographed_on_a_desk_is_found():
