@@ -58,7 +58,7 @@ st.markdown(
 - Photos need the digit to stand out from the paper: very faint pencil, busy backgrounds or
   strong glare can hide it. The lines of ruled or squared notebook paper are taken out, as long as
   the ink is darker than they are. A note photographed lying on a desk, dark or pale, is cut out
-  from it; a digit whose strokes run off the note's edge is the hard case: leave a margin.
+  from it; a digit whose strokes run off the note's edge is read less surely: leave a margin.
 
 The **Model** page has every figure, measured on images the model never trained on.
 """
