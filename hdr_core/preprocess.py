@@ -329,10 +329,12 @@ def _writing_at_the_edge(page: np.ndarray, dark: np.ndarray) -> np.ndarray:
     """
     hull = _convex_hull(page)
     notches, count = ndimage.label(hull & ~page)
+    given_back = np.zeros_like(page)
+    if not count:
+        return given_back
     rows, cols = np.nonzero(page)
     thickest, shallowest = (share * (min(np.ptp(rows), np.ptp(cols)) + 1) for share in PAGE_STROKE)
     depth = ndimage.distance_transform_edt(np.pad(hull, 1))[1:-1, 1:-1]  # from the page's edge (its hull's)
-    given_back = np.zeros_like(page)
     for box, k in zip(ndimage.find_objects(notches), range(1, count + 1)):
         notch = notches[box] == k
         ink = notch & dark[box]
@@ -392,11 +394,11 @@ def _page_on_a_desk(gray: np.ndarray, factor: int, small: np.ndarray, light: np.
     found = [region for region in map(_page_region, regions) if region]
     if not found:
         return None
-    darkest = -_max_pool(-gray, factor)  # the darkest pixel of each block: thin strokes count
+    dark = -_max_pool(-gray, factor) < ink  # the darkest pixel of each block as dark as ink: thin strokes count
     page = max(found, key=lambda region: region[1])[0]  # the first of equals: the threshold nearest the desk's grey
-    strokes = _writing_at_the_edge(page, darkest < ink)
+    strokes = _writing_at_the_edge(page, dark)
     inner = ndimage.binary_erosion(page | strokes, iterations=2)  # the page's own edge is shaded: blank it too
-    writing = inner & (darkest < ink)
+    writing = inner & dark
     if writing.sum() < max(4, PAGE_WRITING * inner.sum()):
         return None  # a blank patch (a 0 drawn to fill its box, light inside dark ink) is no page
     return inner, inner & ~ndimage.binary_dilation(strokes, iterations=2)  # the strokes' blurred rims too
