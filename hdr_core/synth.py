@@ -309,7 +309,6 @@ def _lay_out_number(digits: list[np.ndarray], rng: np.random.Generator, height: 
     return placed, pen, (canvas_width, height), point
 
 
-
 def _level_bar(digit: np.ndarray, left: float, length: float, pen: float, base: float,
                rng: np.random.Generator) -> np.ndarray:
     """Pen centres of a minus or hyphen: a bar ``length`` long from ``left``, level with the middle of the
@@ -319,6 +318,7 @@ def _level_bar(digit: np.ndarray, left: float, length: float, pen: float, base: 
     tilt = float(rng.uniform(-0.05, 0.05)) * length
     return np.stack([np.linspace(middle - tilt, middle + tilt, 12),
                      np.linspace(left + pen / 2, left + pen / 2 + length, 12)], axis=1)
+
 
 TWO_STROKE_SHARE = 0.5
 """Share of drawn digits written in two pen strokes (a 4's stem, a 5's bar, a 7's crossbar)."""
