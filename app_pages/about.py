@@ -55,6 +55,8 @@ st.markdown(
 - Letters and symbols are read as the digit they most resemble.
 - A whole number is cut into digits: {numbers['whole_number_accuracy']:.0%} of test numbers drawn on the
   number canvas are read right in full. Digits that touch or overlap are the hard case: leave a gap.
+  A decimal point or comma, a minus in front and a hyphen between digits are read too; in a photo,
+  keep the number level, or a digit leaning over the point may hide it.
 - Photos need the digit to stand out from the paper: very faint pencil, busy backgrounds or
   strong glare can hide it. The lines of ruled or squared notebook paper are taken out, as long as
   the ink is darker than they are. A note photographed lying on a desk, dark or pale, is cut out

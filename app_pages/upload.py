@@ -13,8 +13,9 @@ from ui.text import plain
 from ui.upload import CAMERA_WIDTH
 
 st.title("Upload an image")
-st.caption("A photo or scan of a handwritten digit, or of a number such as a year: dark ink on light paper or "
-           "light on dark. Or take the photo here with your camera. Nothing is stored.")
+st.caption("A photo or scan of a handwritten digit, or of a number such as a year or a price (a decimal point, a minus "
+           "or a hyphen is read too): dark ink on light paper or light on dark. Or take the photo here with your "
+           "camera. Nothing is stored.")
 
 camera = st.segmented_control("Image from", ["A file", "The camera"], default="A file", required=True,
                               key="upload.source") == "The camera"

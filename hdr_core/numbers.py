@@ -341,7 +341,7 @@ def _between(left: list[Piece], right: list[Piece]) -> tuple[Piece, Piece]:
     return max(left, key=lambda d: d.right), min(right, key=lambda d: d.left)
 
 
-def decimal_marks(line: NumberLine, stroke_inks: Sequence[np.ndarray]) -> list[tuple[Piece, str]]:
+def decimal_marks(line: NumberLine, stroke_inks: Sequence[np.ndarray] | None) -> list[tuple[Piece, str]]:
     """Blobs that are a decimal point (".") or comma (","), left to right, with their character.
 
     A point is small (``MARK_SIZE``), a tap of the pen (``MARK_PEN``); a comma a short stroke down
@@ -350,7 +350,7 @@ def decimal_marks(line: NumberLine, stroke_inks: Sequence[np.ndarray]) -> list[t
     half of the line and none nearer than ``MARK_GAP``. And it is a pen stroke of its own
     (``MARK_STROKE``): a piece of a digit cut off where the pen skipped can look just like a point, but
     it belongs to the digit's stroke. ``stroke_inks``: each pen stroke's ink in the line's ink map
-    (``strokes_in``).
+    (``strokes_in``), or None for an image alone, where a mark must have no other ink in its columns.
     """
     if len(line.digits) < 2:
         return []
@@ -375,7 +375,7 @@ def decimal_marks(line: NumberLine, stroke_inks: Sequence[np.ndarray]) -> list[t
             continue
         if line.ink_in_columns(blob, middle):
             continue  # under a digit's stroke: a piece of it (a 7's bar above the line may overhang a point)
-        if line.stands_apart(blob) and _own_stroke(blob, stroke_inks):
+        if line.stands_apart(blob) and _own_stroke(blob, stroke_inks, line):
             marks.append((blob, char))
     return sorted(marks, key=lambda m: m[0].left)
 
@@ -384,7 +384,7 @@ MINUS_LENGTH = (0.2, 1.0)
 """A minus sign's or hyphen's length, as shares of the typical digit height."""
 
 
-def dashes(line: NumberLine, stroke_inks: Sequence[np.ndarray]) -> list[Piece]:
+def dashes(line: NumberLine, stroke_inks: Sequence[np.ndarray] | None) -> list[Piece]:
     """Blobs that are a minus sign in front of a number or a hyphen between two of its digits ("12-05"),
     left to right.
 
@@ -393,7 +393,7 @@ def dashes(line: NumberLine, stroke_inks: Sequence[np.ndarray]) -> list[Piece]:
     its columns, none nearer than ``MARK_GAP``, and a pen stroke of its own (``MARK_STROKE``), as
     ``decimal_marks`` asks of a point. A minus lies in front of every digit (blobs at least
     ``FRAGMENT_HEIGHT`` of a digit tall), level with the middle half of the first; a hyphen between two
-    digits, level with the middle half of the two.
+    digits, level with the middle half of the two. ``stroke_inks``: as for ``decimal_marks``.
     """
     if not line.digits:
         return []
@@ -417,13 +417,17 @@ def dashes(line: NumberLine, stroke_inks: Sequence[np.ndarray]) -> list[Piece]:
             continue
         if line.ink_in_columns(blob):
             continue
-        if line.stands_apart(blob) and _own_stroke(blob, stroke_inks):
+        if line.stands_apart(blob) and _own_stroke(blob, stroke_inks, line):
             found.append(blob)
     return sorted(found, key=lambda d: d.left)
 
 
-def _own_stroke(blob: Piece, stroke_inks: Sequence[np.ndarray]) -> bool:
-    """Whether the blob is one pen stroke's own ink (``MARK_STROKE``)."""
+def _own_stroke(blob: Piece, stroke_inks: Sequence[np.ndarray] | None, line: NumberLine) -> bool:
+    """Whether the blob is one pen stroke's own ink (``MARK_STROKE``). From the image alone (no
+    ``stroke_inks``) a piece of a digit cut off where the pen skipped is told from a mark only by where it
+    is: it lies over or under the rest of its digit, so a mark has no other ink in its columns at all."""
+    if stroke_inks is None:
+        return not line.ink_in_columns(blob)
     area = blob.mask.sum()
     return any((stroke & blob.mask).sum() >= MARK_STROKE * area and (stroke & ~blob.mask).sum() <= (1 - MARK_STROKE) * area
                for stroke in stroke_inks)
@@ -571,15 +575,16 @@ def looks_like_number(steps: PreprocessSteps) -> bool:
 def read_number(predictor: Predictor, image: ImageInput | PreprocessSteps, segmenter: Predictor | None = None,
                 strokes: Sequence[np.ndarray] | None = None) -> NumberReading:
     """Read every digit in an image, left to right (see ``segment``); ``strokes``: its pen strokes, if drawn.
-    Given the strokes, a decimal point or comma between digits (``decimal_marks``), a minus sign in
-    front and hyphens between digits (``dashes``) are set aside before the digits are cut, and read in
-    their places."""
+    A decimal point or comma between digits (``decimal_marks``), a minus sign in front and hyphens
+    between digits (``dashes``) are set aside before the digits are cut, and read in their places: given
+    the strokes, each must be a stroke of its own; from the image alone (an upload), have no other ink
+    over or under it."""
     steps = image if isinstance(image, PreprocessSteps) else preprocess_steps(image)
-    cleaned, marks = steps.cleaned, []
-    if strokes is not None:
-        ink_map = suppress_background(steps.flattened, speck_fraction=0.0)  # a point may be dropped as a speck
-        line, stroke_inks = number_line(ink_map, _digit_height(_blobs(cleaned > 0))), strokes_in(ink_map, strokes)
-        marks = decimal_marks(line, stroke_inks) + [(dash, "-") for dash in dashes(line, stroke_inks)]
+    cleaned = steps.cleaned
+    ink_map = suppress_background(steps.flattened, speck_fraction=0.0)  # a point may be dropped as a speck
+    line = number_line(ink_map, _digit_height(_blobs(cleaned > 0)))
+    stroke_inks = None if strokes is None else strokes_in(ink_map, strokes)
+    marks = decimal_marks(line, stroke_inks) + [(dash, "-") for dash in dashes(line, stroke_inks)]
     if marks:
         cleaned = np.where(np.logical_or.reduce([m.mask for m, _ in marks]), 0.0, cleaned)
     digits = segment(cleaned, predictor, segmenter, strokes)

@@ -269,6 +269,16 @@ def test_a_phone_photo_of_a_number_written_on_squared_paper_is_read_whole(mnist)
     assert next(m for m in at.metric if m.label == "Prediction").value == truth
 
 
+def test_an_uploaded_price_is_read_with_its_decimal_point_in_place(mnist):
+    from hdr_core.synth import draw_decimal_number
+
+    _, test = mnist
+    drawn, _, _ = draw_decimal_number([test.x[i] for i in (0, 1, 2)], 1, np.random.default_rng(0))  # 7.21
+    at = upload(page("app_pages/upload.py").run(), "price.png", png_bytes(drawn))
+    assert not at.exception and not at.error
+    assert next(m for m in at.metric if m.label == "Prediction").value == "7.21"
+
+
 def test_a_phone_photo_of_a_sticky_note_on_a_desk_is_read(mnist):
     from hdr_core.synth import on_a_desk, photo_of_paper
 

@@ -90,7 +90,7 @@ def disc(ink: np.ndarray, row: int, col: int, radius: int = 7) -> np.ndarray:
     return mask
 
 
-def marks_in(ink: np.ndarray, strokes: list[np.ndarray]) -> list[tuple[int, str]]:
+def marks_in(ink: np.ndarray, strokes: list[np.ndarray] | None) -> list[tuple[int, str]]:
     return [(mark.left, char) for mark, char in decimal_marks(number_line(ink, 100.0), strokes)]
 
 
@@ -117,6 +117,15 @@ def test_ink_like_a_point_is_not_a_mark_where_it_belongs_to_a_digits_stroke_or_i
     ink = bars((40, 55), (200, 215))
     ink[60:96, 122:128] = 1.0  # a stroke ending just above it, in its columns, in the lower half of the line
     assert marks_in(ink, [disc(ink, 112, 125)]) == []
+
+
+def test_from_the_image_alone_a_point_is_found_between_digits_but_not_with_ink_over_or_under_it():
+    ink = bars((40, 55), (200, 215))
+    disc(ink, 112, 125)
+    assert marks_in(ink, None) == [(118, ".")]
+    ink[22:40, 120:132] = 1.0  # a digit's stroke above it (a 7's bar overhanging, or the rest of a digit the pen skipped)
+    assert marks_in(ink, None) == []
+    assert marks_in(ink, [disc(ink, 112, 125)]) == [(118, ".")]  # given the strokes, it is a stroke of its own
 
 
 def test_a_short_level_bar_of_its_own_in_front_of_the_first_digit_at_its_middle_is_a_minus_sign():
