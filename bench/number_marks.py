@@ -1,4 +1,4 @@
-"""Decimal points, commas, minus signs and hyphens on the Draw page: found where drawn, never where not.
+"""Decimal points, commas, minus signs and hyphens, on the Draw page and in uploads: found where drawn, never where not.
 
     python bench/number_marks.py       # prints the figures, writes bench/results/number_marks.json
 
@@ -10,7 +10,9 @@ front (``synth.draw_signed_number``: a short level bar), and 2-6 digits with suc
 of them (a hyphen, "12-05"). Among those whose digits are read right,
 it counts how many have the mark in its place. Then numbers drawn without any mark (the same kind
 the Results measure, given their strokes) are read, and every mark found in them is a false one.
-Needs HDR_MNIST_PATH or Keras' download.
+Then all of it again from the image alone, as an upload is read (``image_alone``), with numbers with a
+point and numbers without a mark printed on paper and photographed (``synth.photo_of_paper``, as the
+Results photograph numbers). Needs HDR_MNIST_PATH or Keras' download.
 """
 
 from __future__ import annotations
@@ -30,8 +32,14 @@ import numpy as np  # noqa: E402
 from hdr_core import Predictor  # noqa: E402
 from hdr_core.data import load_mnist, train_validation_split  # noqa: E402
 from hdr_core.numbers import default_segmenter, read_number  # noqa: E402
-from hdr_core.robustness import NUMBER_SEED  # noqa: E402
-from hdr_core.synth import draw_decimal_number, draw_number_with_masks, draw_signed_number, pen_strokes  # noqa: E402
+from hdr_core.robustness import NUMBER_PHOTO_SIZE, NUMBER_SEED  # noqa: E402
+from hdr_core.synth import (  # noqa: E402
+    draw_decimal_number,
+    draw_number_with_masks,
+    draw_signed_number,
+    pen_strokes,
+    photo_of_paper,
+)
 
 
 def tally(readings, count: int, seed: int) -> dict:
@@ -50,11 +58,12 @@ MARKS = {"point": ((3, 6), "."), "comma": ((3, 6), ","), "minus": ((1, 5), "-"),
 """Each mark drawn: how many digits its numbers hold (fewest, most), and its character."""
 
 
-def with_mark(predictor, segmenter, validation, count: int, seed: int, kind: str) -> dict:
-    """Numbers drawn with a mark of this ``kind`` (``MARKS``), read given their strokes: a point or comma, or a
-    hyphen, after a random digit; a minus in front."""
+def with_mark(predictor, segmenter, validation, count: int, seed: int, kind: str, image_alone: bool = False,
+              photographed: bool = False) -> dict:
+    """Numbers drawn with a mark of this ``kind`` (``MARKS``), read given their strokes (or from the image
+    alone, or printed and photographed): a point or comma, or a hyphen, after a random digit; a minus in front."""
     (fewest, most), char = MARKS[kind]
-    rng, stroke_rng = np.random.default_rng(seed), np.random.default_rng(seed + 1)
+    rng, stroke_rng, photo_rng = (np.random.default_rng(seed + k) for k in range(3))
 
     def readings():
         for _ in range(count):
@@ -66,20 +75,28 @@ def with_mark(predictor, segmenter, validation, count: int, seed: int, kind: str
             else:
                 image, own_inks, mark = draw_signed_number(drawn, rng, hyphen_after=after or None)
             strokes = pen_strokes(own_inks[:after], stroke_rng) + [mark] + pen_strokes(own_inks[after:], stroke_rng)
+            if photographed:
+                image = photo_of_paper(255 - np.asarray(image.convert("L")), photo_rng, NUMBER_PHOTO_SIZE)
             digits = "".join(str(int(validation.y[i])) for i in chosen)
-            yield read_number(predictor, image, segmenter, strokes).text, digits, f"{digits[:after]}{char}{digits[after:]}"
+            text = read_number(predictor, image, segmenter, None if image_alone else strokes).text
+            yield text, digits, f"{digits[:after]}{char}{digits[after:]}"
 
     return tally(readings(), count, seed)
 
 
-def without_marks(predictor, segmenter, validation, count: int, seed: int) -> dict:
-    """Numbers drawn without any mark (as ``robustness.number_accuracy`` draws them), read given their strokes."""
-    rng, stroke_rng = np.random.default_rng(seed), np.random.default_rng(seed + 1)
+def without_marks(predictor, segmenter, validation, count: int, seed: int, image_alone: bool = False,
+                  photographed: bool = False) -> dict:
+    """Numbers drawn without any mark (as ``robustness.number_accuracy`` draws them), read given their strokes
+    (or from the image alone, or printed and photographed, as it photographs them)."""
+    rng, stroke_rng, photo_rng = (np.random.default_rng(seed + k) for k in range(3))
     marked = 0
     for _ in range(count):
         chosen = rng.integers(0, len(validation), int(rng.integers(2, 7)))
         image, own_inks = draw_number_with_masks([validation.x[i] for i in chosen], rng)
-        marked += bool(read_number(predictor, image, segmenter, pen_strokes(own_inks, stroke_rng)).marks)
+        strokes = pen_strokes(own_inks, stroke_rng)
+        if photographed:
+            image = photo_of_paper(255 - np.asarray(image.convert("L")), photo_rng, NUMBER_PHOTO_SIZE)
+        marked += bool(read_number(predictor, image, segmenter, None if image_alone else strokes).marks)
     return {"numbers": count, "seed": seed, "read_with_a_mark": marked}
 
 
@@ -87,6 +104,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--numbers", type=int, default=500, help="numbers drawn with each mark")
     parser.add_argument("--plain-numbers", type=int, default=2000, help="numbers drawn without one")
+    parser.add_argument("--photos", type=int, default=300, help="numbers photographed, with a point and without a mark")
     parser.add_argument("--seed", type=int, default=2077)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "number_marks.json")
     args = parser.parse_args()
@@ -96,6 +114,14 @@ def main() -> None:
     result = {f"with_a_{kind}": with_mark(predictor, segmenter, validation, args.numbers, args.seed + 1000 * k, kind)
               for k, kind in enumerate(MARKS)}
     result["without_a_mark"] = without_marks(predictor, segmenter, validation, args.plain_numbers, NUMBER_SEED + 200)
+    alone = {f"with_a_{kind}": with_mark(predictor, segmenter, validation, args.numbers, args.seed + 1000 * k, kind, True)
+             for k, kind in enumerate(MARKS)}
+    alone["without_a_mark"] = without_marks(predictor, segmenter, validation, args.plain_numbers, NUMBER_SEED + 200, True)
+    alone["photographed_with_a_point"] = with_mark(predictor, segmenter, validation, args.photos, args.seed + 5000, "point",
+                                                   True, True)
+    alone["photographed_without_a_mark"] = without_marks(predictor, segmenter, validation, args.photos, NUMBER_SEED + 300,
+                                                         True, True)
+    result["image_alone"] = alone
     print(json.dumps(result, indent=2))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n")

@@ -99,6 +99,21 @@ def results() -> list[str]:
         plain = points["without_a_mark"]
         rows.append((f"... numbers drawn without any of these marks ({plain['numbers']:,}), given their strokes: read with one",
                      f"{plain['read_with_a_mark']:,}", "", "python bench/number_marks.py"))
+        alone = points.get("image_alone")
+        if alone:
+            def in_place(found):
+                return f"{pct(found['mark_in_place_share'])} ({found['mark_in_place']:,} of {found['digits_read_right']:,})"
+
+            rows.append(("... the same four sets read from the image alone, as an upload: the point / comma / minus / "
+                         "hyphen in its place, likewise", " / ".join(in_place(alone[f"with_a_{kind}"]) for kind in labels),
+                         "", "python bench/number_marks.py"))
+            rows.append((f"... the same {alone['without_a_mark']['numbers']:,} numbers without a mark, from the image "
+                         "alone: read with one", f"{alone['without_a_mark']['read_with_a_mark']:,}", "",
+                         "python bench/number_marks.py"))
+            shot, plain_shot = alone["photographed_with_a_point"], alone["photographed_without_a_mark"]
+            rows.append((f"Numbers with a decimal point ({shot['numbers']:,}) / without a mark ({plain_shot['numbers']:,}), "
+                         "printed and photographed, read as an upload: the point in its place, likewise / read with a mark",
+                         f"{in_place(shot)} / {plain_shot['read_with_a_mark']:,}", "", "python bench/number_marks.py"))
     shots = load("bench/results/photos.json")
     if shots and "on_a_desk" in shots["accuracy"]:
         figures = shots["accuracy"]
