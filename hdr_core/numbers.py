@@ -375,7 +375,10 @@ def decimal_marks(line: NumberLine, stroke_inks: Sequence[np.ndarray] | None) ->
             continue
         if line.ink_in_columns(blob, middle):
             continue  # under a digit's stroke: a piece of it (a 7's bar above the line may overhang a point)
-        if line.stands_apart(blob) and _own_stroke(blob, stroke_inks, line):
+        # From the image alone a piece of a digit cut off where the pen skipped is told from a mark only by
+        # where it is: it lies over or under the rest of its digit, so a mark has no other ink in its columns.
+        alone = stroke_inks is None
+        if line.stands_apart(blob) and (not line.ink_in_columns(blob) if alone else _own_stroke(blob, stroke_inks)):
             marks.append((blob, char))
     return sorted(marks, key=lambda m: m[0].left)
 
@@ -417,17 +420,13 @@ def dashes(line: NumberLine, stroke_inks: Sequence[np.ndarray] | None) -> list[P
             continue
         if line.ink_in_columns(blob):
             continue
-        if line.stands_apart(blob) and _own_stroke(blob, stroke_inks, line):
+        if line.stands_apart(blob) and (stroke_inks is None or _own_stroke(blob, stroke_inks)):  # columns clear already
             found.append(blob)
     return sorted(found, key=lambda d: d.left)
 
 
-def _own_stroke(blob: Piece, stroke_inks: Sequence[np.ndarray] | None, line: NumberLine) -> bool:
-    """Whether the blob is one pen stroke's own ink (``MARK_STROKE``). From the image alone (no
-    ``stroke_inks``) a piece of a digit cut off where the pen skipped is told from a mark only by where it
-    is: it lies over or under the rest of its digit, so a mark has no other ink in its columns at all."""
-    if stroke_inks is None:
-        return not line.ink_in_columns(blob)
+def _own_stroke(blob: Piece, stroke_inks: Sequence[np.ndarray]) -> bool:
+    """Whether the blob is one pen stroke's own ink (``MARK_STROKE``)."""
     area = blob.mask.sum()
     return any((stroke & blob.mask).sum() >= MARK_STROKE * area and (stroke & ~blob.mask).sum() <= (1 - MARK_STROKE) * area
                for stroke in stroke_inks)
