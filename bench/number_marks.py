@@ -11,8 +11,8 @@ of them (a hyphen, "12-05"). Among those whose digits are read right,
 it counts how many have the mark in its place. Then numbers drawn without any mark (the same kind
 the Results measure, given their strokes) are read, and every mark found in them is a false one.
 Then all of it again from the image alone, as an upload is read (``image_alone``), with numbers with a
-point and numbers without a mark printed on paper and photographed (``synth.photo_of_paper``, as the
-Results photograph numbers). Needs HDR_MNIST_PATH or Keras' download.
+point and numbers without a mark printed on paper and photographed (``robustness.photographed_number``, as
+the Results photograph numbers). Needs HDR_MNIST_PATH or Keras' download.
 """
 
 from __future__ import annotations
@@ -32,14 +32,8 @@ import numpy as np  # noqa: E402
 from hdr_core import Predictor  # noqa: E402
 from hdr_core.data import load_mnist, train_validation_split  # noqa: E402
 from hdr_core.numbers import default_segmenter, read_number  # noqa: E402
-from hdr_core.robustness import NUMBER_PHOTO_SIZE, NUMBER_SEED  # noqa: E402
-from hdr_core.synth import (  # noqa: E402
-    draw_decimal_number,
-    draw_number_with_masks,
-    draw_signed_number,
-    pen_strokes,
-    photo_of_paper,
-)
+from hdr_core.robustness import NUMBER_SEED, photographed_number  # noqa: E402
+from hdr_core.synth import draw_decimal_number, draw_number_with_masks, draw_signed_number, pen_strokes  # noqa: E402
 
 
 def tally(readings, count: int, seed: int) -> dict:
@@ -61,7 +55,8 @@ MARKS = {"point": ((3, 6), "."), "comma": ((3, 6), ","), "minus": ((1, 5), "-"),
 def with_mark(predictor, segmenter, validation, count: int, seed: int, kind: str, image_alone: bool = False,
               photographed: bool = False) -> dict:
     """Numbers drawn with a mark of this ``kind`` (``MARKS``), read given their strokes (or from the image
-    alone, or printed and photographed): a point or comma, or a hyphen, after a random digit; a minus in front."""
+    alone, or printed and photographed, which leaves the image alone): a point or comma, or a hyphen, after a
+    random digit; a minus in front."""
     (fewest, most), char = MARKS[kind]
     rng, stroke_rng, photo_rng = (np.random.default_rng(seed + k) for k in range(3))
 
@@ -76,9 +71,9 @@ def with_mark(predictor, segmenter, validation, count: int, seed: int, kind: str
                 image, own_inks, mark = draw_signed_number(drawn, rng, hyphen_after=after or None)
             strokes = pen_strokes(own_inks[:after], stroke_rng) + [mark] + pen_strokes(own_inks[after:], stroke_rng)
             if photographed:
-                image = photo_of_paper(255 - np.asarray(image.convert("L")), photo_rng, NUMBER_PHOTO_SIZE)
+                image = photographed_number(image, photo_rng)
             digits = "".join(str(int(validation.y[i])) for i in chosen)
-            text = read_number(predictor, image, segmenter, None if image_alone else strokes).text
+            text = read_number(predictor, image, segmenter, None if image_alone or photographed else strokes).text
             yield text, digits, f"{digits[:after]}{char}{digits[after:]}"
 
     return tally(readings(), count, seed)
@@ -87,7 +82,7 @@ def with_mark(predictor, segmenter, validation, count: int, seed: int, kind: str
 def without_marks(predictor, segmenter, validation, count: int, seed: int, image_alone: bool = False,
                   photographed: bool = False) -> dict:
     """Numbers drawn without any mark (as ``robustness.number_accuracy`` draws them), read given their strokes
-    (or from the image alone, or printed and photographed, as it photographs them)."""
+    (or from the image alone, or printed and photographed as it photographs them, which leaves the image alone)."""
     rng, stroke_rng, photo_rng = (np.random.default_rng(seed + k) for k in range(3))
     marked = 0
     for _ in range(count):
@@ -95,8 +90,8 @@ def without_marks(predictor, segmenter, validation, count: int, seed: int, image
         image, own_inks = draw_number_with_masks([validation.x[i] for i in chosen], rng)
         strokes = pen_strokes(own_inks, stroke_rng)
         if photographed:
-            image = photo_of_paper(255 - np.asarray(image.convert("L")), photo_rng, NUMBER_PHOTO_SIZE)
-        marked += bool(read_number(predictor, image, segmenter, None if image_alone else strokes).marks)
+            image = photographed_number(image, photo_rng)
+        marked += bool(read_number(predictor, image, segmenter, None if image_alone or photographed else strokes).marks)
     return {"numbers": count, "seed": seed, "read_with_a_mark": marked}
 
 
@@ -118,9 +113,9 @@ def main() -> None:
              for k, kind in enumerate(MARKS)}
     alone["without_a_mark"] = without_marks(predictor, segmenter, validation, args.plain_numbers, NUMBER_SEED + 200, True)
     alone["photographed_with_a_point"] = with_mark(predictor, segmenter, validation, args.photos, args.seed + 5000, "point",
-                                                   True, True)
+                                                   photographed=True)
     alone["photographed_without_a_mark"] = without_marks(predictor, segmenter, validation, args.photos, NUMBER_SEED + 300,
-                                                         True, True)
+                                                         photographed=True)
     result["image_alone"] = alone
     print(json.dumps(result, indent=2))
     args.out.parent.mkdir(parents=True, exist_ok=True)

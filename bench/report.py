@@ -84,6 +84,9 @@ def results() -> list[str]:
                          f"{pct(drawn['digit_accuracy'])}", "", "python bench/number_cuts.py"))
     points = load("bench/results/number_marks.json")
     if points:
+        def in_place(found):
+            return f"{pct(found['mark_in_place_share'])} ({found['mark_in_place']:,} of {found['digits_read_right']:,})"
+
         labels = {"point": "Numbers of 3-6 validation digits drawn with a decimal point ({n}), given their strokes: "
                            "the point in its place, of those whose digits are read right",
                   "comma": "... others drawn with a decimal comma ({n}): the comma in its place, likewise",
@@ -93,17 +96,12 @@ def results() -> list[str]:
         for kind, label in labels.items():
             if f"with_a_{kind}" in points:
                 found = points[f"with_a_{kind}"]
-                rows.append((label.format(n=f"{found['numbers']:,}"),
-                             f"{pct(found['mark_in_place_share'])} ({found['mark_in_place']:,} of {found['digits_read_right']:,})",
-                             "", "python bench/number_marks.py"))
+                rows.append((label.format(n=f"{found['numbers']:,}"), in_place(found), "", "python bench/number_marks.py"))
         plain = points["without_a_mark"]
         rows.append((f"... numbers drawn without any of these marks ({plain['numbers']:,}), given their strokes: read with one",
                      f"{plain['read_with_a_mark']:,}", "", "python bench/number_marks.py"))
         alone = points.get("image_alone")
         if alone:
-            def in_place(found):
-                return f"{pct(found['mark_in_place_share'])} ({found['mark_in_place']:,} of {found['digits_read_right']:,})"
-
             rows.append(("... the same four sets read from the image alone, as an upload: the point / comma / minus / "
                          "hyphen in its place, likewise", " / ".join(in_place(alone[f"with_a_{kind}"]) for kind in labels),
                          "", "python bench/number_marks.py"))

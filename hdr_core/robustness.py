@@ -230,18 +230,26 @@ NUMBER_PHOTO_SIZE = (960, 720)
 """Frame of the photographed numbers: a phone photo reduced to about a megapixel."""
 
 
+def photographed_number(image, rng: np.random.Generator) -> bytes:
+    """A number drawn as on the canvas (dark on white), printed on paper and photographed with a phone
+    (``synth.photo_of_paper`` in a ``NUMBER_PHOTO_SIZE`` frame): a JPEG."""
+    from .synth import photo_of_paper
+
+    return photo_of_paper(255 - np.asarray(image.convert("L")), rng, NUMBER_PHOTO_SIZE)
+
+
 def number_accuracy(predictor, split: Split, count: int = 1000, seed: int = NUMBER_SEED, segmenter=None,
                     with_strokes: bool = False, photographed: bool = False) -> dict:
     """Numbers of 2-6 test digits drawn as on the canvas (``synth.draw_number_with_masks``), read whole.
 
     ``with_strokes`` also hands the reader the pen strokes, as the Draw page does (``synth.pen_strokes``);
     without them it has the image alone, as for an upload. ``photographed`` prints each number on paper
-    and photographs it (``synth.photo_of_paper``) before it is read as an upload. The numbers are the
+    and photographs it (``photographed_number``) before it is read as an upload. The numbers are the
     same either way. Per-digit accuracy is strict: a number cut into the wrong count of digits scores
     none of its digits.
     """
     from .numbers import read_number
-    from .synth import draw_number_with_masks, pen_strokes, photo_of_paper
+    from .synth import draw_number_with_masks, pen_strokes
 
     if with_strokes and photographed:
         raise ValueError("a photographed number has no pen strokes")
@@ -255,7 +263,7 @@ def number_accuracy(predictor, split: Split, count: int = 1000, seed: int = NUMB
             image, own_inks = draw_number_with_masks([split.x[i] for i in chosen], rng)
             strokes = pen_strokes(own_inks, stroke_rng) if with_strokes else None
             if photographed:
-                image = photo_of_paper(255 - np.asarray(image.convert("L")), photo_rng, NUMBER_PHOTO_SIZE)
+                image = photographed_number(image, photo_rng)
             text = read_number(predictor, image, segmenter, strokes).text
         except InputError:
             refused += 1
