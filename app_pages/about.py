@@ -51,7 +51,8 @@ styles = (f"a 1 with a long flag is read right only {continental['ones_accuracy'
 st.markdown(
     f"""
 - It knows only the digits 0-9 as MNIST writes them. Unusual styles are read less surely: {styles}.
-  A plain stroke for a 1 is safest.
+  A plain stroke for a 1 is safest; if you write your 1s with a flag and cross your 7s, say so in the
+  sidebar (**I write 1 with a flag and cross my 7s**): such 1s are then read right far more often.
 - Letters and symbols are read as the digit they most resemble.
 - A whole number is cut into digits: {numbers['whole_number_accuracy']:.0%} of test numbers drawn on the
   number canvas are read right in full. Digits that touch or overlap are the hard case: leave a gap.

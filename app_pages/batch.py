@@ -5,12 +5,13 @@ import streamlit as st
 
 from hdr_core.batch import expand_files, in_name_order, read_files, to_csv
 from hdr_core.preprocess import FORMATS, UPLOAD_TYPES
-from ui import resources
+from ui import resources, style
 
 st.title("Read many images")
 st.caption("Upload many images of digits, or of numbers, a ZIP archive of them, a PDF of scanned pages or a whole "
            "folder. Each image or page is read on its own; one that cannot be read says why.")
 
+writing = style.setting()
 folder = st.segmented_control("Choose", ["Files", "A folder"], default="Files", required=True, key="batch.source") == "A folder"
 files = st.file_uploader("A folder of images (its subfolders too)" if folder else "Images of digits or numbers",
                          type=[*UPLOAD_TYPES, "zip"], accept_multiple_files="directory" if folder else True,
@@ -24,11 +25,11 @@ if not files:
 if folder:  # the browser lists a folder's files in no useful order
     files = sorted(files, key=lambda f: in_name_order(f.name))
 
-key = tuple(f.file_id for f in files)
-if st.session_state.get("batch.key") != key:  # read once per set of files, not on every rerun
+key = (writing, *(f.file_id for f in files))
+if st.session_state.get("batch.key") != key:  # read once per set of files (and style), not on every rerun
     progress = st.progress(0.0, text="Reading...")
     opened = expand_files((f.name, f.getvalue()) for f in files)  # each ZIP archive stands for its images, a PDF or TIFF for its pages
-    readings = read_files(resources.predictor(), opened.files, total=len(opened.files),
+    readings = read_files(resources.reader(writing), opened.files, total=len(opened.files),
                           on_progress=lambda done, total: progress.progress(done / total, text=f"Read {done} of {total}"),
                           segmenter=resources.segmenter())
     progress.empty()

@@ -6,7 +6,7 @@ from streamlit_drawable_canvas import st_canvas
 from hdr_core import InputError
 from hdr_core.numbers import looks_like_number, read_number
 from hdr_core.strokes import render_strokes, stroke_masks
-from ui import resources, result, touch
+from ui import resources, result, style, touch
 from ui.number_view import show_number
 
 SIZES = {"One digit": (280, 280), "A number": (700, 200)}  # the digit canvas is ten times MNIST's 28x28
@@ -18,6 +18,7 @@ st.title("Draw")
 st.caption("Draw one digit, 0 to 9, large or small, anywhere in the box, or switch to a number. "
            "The reading updates each time you lift the pen.")
 
+reader = resources.reader(style.setting())
 mode = st.segmented_control("Draw", list(SIZES), default="One digit", key="draw.mode") or "One digit"
 phone = touch.on_a_phone()
 width, height = (PHONE_SIZES if phone else SIZES)[mode]
@@ -33,14 +34,14 @@ with right:
     try:
         image = render_strokes(canvas.json_data, width, height)
         if mode == "One digit":
-            reading = resources.predictor().read(image)
+            reading = reader.read(image)
             if looks_like_number(reading.steps):
                 st.info("This looks like several digits: choose **A number** above to read them all.", icon=":material/pin:")
             result.show_reading(reading, source="draw")
             touch.announce(str(reading.prediction.digit), reading.prediction.confidence, phone)
         else:
             strokes = stroke_masks(canvas.json_data, width, height)  # digits that overlap stay apart by their strokes
-            number = read_number(resources.predictor(), image, resources.segmenter(), strokes)
+            number = read_number(reader, image, resources.segmenter(), strokes)
             show_number(number, source="draw")
             touch.announce(number.text, number.confidence, phone)
     except InputError:

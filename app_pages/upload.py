@@ -7,7 +7,7 @@ from hdr_core import InputError, preprocess_steps
 from hdr_core.numbers import NumberReading, read_digit_or_number, read_number
 from hdr_core.pages import page_count
 from hdr_core.preprocess import FORMATS, UPLOAD_TYPES
-from ui import resources, result
+from ui import resources, result, style
 from ui.number_view import show_number
 from ui.text import plain
 from ui.upload import CAMERA_WIDTH
@@ -17,6 +17,7 @@ st.caption("A photo or scan of a handwritten digit, or of a number such as a yea
            "or a hyphen is read too): dark ink on light paper or light on dark. Or take the photo here with your "
            "camera. Nothing is stored.")
 
+reader = resources.reader(style.setting())
 camera = st.segmented_control("Image from", ["A file", "The camera"], default="A file", required=True,
                               key="upload.source") == "The camera"
 if camera:  # the browser asks for the camera only once it is chosen
@@ -35,11 +36,11 @@ try:
     steps = preprocess_steps(data)  # a PDF or TIFF of several pages: its first
     pages = page_count(data)
     if read_as == "One digit":
-        reading = resources.predictor().read(steps)
+        reading = reader.read(steps)
     elif read_as == "A number":
-        reading = read_number(resources.predictor(), steps, resources.segmenter())
+        reading = read_number(reader, steps, resources.segmenter())
     else:  # several digits side by side, or touching, are read as a number
-        reading = read_digit_or_number(resources.predictor(), steps, resources.segmenter())
+        reading = read_digit_or_number(reader, steps, resources.segmenter())
 except InputError as err:
     st.error(f"Could not read {'the photo' if camera else plain(upload.name)}: {err}", icon=":material/error:")
     st.stop()

@@ -58,6 +58,25 @@ def results() -> list[str]:
           if "low_resolution_scans" in e["validation"] else []),
         ("*Not sure* note below this confidence (set on validation drawings)", pct(e["unsure_below"]["threshold"]), "", "python train.py --evaluate-only"),
     ]
+    style = load("bench/results/style.json")
+    if style:
+        def ones_sevens(counts):
+            return " / ".join(f"{pct(right / n)} ({right:,} of {n:,})" for right, n in (counts["ones"], counts["sevens"]))
+
+        sets = style["sets"]
+        rows.append(("Continental 1s and 7s of the test set read with the setting *I write 1 with a flag and cross my 7s*, "
+                     "1s / 7s (the setting off: the *continental 1s and 7s* row)", ones_sevens(sets["test continental"]["continental"]), "",
+                     "python bench/style.py"))
+        fresh = sets["validation continental, fresh (judged on)"]
+        rows.append(("... the validation 1s and 7s redrawn afresh (the setting was judged on them), 1s / 7s, the setting "
+                     "off -> on", " / ".join(f"{pct(fresh['plain'][k][0] / fresh['plain'][k][1])} -> "
+                                             f"{pct(fresh['continental'][k][0] / fresh['continental'][k][1])}"
+                                             for k in ("ones", "sevens")), "", "python bench/style.py"))
+        bare = sets["test canvas drawings, MNIST's style"]
+        rows.append(("... and the cost: the test 7s drawn without a bar, as MNIST's writers draw them (canvas drawings), "
+                     "read right with the setting off / on",
+                     " / ".join(pct(bare[k]["sevens"][0] / bare[k]["sevens"][1]) for k in ("plain", "continental")), "",
+                     "python bench/style.py"))
     cuts = load("bench/results/number_cuts.json")
     if cuts:
         rows.append((f"Whole numbers of 2-6 validation digits ({cuts['numbers']:,}): a correct cut among the candidates / read right",

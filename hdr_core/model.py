@@ -11,6 +11,7 @@ would rebuild its kernels.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import os
 import queue
@@ -25,6 +26,7 @@ from .constants import INPUT_SHAPE, MODELS_DIR_ENV, NUM_CLASSES
 from .errors import ModelNotFoundError
 from .preprocess import ImageInput, PreprocessSteps, preprocess_steps
 from .scaling import as_model_batch
+from .style import PLAIN, STYLES, weighed
 from .variants import with_variants
 
 MODELS_DIR = Path(os.environ.get(MODELS_DIR_ENV) or Path(__file__).resolve().parent.parent / "models")
@@ -192,11 +194,14 @@ class Predictor:
     ``variants``: a digit the network is unsure of is also read narrowed and widened, and
     the readings averaged (``hdr_core.variants``), as the app reads digits. ``False`` gives the
     network's own output, for any other network served this way (the segment model).
+
+    ``style``: the writing style its readings of digits are weighed for (``hdr_core.style``; ``in_style``).
     """
 
     def __init__(self, model_path: str | Path = DEFAULT_MODEL_PATH, variants: bool = True) -> None:
         self.model_path = Path(model_path)
         self.variants = variants
+        self.style = PLAIN
         if not self.model_path.is_file():
             raise ModelNotFoundError(f"No trained model at {self.model_path}. Run `python train.py` to make one.")
         self._model_bytes = self.model_path.read_bytes()
@@ -210,6 +215,18 @@ class Predictor:
     @classmethod
     def from_file(cls, path: str | Path = DEFAULT_MODEL_PATH, variants: bool = True) -> "Predictor":
         return cls(path, variants)
+
+    def in_style(self, style: str) -> "Predictor":
+        """This predictor reading for a writer of ``style`` (``hdr_core.style.STYLES``): the same network
+        and interpreters, shared, with every reading of a digit weighed for that style (``probabilities``);
+        ``network_probabilities``, which weigh a number's cuts, stay the network's own."""
+        if style not in STYLES:
+            raise ValueError(f"unknown writing style {style!r}; one of {STYLES}")
+        if style == self.style:
+            return self
+        styled = copy.copy(self)  # shares the pools of interpreters, which are thread-safe
+        styled.style = style
+        return styled
 
     def _interpreter(self, size: int):
         from ai_edge_litert.interpreter import Interpreter
@@ -249,12 +266,13 @@ class Predictor:
 
     def probabilities(self, images) -> np.ndarray:
         """Class probabilities, shape (N, 10), for one (28, 28) array or a batch of them, as the app reads
-        digits: with ``variants``, an unsure reading is averaged with its variants' readings."""
+        digits: with ``variants``, an unsure reading is averaged with its variants' readings; then weighed
+        for the writing ``style`` (``in_style``; the plain style leaves them as they are)."""
         batch = as_model_batch(images)
-        plain = self._network(batch)
-        if not self.variants or not len(plain):
-            return plain
-        return with_variants(plain, batch[..., 0], self.network_probabilities)
+        read = self._network(batch)
+        if self.variants and len(read):
+            read = with_variants(read, batch[..., 0], self.network_probabilities)
+        return weighed(read, self.style)
 
     def first_layer(self, image: np.ndarray) -> np.ndarray:
         """The first convolution layer's output (after batch norm and ReLU) for one digit: (26, 26, 32)."""

@@ -17,6 +17,11 @@ def predictor() -> Predictor:
     return Predictor.from_file(DEFAULT_MODEL_PATH)
 
 
+def reader(style: str) -> Predictor:
+    """The shared predictor, its readings weighed for a writer of ``style`` (``ui.style.setting``)."""
+    return predictor().in_style(style)
+
+
 @st.cache_resource(show_spinner=False)
 def segmenter() -> Predictor:
     """The segment model that helps cut whole numbers into digits; shared like the digit model."""

@@ -343,3 +343,27 @@ def test_the_explanation_is_worked_out_only_when_its_expander_is_open():
     at.session_state["result.why"] = True
     at.run()
     assert not at.exception and len(at.expander[0].image) == 2
+
+
+def test_a_continental_writer_can_say_so_and_their_flagged_one_is_read_as_a_one_and_their_crossed_seven_as_a_seven(mnist):
+    from hdr_core.synth import continental_style, draw_points_like_canvas
+
+    _, test = mnist
+    rng = np.random.default_rng(0)
+    one = draw_points_like_canvas(continental_style(test.x[2], 1, rng), rng)  # a 1 with a flag
+    seven = draw_points_like_canvas(continental_style(test.x[0], 7, rng), rng)  # a 7 with a bar
+    at = upload(page("app_pages/upload.py").run(), "one.png", png_bytes(one))
+    assert next(m for m in at.metric if m.label == "Prediction").value == "7"  # MNIST's writers' 7 looks like it
+    at.toggle(key="style.toggle").set_value(True).run()
+    assert not at.exception and next(m for m in at.metric if m.label == "Prediction").value == "1"
+    upload(at, "seven.png", png_bytes(seven))
+    assert next(m for m in at.metric if m.label == "Prediction").value == "7"
+
+
+def test_the_writing_style_chosen_on_one_page_holds_on_the_others():
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=TIMEOUT).run()
+    assert not at.toggle(key="style.toggle").value  # off unless chosen
+    at.toggle(key="style.toggle").set_value(True).run()
+    at.switch_page("app_pages/model.py").run()  # a page without the setting
+    at.switch_page("app_pages/batch.py").run()
+    assert at.toggle(key="style.toggle").value and not at.exception

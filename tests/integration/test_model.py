@@ -12,9 +12,11 @@ import subprocess
 import sys
 
 from hdr_core import DEFAULT_MODEL_PATH, ModelNotFoundError, Predictor, load_model, preprocess, preprocess_steps
+from hdr_core.data import Split
 from hdr_core.model import KERAS_MODEL_PATH, MODELS_DIR, export_tflite
-from hdr_core.robustness import canvas_accuracy, semeion_accuracy
+from hdr_core.robustness import canvas_accuracy, continental_readings, semeion_accuracy
 from hdr_core.scaling import scale_uint8
+from hdr_core.style import CONTINENTAL, PLAIN, weighed
 from hdr_core.synth import NOTEBOOK_LINES, on_a_desk, photo_of_paper
 
 EVALUATION = json.loads((MODELS_DIR / "evaluation.json").read_text())
@@ -226,3 +228,25 @@ def test_the_served_reader_leaves_sure_digits_to_the_network_and_averages_unsure
         expected = (plain[i] + predictor.network_probabilities(variants(digits[i])).sum(axis=0)) / (1 + len(variants(digits[i])))
         np.testing.assert_allclose(served[i], expected, atol=1e-5)
     assert not default_segmenter().variants  # the segment model answers another question: no variants
+
+
+def test_a_predictor_in_a_style_shares_its_network_and_weighs_only_its_readings_of_digits(predictor, mnist):
+    _, test = mnist
+    continental = predictor.in_style(CONTINENTAL)
+    assert continental._pools is predictor._pools and predictor.style == PLAIN  # the plain one is left as it was
+    assert continental.in_style(CONTINENTAL) is continental and predictor.in_style(PLAIN) is predictor
+    digits = scale_uint8(test.x[:64])
+    assert np.array_equal(continental.network_probabilities(digits), predictor.network_probabilities(digits))
+    assert np.allclose(continental.probabilities(digits), weighed(predictor.probabilities(digits), CONTINENTAL))
+    with pytest.raises(ValueError):
+        predictor.in_style("cursive")
+
+
+def test_flagged_ones_are_read_as_ones_in_the_continental_style_and_crossed_sevens_stay_sevens(predictor, mnist):
+    _, test = mnist
+    some = Split(test.x[:1000], test.y[:1000])  # about 220 1s and 7s, drawn with a flag and a bar
+    plain = continental_readings(predictor, some)
+    styled = continental_readings(predictor.in_style(CONTINENTAL), some)
+    ones, sevens = plain.labels == 1, plain.labels == 7
+    assert (styled.predicted[ones] == 1).sum() > (plain.predicted[ones] == 1).sum()
+    assert (styled.predicted[ones] == 1).mean() >= 0.9 and (styled.predicted[sevens] == 7).mean() >= 0.9

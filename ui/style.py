@@ -1,0 +1,21 @@
+"""The writing-style setting (``hdr_core.style``), in the sidebar of the pages that read digits."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from hdr_core.style import CONTINENTAL, PLAIN
+
+CHOSEN = "settings.continental"
+"""Where the choice is kept: a widget's own state is dropped on a page that does not show it."""
+
+
+def setting() -> str:
+    """Show the setting in the sidebar and return the style chosen (plain unless the person says otherwise)."""
+    continental = st.sidebar.toggle(
+        "I write 1 with a flag and cross my 7s", value=st.session_state.get(CHOSEN, False), key="style.toggle",
+        help="As much of continental Europe writes them. The model learned from American writers, whose 7 "
+             "looks like a flagged 1; with this on, a digit that could be either is read as a 1 unless its 7 "
+             "is crossed. A 7 without a bar is then read less surely.")
+    st.session_state[CHOSEN] = continental
+    return CONTINENTAL if continental else PLAIN
