@@ -101,3 +101,24 @@ def test_the_review_view_lists_corrections_and_their_confusion(tmp_path):
     assert len(at.dataframe[0].value) == 2
     at.toggle(key="review.wrong_only").set_value(True).run()
     assert len(at.dataframe[0].value) == 1
+
+
+def test_correcting_a_seven_to_a_one_points_to_the_continental_setting_unless_it_is_on(feedback_db, mnist):
+    import numpy as np
+
+    from hdr_core.synth import continental_style, draw_points_like_canvas
+    from tests.conftest import png_bytes
+
+    _, test = mnist
+    rng = np.random.default_rng(0)
+    one = png_bytes(draw_points_like_canvas(continental_style(test.x[2], 1, rng), rng))  # a flagged 1: read as 7
+    seven = png_bytes(draw_points_like_canvas(continental_style(test.x[0], 7, rng), rng))  # a crossed 7: read as 7 either way
+    for setting_on, image in ((False, one), (True, seven)):
+        at = page("app_pages/upload.py").run()
+        at.toggle(key="style.toggle").set_value(setting_on).run()
+        upload(at, "digit.png", image)
+        assert next(m for m in at.metric if m.label == "Prediction").value == "7"
+        at.selectbox(key="upload.feedback.label").set_value(1).run()
+        at.button(key="upload.feedback.wrong").click().run()
+        assert not at.exception and "saved as correction" in at.success[0].value
+        assert ("I write 1 with a flag" in at.success[0].value) is not setting_on
