@@ -82,6 +82,26 @@ def test_a_scanned_pdf_is_read_and_its_other_pages_pointed_to_the_batch_page(pag
     page.get_by_text("Page 1 of 2 is read here").wait_for()
 
 
+def test_the_continental_setting_in_the_sidebar_reads_a_flagged_one_as_a_one_and_holds_on_another_page(
+        page, app_url, tmp_path, mnist):
+    import numpy as np
+
+    from hdr_core.synth import continental_style, draw_points_like_canvas
+
+    _, test = mnist
+    rng = np.random.default_rng(0)
+    path = tmp_path / "flagged-one.png"
+    draw_points_like_canvas(continental_style(test.x[2], 1, rng), rng).save(path)  # read as 7 by default
+    page.goto(f"{app_url}/upload")
+    page.locator('input[type="file"]').set_input_files(str(path))
+    assert prediction(page) == "7"
+    page.get_by_text("I write 1 with a flag and cross my 7s").click()
+    page.wait_for_function("() => [...document.querySelectorAll('[data-testid=stMetricValue]')].some(m => m.innerText.trim() === '1')")
+    page.locator("[data-testid=stSidebarNav]").get_by_text("Draw", exact=True).click()
+    page.get_by_text("The buttons above the canvas").wait_for()
+    assert page.get_by_role("switch", name="I write 1 with a flag and cross my 7s").is_checked()
+
+
 def test_a_file_that_is_not_an_image_gets_a_message(page, app_url, tmp_path):
     path = tmp_path / "notes.png"
     path.write_bytes(b"this is a text file with an image extension")
