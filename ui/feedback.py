@@ -16,7 +16,7 @@ from .style import CHOSEN
 
 FLAGGED_ONE_HINT = (" If you write your 1s with a flag and cross your 7s, say so in the sidebar (**I write 1 with a flag "
                     "and cross my 7s**): such 1s are then read as 1s far more often.")
-"""Added to the thanks for a 1 read as a 7: the commonest reason is a continental 1 (``hdr_core.style``)."""
+"""Added to the thanks for a 1 read as a 7: a flagged 1, as much of continental Europe writes it, is often read so (``hdr_core.style``)."""
 
 CONSENT = ("Sending stores the image, what the model saw and read, and your answer, to improve the model. "
            "Nothing is stored unless you send it.")
