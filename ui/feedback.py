@@ -12,11 +12,7 @@ from hdr_core.feedback import FEEDBACK_URL_ENV, FeedbackRecord, FeedbackStore, p
 from hdr_core.model import DEFAULT_MODEL_PATH, Prediction, model_version
 
 from .result import displayable
-from .style import CHOSEN
-
-FLAGGED_ONE_HINT = (" If you write your 1s with a flag and cross your 7s, say so in the sidebar (**I write 1 with a flag "
-                    "and cross my 7s**): such 1s are then read as 1s far more often.")
-"""Added to the thanks for a 1 read as a 7: a flagged 1, as much of continental Europe writes it, is often read so (``hdr_core.style``)."""
+from .style import hint
 
 CONSENT = ("Sending stores the image, what the model saw and read, and your answer, to improve the model. "
            "Nothing is stored unless you send it.")
@@ -49,8 +45,7 @@ def _send(image, model_input: np.ndarray, prediction: Prediction, label: int, so
     except Exception as err:  # the database may be down; the reading on screen is not lost
         st.session_state[sent_key] = f"error: could not save ({type(err).__name__}). Please try again later."
         return
-    st.session_state[sent_key] = f"Thank you: saved as correction #{new_id}." + (
-        FLAGGED_ONE_HINT if (prediction.digit, label) == (7, 1) and not st.session_state.get(CHOSEN) else "")
+    st.session_state[sent_key] = f"Thank you: saved as correction #{new_id}." + hint(prediction.digit, label)
 
 
 def controls(image, model_input: np.ndarray, prediction: Prediction, source: str, key: str) -> None:

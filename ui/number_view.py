@@ -8,7 +8,7 @@ from PIL import Image, ImageDraw
 
 from hdr_core.numbers import NumberReading
 
-from . import resources
+from . import resources, style
 from .result import displayable, enlarge
 
 
@@ -40,7 +40,8 @@ def show_number(reading: NumberReading, *, source: str) -> None:
     if unsure:
         st.warning("Not sure of digit " + ", ".join(
             f"{i + 1} (read {reading.predictions[i].digit}, could be {reading.predictions[i].runner_up})" for i in unsure)
-            + f": below {threshold:.0%} confidence.")
+            + f": below {threshold:.0%} confidence."
+            + max((style.hint(reading.predictions[i].digit, reading.predictions[i].runner_up) for i in unsure), key=len))  # once
     columns = st.columns(max(len(reading.predictions), 6))
     for column, prediction, model_input in zip(columns, reading.predictions, reading.model_inputs):
         column.image(enlarge(model_input, 3), caption=f"{prediction.digit}: {prediction.confidence:.0%}", width=84)

@@ -10,7 +10,7 @@ from hdr_core.explain import explain
 from hdr_core.model import Reading
 from hdr_core.preprocess import to_grayscale
 
-from . import charts, resources
+from . import charts, resources, style
 
 PIXEL = 8
 """Each of the model's 28x28 pixels is shown as an 8x8 block: 224 px, no smoothing."""
@@ -90,7 +90,7 @@ def show_reading(reading: Reading, *, source: str, with_input: bool = True) -> N
             st.warning(
                 f"Not sure. It could also be a **{runner_up}** ({prediction.probabilities[runner_up]:.0%}). "
                 f"Readings below {threshold:.0%} confidence get this note: above it, the model reads "
-                "canvas drawings of held-out digits right 99% of the time."
+                "canvas drawings of held-out digits right 99% of the time." + style.hint(prediction.digit, runner_up)
             )
     with right:
         st.vega_lite_chart(charts.probability_data(prediction.probabilities), charts.probability_spec(), width="stretch")

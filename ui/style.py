@@ -19,3 +19,16 @@ def setting() -> str:
              "is crossed. A 7 without a bar is then read less surely.")
     st.session_state[CHOSEN] = continental
     return CONTINENTAL if continental else PLAIN
+
+
+HINT = ("If you write your 1s with a flag and cross your 7s, say so in the sidebar (**I write 1 with a flag and cross "
+        "my 7s**): such 1s are then read as 1s far more often.")
+"""For a 7 that may be a 1 (a correction, a close runner-up): a flagged 1, as much of continental Europe writes
+it, is often read as a 7 (``hdr_core.style``)."""
+
+
+def hint(read: int, meant: int) -> str:
+    """``HINT`` with a space in front where a digit read as ``read`` is, or may be, ``meant``: a 7 that is a 1,
+    while the setting is off; otherwise nothing."""
+    return " " + HINT if (read, meant) == (7, 1) and not st.session_state.get(CHOSEN) else ""
+

@@ -367,3 +367,29 @@ def test_the_writing_style_chosen_on_one_page_holds_on_the_others():
     at.switch_page("app_pages/model.py").run()  # a page without the setting
     at.switch_page("app_pages/batch.py").run()
     assert at.toggle(key="style.toggle").value and not at.exception
+
+
+def test_an_unsure_seven_that_could_be_a_one_points_to_the_continental_setting_while_it_is_off(mnist):
+    from hdr_core.synth import continental_style, draw_points_like_canvas
+
+    _, test = mnist
+    rng = np.random.default_rng(0)
+    one = draw_points_like_canvas(continental_style(test.x[89], 1, rng), rng)  # a flagged 1: read 7, not surely, else 1
+    at = upload(page("app_pages/upload.py").run(), "one.png", png_bytes(one))
+    assert next(m for m in at.metric if m.label == "Prediction").value == "7"
+    assert "could also be a **1**" in at.warning[0].value and "I write 1 with a flag" in at.warning[0].value
+    at.toggle(key="style.toggle").set_value(True).run()
+    assert next(m for m in at.metric if m.label == "Prediction").value == "1"
+    assert not any("I write 1 with a flag" in w.value for w in at.warning)
+
+
+def test_in_a_number_an_unsure_seven_that_could_be_a_one_points_to_the_setting_once(mnist):
+    from hdr_core.synth import continental_style, draw_points_like_canvas
+
+    _, test = mnist
+    rng = np.random.default_rng(0)
+    ones = [np.asarray(draw_points_like_canvas(continental_style(test.x[i], 1, rng), rng).convert("L")) for i in (89, 74)]
+    at = upload(page("app_pages/upload.py").run(), "ones.png", png_bytes(Image.fromarray(np.hstack(ones))))  # "11", flagged
+    at.segmented_control(key="upload.read_as").set_value("A number").run()
+    warning = at.warning[0].value
+    assert "(read 7, could be 1)" in warning and warning.count("I write 1 with a flag") == 1
