@@ -4,8 +4,8 @@
     python -m hdr_core.feedback export out.npz [--url URL]     # MNIST layout, for train.py --feedback
 
 Nothing is stored unless a person submits it. The schema is created on first use and versioned
-(table ``schema_info``); SQLite files use write-ahead logging, so a writer killed mid-stream
-leaves every committed row intact.
+(table ``schema_info``; an older database is brought up to date when opened, its rows kept); SQLite
+files use write-ahead logging, so a writer killed mid-stream leaves every committed row intact.
 """
 
 from __future__ import annotations
@@ -21,10 +21,13 @@ import numpy as np
 
 from .constants import IMAGE_SIZE, NUM_CLASSES
 from .errors import HdrError
+from .style import PLAIN, STYLES
 
 FEEDBACK_URL_ENV = "HDR_FEEDBACK_URL"
 DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "feedback.db"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+"""1: the first schema. 2: the writing style each reading was weighed for (``hdr_core.style``), "plain" for
+the rows a version-1 database already held (the setting did not exist)."""
 SOURCES = ("draw", "upload")
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -44,6 +47,7 @@ class FeedbackRecord:
     confidence: float
     model_version: str
     source: str
+    style: str = PLAIN  # the writing style the reading was weighed for (hdr_core.style)
     created_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
     id: int | None = None
 
@@ -66,6 +70,8 @@ class FeedbackRecord:
             raise InvalidFeedbackError(f"confidence must lie in [0, 1], not {self.confidence!r}")
         if self.source not in SOURCES:
             raise InvalidFeedbackError(f"source must be one of {SOURCES}, not {self.source!r}")
+        if self.style not in STYLES:
+            raise InvalidFeedbackError(f"style must be one of {STYLES}, not {self.style!r}")
         if not self.model_version or len(self.model_version) > 64:
             raise InvalidFeedbackError("the model version must be a short non-empty string")
 
@@ -89,6 +95,7 @@ def _tables():
         Column("label", SmallInteger, nullable=False),
         Column("confidence", Float, nullable=False),
         Column("model_version", String(64), nullable=False),
+        Column("style", String(16), nullable=False, server_default=PLAIN),
         Column("image_png", LargeBinary, nullable=False),
         Column("model_input", LargeBinary, nullable=False),  # 28x28 float32, C order
         CheckConstraint("predicted BETWEEN 0 AND 9", name="predicted_is_a_digit"),
@@ -126,6 +133,16 @@ class FeedbackStore:
                 connection.execute(self.schema_info.insert().values(version=SCHEMA_VERSION))
             elif version > SCHEMA_VERSION:
                 raise HdrError(f"the feedback database has schema version {version}; this app knows {SCHEMA_VERSION}")
+            elif version < SCHEMA_VERSION:
+                self._upgrade(connection, version)
+
+    def _upgrade(self, connection, version: int) -> None:
+        """Bring a database of an older schema version up to ``SCHEMA_VERSION`` in the opening transaction."""
+        from sqlalchemy import text
+
+        if version < 2:  # its readings were all plain: the style setting came with version 2
+            connection.execute(text(f"ALTER TABLE feedback ADD COLUMN style VARCHAR(16) DEFAULT '{PLAIN}' NOT NULL"))
+        connection.execute(self.schema_info.update().values(version=SCHEMA_VERSION))
 
     def add(self, record: FeedbackRecord) -> int:
         """Store one correction in its own transaction; returns its id. Invalid records write nothing."""
@@ -133,6 +150,7 @@ class FeedbackStore:
         values = {
             "created_at": record.created_at, "source": record.source, "predicted": int(record.predicted),
             "label": int(record.label), "confidence": float(record.confidence), "model_version": record.model_version,
+            "style": record.style,
             "image_png": bytes(record.image_png),
             "model_input": np.ascontiguousarray(record.model_input, dtype=np.float32).tobytes(),
         }
@@ -159,7 +177,8 @@ class FeedbackStore:
                 image_png=bytes(r["image_png"]),
                 model_input=np.frombuffer(r["model_input"], dtype=np.float32).reshape(IMAGE_SIZE, IMAGE_SIZE),
                 predicted=int(r["predicted"]), label=int(r["label"]), confidence=float(r["confidence"]),
-                model_version=r["model_version"], source=r["source"], created_at=r["created_at"], id=int(r["id"]),
+                model_version=r["model_version"], source=r["source"], style=r["style"], created_at=r["created_at"],
+                id=int(r["id"]),
             )
             for r in rows
         ]

@@ -12,7 +12,7 @@ from hdr_core.feedback import FEEDBACK_URL_ENV, FeedbackRecord, FeedbackStore, p
 from hdr_core.model import DEFAULT_MODEL_PATH, Prediction, model_version
 
 from .result import displayable
-from .style import hint
+from .style import chosen, hint
 
 CONSENT = ("Sending stores the image, what the model saw and read, and your answer, to improve the model. "
            "Nothing is stored unless you send it.")
@@ -39,7 +39,7 @@ def served_model_version() -> str:
 def _send(image, model_input: np.ndarray, prediction: Prediction, label: int, source: str, sent_key: str) -> None:
     record = FeedbackRecord(image_png=png_bytes(displayable(image)), model_input=model_input,
                             predicted=prediction.digit, label=int(label), confidence=prediction.confidence,
-                            model_version=served_model_version(), source=source)
+                            model_version=served_model_version(), source=source, style=chosen())
     try:
         new_id = store(feedback_url()).add(record)
     except Exception as err:  # the database may be down; the reading on screen is not lost

@@ -42,8 +42,8 @@ def show(store: FeedbackStore) -> None:
     cols[2].metric("Model was right", len(records) - len(wrong))
     shown = wrong if st.toggle("Only wrong predictions", key="review.wrong_only") else records
     st.dataframe(pd.DataFrame([{"input": thumbnail_url(r.model_input), "id": r.id, "time": r.created_at, "source": r.source,
-                                "read": r.predicted, "is": r.label, "confidence": r.confidence, "model": r.model_version}
-                               for r in shown]),
+                                "read": r.predicted, "is": r.label, "confidence": r.confidence, "model": r.model_version,
+                                "style": r.style} for r in shown]),
                  hide_index=True, width="stretch", column_config={"input": st.column_config.ImageColumn("model input")})
     st.subheader("What people said, against what the model read")
     said = confusion_matrix([r.label for r in records], [r.predicted for r in records])

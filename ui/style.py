@@ -18,7 +18,12 @@ def setting() -> str:
              "looks like a flagged 1; with this on, a digit that could be either is read as a 1 unless its 7 "
              "is crossed. A 7 without a bar is then read less surely.")
     st.session_state[CHOSEN] = continental
-    return CONTINENTAL if continental else PLAIN
+    return chosen()
+
+
+def chosen() -> str:
+    """The style this session chose (plain until the setting is turned on)."""
+    return CONTINENTAL if st.session_state.get(CHOSEN) else PLAIN
 
 
 HINT = ("If you write your 1s with a flag and cross your 7s, say so in the sidebar (**I write 1 with a flag and cross "
@@ -30,5 +35,5 @@ it, is often read as a 7 (``hdr_core.style``)."""
 def hint(read: int, meant: int) -> str:
     """``HINT`` with a space in front where a digit read as ``read`` is, or may be, ``meant``: a 7 that is a 1,
     while the setting is off; otherwise nothing."""
-    return " " + HINT if (read, meant) == (7, 1) and not st.session_state.get(CHOSEN) else ""
+    return " " + HINT if (read, meant) == (7, 1) and chosen() == PLAIN else ""
 

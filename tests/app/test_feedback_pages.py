@@ -122,3 +122,4 @@ def test_correcting_a_seven_to_a_one_points_to_the_continental_setting_unless_it
         at.button(key="upload.feedback.wrong").click().run()
         assert not at.exception and "saved as correction" in at.success[0].value
         assert ("I write 1 with a flag" in at.success[0].value) is not setting_on
+    assert [r.style for r in FeedbackStore(f"sqlite:///{feedback_db}").records()] == ["continental", "plain"]  # newest first

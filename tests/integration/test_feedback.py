@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from hdr_core.feedback import FeedbackRecord, FeedbackStore, InvalidFeedbackError, png_bytes
+from hdr_core.feedback import SCHEMA_VERSION, FeedbackRecord, FeedbackStore, InvalidFeedbackError, png_bytes
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -34,7 +34,7 @@ def test_a_correction_comes_back_exactly_as_it_was_stored(database_url):
     new_id = store.add(original)
     [back] = store.records()
     assert back.id == new_id and store.count() == 1
-    assert (back.label, back.predicted, back.source, back.model_version) == (4, 9, "draw", "abc123def456")
+    assert (back.label, back.predicted, back.source, back.model_version, back.style) == (4, 9, "draw", "abc123def456", "plain")
     assert back.image_png == original.image_png and back.confidence == pytest.approx(0.61)
     np.testing.assert_array_equal(back.model_input, original.model_input)
     assert not back.correct and store.records(wrong_only=True)[0].id == new_id
@@ -47,9 +47,39 @@ def test_the_schema_is_created_once_and_versioned(database_url):
     from sqlalchemy import select
 
     with again.engine.connect() as connection:
-        assert connection.execute(select(again.schema_info.c.version)).scalars().all() == [1]
+        assert connection.execute(select(again.schema_info.c.version)).scalars().all() == [SCHEMA_VERSION]
     assert again.count() == 1
     again.dispose()
+
+
+def test_a_version_1_database_is_brought_up_to_date_when_opened_and_keeps_its_rows(database_url):
+    from sqlalchemy import Column, DateTime, Float, Integer, LargeBinary, MetaData, SmallInteger, String, Table, create_engine, select
+
+    old = record()
+    metadata = MetaData()  # the schema as version 1 made it: no style column
+    feedback = Table("feedback", metadata, Column("id", Integer, primary_key=True, autoincrement=True),
+                     Column("created_at", DateTime(timezone=True), nullable=False), Column("source", String(16), nullable=False),
+                     Column("predicted", SmallInteger, nullable=False), Column("label", SmallInteger, nullable=False),
+                     Column("confidence", Float, nullable=False), Column("model_version", String(64), nullable=False),
+                     Column("image_png", LargeBinary, nullable=False), Column("model_input", LargeBinary, nullable=False))
+    schema_info = Table("schema_info", metadata, Column("version", Integer, nullable=False))
+    engine = create_engine(database_url)
+    with engine.begin() as connection:
+        metadata.create_all(connection)
+        connection.execute(schema_info.insert().values(version=1))
+        connection.execute(feedback.insert().values(
+            created_at=old.created_at, source="draw", predicted=9, label=4, confidence=0.61, model_version="abc123def456",
+            image_png=old.image_png, model_input=old.model_input.tobytes()))
+    engine.dispose()
+
+    store = FeedbackStore(database_url)
+    [kept] = store.records()
+    assert (kept.label, kept.predicted, kept.style) == (4, 9, "plain")  # read before the setting existed
+    store.add(dataclasses.replace(record(), style="continental"))
+    assert [r.style for r in store.records()] == ["continental", "plain"]
+    with store.engine.connect() as connection:
+        assert connection.execute(select(store.schema_info.c.version)).scalars().all() == [SCHEMA_VERSION]
+    store.dispose()
 
 
 def test_twenty_threads_writing_fifty_records_each_lose_none(database_url):
@@ -115,7 +145,7 @@ def test_a_writer_killed_mid_stream_leaves_every_committed_row_intact(database_u
         {"label": 12}, {"label": -1}, {"predicted": 10}, {"label": True}, {"label": "4"},
         {"image_png": b""}, {"image_png": b"GIF89a not a png"},
         {"model_input": np.zeros((27, 28), np.float32)}, {"model_input": np.full((28, 28), 2.0, np.float32)},
-        {"confidence": 1.5}, {"source": "camera"}, {"model_version": ""},
+        {"confidence": 1.5}, {"source": "camera"}, {"model_version": ""}, {"style": "cursive"},
     ],
     ids=lambda c: next(iter(c)) + "=" + repr(next(iter(c.values())))[:12],
 )
