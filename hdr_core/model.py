@@ -26,7 +26,7 @@ from .constants import INPUT_SHAPE, MODELS_DIR_ENV, NUM_CLASSES
 from .errors import ModelNotFoundError
 from .preprocess import ImageInput, PreprocessSteps, preprocess_steps
 from .scaling import as_model_batch
-from .style import PLAIN, STYLES, weighed
+from .style import PLAIN, known, weighed
 from .variants import with_variants
 
 MODELS_DIR = Path(os.environ.get(MODELS_DIR_ENV) or Path(__file__).resolve().parent.parent / "models")
@@ -220,9 +220,7 @@ class Predictor:
         """This predictor reading for a writer of ``style`` (``hdr_core.style.STYLES``): the same network
         and interpreters, shared, with every reading of a digit weighed for that style (``probabilities``);
         ``network_probabilities``, which weigh a number's cuts, stay the network's own."""
-        if style not in STYLES:
-            raise ValueError(f"unknown writing style {style!r}; one of {STYLES}")
-        if style == self.style:
+        if known(style) == self.style:
             return self
         styled = copy.copy(self)  # shares the pools of interpreters, which are thread-safe
         styled.style = style

@@ -30,13 +30,18 @@ SEVEN_WEIGHT = math.exp(-3.0)
 thinks: 3 in log-odds (1 to 6 tried on validation; 3 and 4 read the most 1s and 7s, the smaller kept)."""
 
 
+def known(style: str) -> str:
+    """``style`` itself, if it is one of ``STYLES``; a ValueError naming them otherwise."""
+    if style not in STYLES:
+        raise ValueError(f"unknown writing style {style!r}; one of {STYLES}")
+    return style
+
+
 def weighed(probabilities: np.ndarray, style: str) -> np.ndarray:
     """Class probabilities (N, 10) as read for a writer of ``style``: unchanged for ``PLAIN``; for
     ``CONTINENTAL`` each row's 7 multiplied by ``SEVEN_WEIGHT`` and the row renormalised. Rows of zeros
     (an image preprocessing refused) stay zeros."""
-    if style not in STYLES:
-        raise ValueError(f"unknown writing style {style!r}; one of {STYLES}")
-    if style == PLAIN:
+    if known(style) == PLAIN:
         return probabilities
     out = np.array(probabilities, dtype=np.float32, copy=True)
     out[:, 7] *= SEVEN_WEIGHT
