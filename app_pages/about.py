@@ -31,7 +31,8 @@ pictures = [
     (steps.upright, "1. The photo, turned upright (EXIF) and laid on white if transparent"),
     (steps.gray, "2. Grey levels; a desk around a photographed page blanked"),
     (steps.ink, "3. Ink made white on black, as in MNIST (dark ink on paper is inverted)"),
-    (steps.flattened, "4. Uneven light evened out (the paper divided by its own brightness), notebook lines taken out"),
+    (steps.flattened, "4. Uneven light evened out (the paper divided by its own brightness, looked at again over a few pen widths "
+                      "where the first look took shading for ink), notebook lines taken out"),
     (steps.cleaned, "5. Paper, specks and faint shading removed; ink at full strength"),
     (steps.cropped, "6. Cropped to the ink"),
     (enlarge(steps.boxed), "7. Scaled to fit 20x20 pixels, aspect ratio kept, anti-aliased"),

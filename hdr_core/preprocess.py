@@ -482,25 +482,70 @@ def _max_pool(values: np.ndarray, factor: int) -> np.ndarray:
     return pooled
 
 
-def flatten_lighting(ink: np.ndarray) -> np.ndarray:
+def flatten_lighting(ink: np.ndarray, window: int | None = None) -> np.ndarray:
     """Even out uneven light on paper (a shadow, a lamp to one side) so only the ink stands out.
 
     MNIST's scans had perfectly even paper. The paper's own brightness is estimated by a
     morphological closing over a sixth of the image, and at least 12 pixels (it erases the
     strokes, which are narrower, and follows the edge of a shadow), and the image is divided by
-    it. Evenly lit input - the canvas, scans, MNIST itself - passes unchanged.
+    it. Evenly lit input - the canvas, scans, MNIST itself - passes unchanged. Given a ``window``
+    (see ``pen_window``), the closing is taken over that many pixels, at full resolution.
     """
     paper = 1.0 - ink
-    factor = max(1, min(paper.shape) // 48)
-    small = _max_pool(paper, factor)
-    span = max(LIGHTING_WINDOW_MIN, min(paper.shape) / 6)  # wider than any pen stroke
-    window = max(3, math.ceil(span / factor))
-    estimate = ndimage.minimum_filter(ndimage.maximum_filter(small, window, mode="nearest"), window, mode="nearest")
-    if float(estimate.max() - estimate.min()) < LIGHTING_TOLERANCE:
-        return ink
-    estimate = ndimage.uniform_filter(estimate, 3, mode="nearest")
-    brightness = np.asarray(Image.fromarray(estimate.astype(np.float32)).resize(paper.shape[::-1], Image.Resampling.BILINEAR))
+    if window is not None:
+        size = window // 2 * 2 + 1  # odd: a closing centred on each pixel, which keeps a sharp edge where it is
+        brightness = ndimage.minimum_filter(ndimage.maximum_filter(paper, size, mode="nearest"), size, mode="nearest")
+    else:
+        factor = max(1, min(paper.shape) // 48)
+        small = _max_pool(paper, factor)
+        span = max(LIGHTING_WINDOW_MIN, min(paper.shape) / 6)  # wider than any pen stroke
+        blocks = max(3, math.ceil(span / factor))
+        estimate = ndimage.minimum_filter(ndimage.maximum_filter(small, blocks, mode="nearest"), blocks, mode="nearest")
+        if float(estimate.max() - estimate.min()) < LIGHTING_TOLERANCE:
+            return ink
+        estimate = ndimage.uniform_filter(estimate, 3, mode="nearest")
+        brightness = np.asarray(Image.fromarray(estimate.astype(np.float32)).resize(paper.shape[::-1], Image.Resampling.BILINEAR))
     return (1.0 - np.clip(paper / np.maximum(brightness, 0.05), 0.0, 1.0)).astype(np.float32)
+
+
+PEN_WINDOW = 3
+"""Where the light was uneven, it is evened out again over this many pen widths (see ``pen_window``)."""
+
+STROKES_SHARE = 0.08
+"""Ink that covers less than this share of the image is strokes, whose pen can be measured; more is a page
+or its shading taken for ink, and no pen is measured in it."""
+
+SHADE_DROPPED = 0.05
+"""The second look is taken only where it leaves at least this share of the first look's ink as paper: where it
+finds no shading, the first look stands (a look over a narrower window alone would only move the strokes' edges)."""
+
+
+def pen_window(cleaned: np.ndarray) -> int | None:
+    """How widely to look again at uneven light, in pixels, now that the ink is known: ``PEN_WINDOW`` pen widths;
+    None where that would be no narrower than ``flatten_lighting`` looked the first time.
+
+    MNIST's paper was evenly lit. Over a sixth of the image, the window ``flatten_lighting`` must use before
+    the pen is known, a shaded part of a page narrower than that (a corner of the page in the shadow of a
+    hand, the strip between a shadow's edge and the page's, a page a little darker than the pale desk it lies
+    on) is taken for ink. Strokes are only as wide as the pen, so once the ink has been found, the light is
+    evened out again over a few pen widths, and such shading is left as paper. The pen's width is twice the
+    median depth of the ink's ridges (the middle of its strokes) in the strong ink of the larger blobs.
+    """
+    if (cleaned > 0).mean() >= STROKES_SHARE:
+        return None
+    strong = cleaned >= 0.5
+    labels, count = ndimage.label(strong, structure=np.ones((3, 3), dtype=bool))
+    if not count:
+        return None
+    areas = np.bincount(labels.ravel())
+    areas[0] = 0
+    strokes = (areas >= 0.1 * areas.max())[labels]
+    rows, cols = np.flatnonzero(strokes.any(axis=1)), np.flatnonzero(strokes.any(axis=0))
+    strokes = np.pad(strokes[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1], 1)  # the same depths, found faster
+    depth = ndimage.distance_transform_edt(strokes)
+    ridge = strokes & (depth >= ndimage.maximum_filter(depth, 3))
+    window = max(LIGHTING_WINDOW_MIN, math.ceil(PEN_WINDOW * 2 * float(np.median(depth[ridge]))))
+    return window if window < max(LIGHTING_WINDOW_MIN, min(cleaned.shape) / 6) else None
 
 
 LINE_MAP_SIDE = 128
@@ -729,8 +774,18 @@ def preprocess_steps(data: ImageInput) -> PreprocessSteps:
     upright = composite_on_white(apply_exif_orientation(open_image(data)))
     gray = keep_the_page(to_grayscale(limit_size(upright)))
     ink = to_ink(gray)
-    flattened = remove_ruled_lines(flatten_lighting(ink))
+    lit = flatten_lighting(ink)
+    flattened = remove_ruled_lines(lit)
     cleaned = suppress_background(flattened)
+    window = pen_window(cleaned) if lit is not ink else None
+    if window is not None:  # uneven light: evened out again, as closely as the pen allows
+        second = remove_ruled_lines(flatten_lighting(ink, window))
+        try:
+            again = suppress_background(second)
+        except (EmptyImageError, NotADigitError):
+            again = None  # nothing clear was left: the first look stands
+        if again is not None and np.count_nonzero(again) <= (1 - SHADE_DROPPED) * np.count_nonzero(cleaned):
+            flattened, cleaned = second, again  # it found shading, and left it as paper
     cropped = crop_to_ink(cleaned)
     boxed = fit_into_box(cropped)
     return PreprocessSteps(upright, gray, ink, flattened, cleaned, cropped, boxed, center_by_mass(boxed))

@@ -18,7 +18,7 @@ from hdr_core import (
     preprocess_steps,
 )
 from hdr_core.preprocess import (FORMATS, IMAGE_TYPES, UPLOAD_TYPES, _histogram, _max_pool, _median, _writing_at_the_edge,
-                                 apply_exif_orientation, decode_reduced, keep_the_page, remove_ruled_lines)
+                                 apply_exif_orientation, decode_reduced, keep_the_page, pen_window, remove_ruled_lines)
 from hdr_core.constants import DIGIT_BOX, IMAGE_SIZE
 from tests.conftest import drawn_seven, png_bytes
 
@@ -305,6 +305,38 @@ def test_a_note_darker_than_the_pale_desk_it_lies_on_is_read_as_the_note_alone()
     steps = preprocess_steps(on_a_dark_desk(note, desk=245))  # on a white table
     assert steps.cropped.shape[0] < 0.6 * steps.cleaned.shape[0]  # the 7, not the note's edges
     assert np.abs(steps.result - alone).mean() < 0.02
+
+
+def thin_seven_on_a_page(shade: slice | None = None) -> np.ndarray:
+    """A 7 written with a fine pen (8 px) on a 640x480 page lit from the left; ``shade``: columns in shadow (60% as light)."""
+    sheet = Image.new("L", (640, 480), 235)
+    ImageDraw.Draw(sheet).line([(250, 150), (370, 150), (300, 340)], fill=30, width=8, joint="curve")
+    page = np.asarray(sheet, dtype=np.float32)
+    if shade is not None:
+        page[:, shade] *= 0.6
+    return (page * np.linspace(1.0, 0.75, page.shape[1])[None, :]).astype(np.uint8)
+
+
+def test_a_strip_of_shadow_on_the_page_narrower_than_a_sixth_of_it_is_not_read_as_ink():
+    steps = preprocess_steps(thin_seven_on_a_page(shade=slice(550, 580)))  # 30 px: between the pen and a sixth of the page
+    alone = preprocess_steps(thin_seven_on_a_page())
+    assert steps.cropped.shape == alone.cropped.shape == (195, 125)  # the 7 alone
+    assert np.abs(steps.result - alone.result).max() < 0.05
+
+
+def test_the_light_is_looked_at_again_over_three_pen_widths_where_the_ink_is_strokes():
+    strokes = np.zeros((480, 640), dtype=np.float32)
+    strokes[100:400, 300:308] = 1.0  # a stroke 8 px wide
+    strokes[100:108, 250:380] = 1.0
+    assert pen_window(strokes) in range(24, 28)
+    assert pen_window(strokes * 0.4) is None  # no strong ink: no pen to measure
+    thick = np.zeros_like(strokes)
+    thick[100:400, 300:330] = 1.0  # 30 px: three pens are no narrower than a sixth of the image (80 px)
+    assert pen_window(thick) is None
+    page = np.zeros_like(strokes)
+    page[50:450, 100:600] = 0.8  # ink over most of the image is no stroke but a page or its shade
+    page[100:400, 300:308] = 1.0
+    assert pen_window(page) is None
 
 
 def test_a_light_ring_on_a_dark_ground_is_not_taken_for_a_page():
