@@ -493,19 +493,26 @@ def flatten_lighting(ink: np.ndarray, window: int | None = None) -> np.ndarray:
     """
     paper = 1.0 - ink
     if window is not None:
-        size = window // 2 * 2 + 1  # odd: a closing centred on each pixel, which keeps a sharp edge where it is
-        brightness = ndimage.minimum_filter(ndimage.maximum_filter(paper, size, mode="nearest"), size, mode="nearest")
+        brightness = _closing(paper, window // 2 * 2 + 1)  # odd: centred on each pixel, a sharp edge stays where it is
     else:
         factor = max(1, min(paper.shape) // 48)
-        small = _max_pool(paper, factor)
-        span = max(LIGHTING_WINDOW_MIN, min(paper.shape) / 6)  # wider than any pen stroke
-        blocks = max(3, math.ceil(span / factor))
-        estimate = ndimage.minimum_filter(ndimage.maximum_filter(small, blocks, mode="nearest"), blocks, mode="nearest")
+        estimate = _closing(_max_pool(paper, factor), max(3, math.ceil(_lighting_span(paper.shape) / factor)))
         if float(estimate.max() - estimate.min()) < LIGHTING_TOLERANCE:
             return ink
         estimate = ndimage.uniform_filter(estimate, 3, mode="nearest")
         brightness = np.asarray(Image.fromarray(estimate.astype(np.float32)).resize(paper.shape[::-1], Image.Resampling.BILINEAR))
     return (1.0 - np.clip(paper / np.maximum(brightness, 0.05), 0.0, 1.0)).astype(np.float32)
+
+
+def _lighting_span(shape: tuple[int, ...]) -> float:
+    """How widely ``flatten_lighting`` looks before the pen is known, in pixels: a sixth of the image, and at
+    least ``LIGHTING_WINDOW_MIN`` (wider than any pen stroke)."""
+    return max(LIGHTING_WINDOW_MIN, min(shape) / 6)
+
+
+def _closing(values: np.ndarray, size: int) -> np.ndarray:
+    """A grey closing over a size x size square: the lightest value nearby, then the darkest of those."""
+    return ndimage.minimum_filter(ndimage.maximum_filter(values, size, mode="nearest"), size, mode="nearest")
 
 
 PEN_WINDOW = 3
@@ -545,7 +552,7 @@ def pen_window(cleaned: np.ndarray) -> int | None:
     depth = ndimage.distance_transform_edt(strokes)
     ridge = strokes & (depth >= ndimage.maximum_filter(depth, 3))
     window = max(LIGHTING_WINDOW_MIN, math.ceil(PEN_WINDOW * 2 * float(np.median(depth[ridge]))))
-    return window if window < max(LIGHTING_WINDOW_MIN, min(cleaned.shape) / 6) else None
+    return window if window < _lighting_span(cleaned.shape) else None
 
 
 LINE_MAP_SIDE = 128
