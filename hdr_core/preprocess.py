@@ -316,6 +316,14 @@ def _convex_hull(mask: np.ndarray) -> np.ndarray:
     return np.asarray(hull) | mask
 
 
+def _stroke_limits(page: np.ndarray) -> tuple[float, float]:
+    """How thick a pen's stroke on the page may be (from its middle to its nearest edge), and how far into the
+    page a stroke written up to its edge reaches at least (``PAGE_STROKE``), in pixels of the page's map."""
+    rows, cols = np.nonzero(page)
+    side = min(np.ptp(rows), np.ptp(cols)) + 1
+    return PAGE_STROKE[0] * side, PAGE_STROKE[1] * side
+
+
 def _writing_at_the_edge(page: np.ndarray, dark: np.ndarray) -> np.ndarray:
     """The notches that writing cuts into the page, to be given back to it (see ``PAGE_STROKE``).
 
@@ -332,8 +340,7 @@ def _writing_at_the_edge(page: np.ndarray, dark: np.ndarray) -> np.ndarray:
     given_back = np.zeros_like(page)
     if not count:
         return given_back
-    rows, cols = np.nonzero(page)
-    thickest, shallowest = (share * (min(np.ptp(rows), np.ptp(cols)) + 1) for share in PAGE_STROKE)
+    thickest, shallowest = _stroke_limits(page)
     depth = ndimage.distance_transform_edt(np.pad(hull, 1))[1:-1, 1:-1]  # from the page's edge (its hull's)
     for box, k in zip(ndimage.find_objects(notches), range(1, count + 1)):
         notch = notches[box] == k
@@ -369,8 +376,9 @@ def _page_region(light: np.ndarray) -> tuple[np.ndarray, float] | None:
 def _page_on_a_desk(gray: np.ndarray, factor: int, small: np.ndarray, light: np.ndarray,
                     pale: bool) -> tuple[np.ndarray, np.ndarray] | None:
     """Where the page lies in a photo of it on a desk (see ``keep_the_page``), in its copy ``small``
-    reduced ``factor`` times (split by ``light``): the page less its own edge, and that less the strokes
-    given back to it (``_writing_at_the_edge``); or None where no page is found.
+    reduced ``factor`` times (split by ``light``): the page less its own edge, and that less its writing (the
+    strokes given back to it by ``_writing_at_the_edge``, and any other), its paper alone; or None where no
+    page is found.
 
     On a dark desk the page is the largest region lighter than the desk; on a ``pale`` one (lighter
     than the page), the largest region darker than the desk, taken only where the page is darker
@@ -394,14 +402,23 @@ def _page_on_a_desk(gray: np.ndarray, factor: int, small: np.ndarray, light: np.
     found = [region for region in map(_page_region, regions) if region]
     if not found:
         return None
-    dark = -_max_pool(-gray, factor) < ink  # the darkest pixel of each block as dark as ink: thin strokes count
+    darkest = -_max_pool(-gray, factor)
+    dark = darkest < ink  # the darkest pixel of each block as dark as ink: thin strokes count
     page = max(found, key=lambda region: region[1])[0]  # the first of equals: the threshold nearest the desk's grey
     strokes = _writing_at_the_edge(page, dark)
     inner = ndimage.binary_erosion(page | strokes, iterations=2)  # the page's own edge is shaded: blank it too
     writing = inner & dark
     if writing.sum() < max(4, PAGE_WRITING * inner.sum()):
         return None  # a blank patch (a 0 drawn to fill its box, light inside dark ink) is no page
-    return inner, inner & ~ndimage.binary_dilation(strokes, iterations=2)  # the strokes' blurred rims too
+    # The paper alone, its grey to be carried onto the desk: not the strokes given back, nor any other writing
+    # (a stroke may end on the page's edge without cutting into it), each with its blurred rim. Writing is what
+    # is darker than the paper around it (its grey with strokes closed over) by as much as ink is darker than
+    # paper; a shadow is broader than any stroke, and stays paper.
+    around = _closing(small, 2 * math.ceil(_stroke_limits(page)[0]) + 1)
+    written = inner & (darkest < around - abs(paper - ink))
+    kept = inner & ~ndimage.binary_dilation(strokes, iterations=2)
+    alone = kept & ~ndimage.binary_dilation(written)
+    return inner, alone if alone.any() else kept
 
 
 def keep_the_page(gray: np.ndarray) -> np.ndarray:
@@ -414,8 +431,8 @@ def keep_the_page(gray: np.ndarray) -> np.ndarray:
     filled, at whichever of a few thresholds (``PAGE_SHADES``: a shadow across the page) makes it
     most rectangular; when it is clearly lighter than its surroundings, rectangular, and surrounded
     along much of the frame's edge, everything outside it, and its own edge, is given the grey of
-    the nearest part of the page, as if the paper went on; writing that runs to the page's edge stays
-    (``_writing_at_the_edge``). A page darker than a pale desk (a sticky note on a white table) is found
+    the nearest paper of the page (not of its writing), as if the paper went on; writing that runs to
+    the page's edge stays (``_writing_at_the_edge``). A page darker than a pale desk (a sticky note on a white table) is found
     the same way, light and dark swapped.
     Anything else passes unchanged.
     """
@@ -436,7 +453,7 @@ def keep_the_page(gray: np.ndarray) -> np.ndarray:
         return gray
     inner, paper = found
     # Outside, the paper's own grey goes on as it was at the nearest point of the page (lit or shaded), not
-    # of strokes written to its edge, which would be drawn on across the desk.
+    # of writing that reaches its edge, which would be drawn on across the desk as a streak of ink.
     nearest = ndimage.distance_transform_edt(~paper, return_distances=False, return_indices=True)
     carried = Image.fromarray(small[nearest[0], nearest[1]].astype(np.float32)).resize(gray.shape[::-1], Image.Resampling.BILINEAR)
     kept = np.asarray(Image.fromarray(inner).resize(gray.shape[::-1], Image.Resampling.NEAREST))

@@ -279,6 +279,14 @@ def test_a_digit_written_up_to_the_edge_of_a_note_on_a_desk_keeps_its_strokes():
     assert np.abs(steps.result - alone).mean() < 0.02  # its stem was not blanked with the desk
 
 
+def test_a_stroke_ending_at_the_edge_of_a_note_is_not_drawn_on_across_the_desk():
+    note = drawn_seven(offset=(60, 108))  # the 7's stem ends on the note's bottom edge without cutting into it
+    alone = preprocess(note.rotate(8.0, expand=True, fillcolor=255))
+    steps = preprocess_steps(on_a_dark_desk(note))
+    assert steps.cropped.shape[0] < 200  # the 7 (187 rows alone), not a streak of its grey down to the frame's edge
+    assert np.abs(steps.result - alone).mean() < 0.02
+
+
 def test_only_notches_in_a_page_as_thin_as_a_stroke_are_given_back_to_it():
     page = np.zeros((100, 140), dtype=bool)
     page[10:90, 10:130] = True
