@@ -432,8 +432,8 @@ def keep_the_page(gray: np.ndarray) -> np.ndarray:
     most rectangular; when it is clearly lighter than its surroundings, rectangular, and surrounded
     along much of the frame's edge, everything outside it, and its own edge, is given the grey of
     the nearest paper of the page (not of its writing), as if the paper went on; writing that runs to
-    the page's edge stays (``_writing_at_the_edge``). A page darker than a pale desk (a sticky note on a white table) is found
-    the same way, light and dark swapped.
+    the page's edge stays (``_writing_at_the_edge``). A page darker than a pale desk (a sticky note on a
+    white table) is found the same way, light and dark swapped.
     Anything else passes unchanged.
     """
     if min(gray.shape) < 64:
