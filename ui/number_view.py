@@ -2,26 +2,52 @@
 
 from __future__ import annotations
 
+import math
+from typing import Sequence
+
 import numpy as np
 import streamlit as st
 from PIL import Image, ImageDraw
 
-from hdr_core.numbers import NumberReading
+from hdr_core.numbers import Box, NumberReading
 
 from . import resources, style
 from .result import displayable, enlarge
 
 
+def label_places(boxes: Sequence[Box], sizes: Sequence[tuple[int, int]], width: int, height: int,
+                 gap: int) -> list[tuple[int, int]]:
+    """Where each digit's label (``sizes``: its width and height) goes in a picture ``width`` x ``height``: above
+    its box, left-aligned with it, or below the box where it would run into the label before it (digits written
+    close together), or else just right of that label; never past the picture's edge."""
+    places: list[tuple[int, int]] = []
+    ends = {"above": -math.inf, "below": -math.inf}  # where the last label in each row ends
+    for box, (w, h) in zip(boxes, sizes):
+        left = max(0, min(box.left, width - w))
+        spots = {"above": (left, max(0, box.top - h - gap)),
+                 "below": (left, min(height - h, box.top + box.height + gap))}
+        row = next((row for row in ("above", "below") if left >= ends[row] + gap), None)
+        if row is None:  # both rows taken there: above, after the last label
+            row, spots["above"] = "above", (int(ends["above"]) + gap, spots["above"][1])
+        places.append(spots[row])
+        ends[row] = spots[row][0] + w
+    return places
+
+
 def annotated(reading: NumberReading) -> Image.Image:
-    """The input with a box around each digit and its reading above it, and around each mark (a decimal point
-    or comma, a minus or hyphen)."""
+    """The input with a box around each digit and its reading beside it (``label_places``), and around each
+    mark (a decimal point or comma, a minus or hyphen)."""
     picture = displayable(reading.steps.upright).convert("RGB")
     draw = ImageDraw.Draw(picture)
     line = max(2, picture.width // 300)
-    for box, prediction in zip(reading.boxes, reading.predictions):
+    size = max(12, 7 * line)
+    labels = [f"{prediction.digit} {prediction.confidence:.0%}" for prediction in reading.predictions]
+    extents = [draw.textbbox((0, 0), label, font_size=size) for label in labels]
+    places = label_places(reading.boxes, [(right, bottom) for _, _, right, bottom in extents],
+                          picture.width, picture.height, gap=line + 2)
+    for box, label, place in zip(reading.boxes, labels, places):
         draw.rectangle((box.left, box.top, box.left + box.width, box.top + box.height), outline=(228, 87, 46), width=line)
-        label = f"{prediction.digit} {prediction.confidence:.0%}"
-        draw.text((box.left, max(0, box.top - 6 * line - 10)), label, fill=(228, 87, 46), font_size=max(12, 7 * line))
+        draw.text(place, label, fill=(228, 87, 46), font_size=size)
     for mark in reading.marks:
         box = mark.box
         draw.rectangle((box.left - line, box.top - line, box.left + box.width + line, box.top + box.height + line),
