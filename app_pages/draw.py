@@ -6,7 +6,7 @@ from streamlit_drawable_canvas import st_canvas
 from hdr_core import InputError
 from hdr_core.numbers import looks_like_number, read_number
 from hdr_core.strokes import render_strokes, stroke_masks
-from ui import resources, result, style, touch
+from ui import history, resources, result, style, touch
 from ui.number_view import show_number
 
 SIZES = {"One digit": (280, 280), "A number": (700, 200)}  # the digit canvas is ten times MNIST's 28x28
@@ -33,16 +33,17 @@ with left:
 with right:
     try:
         image = render_strokes(canvas.json_data, width, height)
+        drawing = history.drawing_key(mode, canvas.json_data)  # the history keeps a drawing once, as last read
         if mode == "One digit":
             reading = reader.read(image)
             if looks_like_number(reading.steps):
                 st.info("This looks like several digits: choose **A number** above to read them all.", icon=":material/pin:")
-            result.show_reading(reading, source="draw")
+            result.show_reading(reading, source="draw", drawing=drawing)
             touch.announce(str(reading.prediction.digit), reading.prediction.confidence, phone)
         else:
             strokes = stroke_masks(canvas.json_data, width, height)  # digits that overlap stay apart by their strokes
             number = read_number(reader, image, resources.segmenter(), strokes)
-            show_number(number, source="draw")
+            show_number(number, source="draw", drawing=drawing)
             touch.announce(number.text, number.confidence, phone)
     except InputError:
         st.info(f"Draw {'a digit' if mode == 'One digit' else 'a number'} on the canvas to see what the model reads, "

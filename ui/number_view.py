@@ -55,7 +55,7 @@ def annotated(reading: NumberReading) -> Image.Image:
     return picture
 
 
-def show_number(reading: NumberReading, *, source: str) -> None:
+def show_number(reading: NumberReading, *, source: str, drawing: str | None = None) -> None:
     from . import feedback, history
 
     threshold = resources.unsure_below()
@@ -71,7 +71,7 @@ def show_number(reading: NumberReading, *, source: str) -> None:
     columns = st.columns(max(len(reading.predictions), 6))
     for column, prediction, model_input in zip(columns, reading.predictions, reading.model_inputs):
         column.image(enlarge(model_input, 3), caption=f"{prediction.digit}: {prediction.confidence:.0%}", width=84)
-    history.remember(np.hstack(reading.model_inputs), reading.text, reading.confidence, source)
+    history.remember(np.hstack(reading.model_inputs), reading.text, reading.confidence, source, drawing)
     position = st.selectbox("Correct a digit", range(len(reading.predictions)), key=f"{source}.number.position",
                             format_func=lambda i: f"digit {i + 1}: read as {reading.predictions[i].digit}")
     box = reading.boxes[position]

@@ -76,8 +76,9 @@ def show_explanation(reading: Reading) -> None:
                     caption="The first convolution layer's 32 filters: each responds to strokes of one direction or edge.")
 
 
-def show_reading(reading: Reading, *, source: str, with_input: bool = True) -> None:
-    """The digit, how sure the model is, every probability, the input the model saw, and feedback."""
+def show_reading(reading: Reading, *, source: str, with_input: bool = True, drawing: str | None = None) -> None:
+    """The digit, how sure the model is, every probability, the input the model saw, and feedback; ``drawing``:
+    the drawing in progress it reads (``history.drawing_key``)."""
     from . import feedback, history
 
     prediction = reading.prediction
@@ -96,6 +97,6 @@ def show_reading(reading: Reading, *, source: str, with_input: bool = True) -> N
         st.vega_lite_chart(charts.probability_data(prediction.probabilities), charts.probability_spec(), width="stretch")
     if with_input:
         show_model_input(reading)
-    history.remember(reading.model_input, str(prediction.digit), prediction.confidence, source)
+    history.remember(reading.model_input, str(prediction.digit), prediction.confidence, source, drawing)
     feedback.controls(reading.steps.upright, reading.model_input, prediction, source, key=f"{source}.feedback")
     show_explanation(reading)

@@ -265,7 +265,7 @@ def test_several_digits_drawn_in_one_digit_mode_bring_a_hint_to_switch_to_number
     assert len(prediction(page)) == 1  # one digit is still read, beneath the hint
 
 
-def test_a_number_drawn_in_number_mode_is_read_digit_by_digit(page, app_url):
+def test_a_number_drawn_in_number_mode_is_read_digit_by_digit_and_kept_once_in_the_history(page, app_url):
     page.goto(app_url)
     page.get_by_text("Draw a digit on the canvas").wait_for()
     page.get_by_text("A number", exact=True).click()
@@ -282,6 +282,11 @@ def test_a_number_drawn_in_number_mode_is_read_digit_by_digit(page, app_url):
         shown = [m.inner_text() for m in page.locator('[data-testid=stMetric]').all()]
         raise AssertionError(f"expected 714, the page shows {shown}") from None
     screenshot(page, "draw-number")
+    page.get_by_role("link", name="History").click()  # the same session
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download CSV").click()
+    rows = Path(download.value.path()).read_text().splitlines()
+    assert [row.split(",")[1:3] for row in rows[1:]] == [["draw", "714"]]  # read after each stroke, kept once
 
 
 def test_a_decimal_point_tapped_between_digits_in_number_mode_is_read_in_its_place(page, app_url):
