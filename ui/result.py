@@ -69,7 +69,7 @@ def show_explanation(reading: Reading) -> None:
     with box:
         why = _explanation(reading.model_input, reading.prediction.digit)
         left, right = st.columns([1, 2])
-        left.image(evidence_picture(reading.model_input, why.evidence), width=224,
+        left.image(evidence_picture(reading.model_input, why.evidence), width="stretch",  # as tall as the mosaic of 4 x 8
                    caption=f"Red: areas that made it read {why.digit}; blue: areas that argued against. "
                            "Measured by hiding each 4x4 patch and watching the probability drop.")
         right.image(feature_mosaic(why.feature_maps), width="stretch",

@@ -41,6 +41,17 @@ def test_a_digit_drawn_with_the_mouse_is_read_when_the_pen_lifts(page, app_url, 
         screenshot(page, "draw")
 
 
+def test_why_a_drawing_was_read_so_shows_its_pictures_side_by_side_without_overlap(page, app_url):
+    page.goto(app_url)
+    page.get_by_text("Draw a digit on the canvas").wait_for()
+    draw(page, STROKES[7])
+    page.get_by_text("Why this answer?").click()
+    pictures = page.locator("[data-testid=stExpander] [data-testid=stImage] img")
+    pictures.nth(1).wait_for()
+    heatmap, mosaic = (pictures.nth(i).bounding_box() for i in range(2))
+    assert heatmap["x"] + heatmap["width"] <= mosaic["x"] and heatmap["width"] >= 100
+
+
 def test_clearing_the_canvas_brings_back_the_invitation(page, app_url):
     page.goto(app_url)
     draw(page, STROKES[1])
