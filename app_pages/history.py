@@ -15,7 +15,7 @@ if not items:
 
 table = pd.DataFrame(items[::-1]).drop(columns=["fingerprint"])[["input", "time", "source", "reading", "confidence"]]
 st.dataframe(table, hide_index=True, width="stretch", column_config={
-    "input": st.column_config.ImageColumn("model input"),
+    "input": st.column_config.ImageColumn("model input", width="medium"),  # wide enough for a number's digits
     "time": st.column_config.DatetimeColumn("time (UTC)", format="HH:mm:ss"),
     "confidence": st.column_config.ProgressColumn("confidence", format="percent", min_value=0.0, max_value=1.0),
 })
