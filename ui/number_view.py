@@ -12,7 +12,7 @@ from PIL import Image, ImageDraw
 from hdr_core.numbers import Box, NumberReading
 
 from . import resources, style
-from .result import displayable, enlarge
+from .result import displayable, enlarge, show_explanation
 
 
 def label_places(boxes: Sequence[Box], sizes: Sequence[tuple[int, int]], width: int, height: int,
@@ -72,9 +72,11 @@ def show_number(reading: NumberReading, *, source: str, drawing: str | None = No
     for column, prediction, model_input in zip(columns, reading.predictions, reading.model_inputs):
         column.image(enlarge(model_input, 3), caption=f"{prediction.digit}: {prediction.confidence:.0%}", width=84)
     history.remember(np.hstack(reading.model_inputs), reading.text, reading.confidence, source, drawing)
-    position = st.selectbox("Correct a digit", range(len(reading.predictions)), key=f"{source}.number.position",
+    position = st.selectbox("Correct or explain a digit", range(len(reading.predictions)), key=f"{source}.number.position",
                             format_func=lambda i: f"digit {i + 1}: read as {reading.predictions[i].digit}")
     box = reading.boxes[position]
     crop = reading.steps.upright.crop((box.left, box.top, box.left + box.width, box.top + box.height))
     feedback.controls(crop, reading.model_inputs[position], reading.predictions[position], source,
                       key=f"{source}.number.feedback.{position}")
+    show_explanation(reading.model_inputs[position], reading.predictions[position].digit,
+                     about=f"Digit {position + 1}, read as {reading.predictions[position].digit}:", key=f"{source}.number.why")

@@ -61,15 +61,18 @@ def feature_mosaic(maps: np.ndarray, columns: int = 8, gap: int = 2, pixel: int 
     return mosaic
 
 
-def show_explanation(reading: Reading) -> None:
-    """Which pixels pushed the model to its answer, and what its first layer saw."""
-    box = st.expander("Why this answer?", key="result.why", on_change="rerun")
+def show_explanation(model_input: np.ndarray, digit: int, *, about: str = "", key: str = "result.why") -> None:
+    """Which pixels of ``model_input`` pushed the model to read ``digit``, and what its first layer saw; ``about``:
+    which digit of several that is (the expander's label stays the same, so it stays open for another)."""
+    box = st.expander("Why this answer?", key=key, on_change="rerun")
     if not box.open:  # worked out only while someone looks: it costs a batch of about 80 readings
         return
     with box:
-        why = _explanation(reading.model_input, reading.prediction.digit)
+        if about:
+            st.caption(about)
+        why = _explanation(model_input, digit)
         left, right = st.columns([1, 2])
-        left.image(evidence_picture(reading.model_input, why.evidence), width="stretch",  # as tall as the mosaic of 4 x 8
+        left.image(evidence_picture(model_input, why.evidence), width="stretch",  # as tall as the mosaic of 4 x 8
                    caption=f"Red: areas that made it read {why.digit}; blue: areas that argued against. "
                            "Measured by hiding each 4x4 patch and watching the probability drop.")
         right.image(feature_mosaic(why.feature_maps), width="stretch",
@@ -99,4 +102,4 @@ def show_reading(reading: Reading, *, source: str, with_input: bool = True, draw
         show_model_input(reading)
     history.remember(reading.model_input, str(prediction.digit), prediction.confidence, source, drawing)
     feedback.controls(reading.steps.upright, reading.model_input, prediction, source, key=f"{source}.feedback")
-    show_explanation(reading)
+    show_explanation(reading.model_input, prediction.digit)

@@ -250,6 +250,20 @@ def test_an_uploaded_number_is_read_whole_automatically(mnist):
     assert len(next(m for m in at.metric if m.label == "Prediction").value) == 1
 
 
+def test_why_a_digit_of_a_number_was_read_so_is_shown_for_the_digit_chosen(mnist):
+    from tests.integration.test_numbers import written
+
+    paper, truth = written(mnist, [0, 1, 2])
+    at = upload(page("app_pages/upload.py").run(), "year.png", png_bytes(Image.fromarray(paper)))
+    assert len(at.expander) == 1 and not at.expander[0].image  # worked out only once opened
+    at.session_state["upload.number.why"] = True
+    at.run()
+    assert at.expander[0].caption[0].value == f"Digit 1, read as {truth[0]}:" and len(at.expander[0].image) == 2
+    at.selectbox(key="upload.number.position").set_value(2).run()  # it stays open for another digit
+    assert not at.exception and at.expander[0].caption[0].value == f"Digit 3, read as {truth[2]}:"
+    assert len(at.expander[0].image) == 2
+
+
 def test_an_uploaded_number_whose_digits_touch_is_still_read_whole_automatically(mnist):
     from tests.integration.test_numbers import written
 
