@@ -68,9 +68,9 @@ def show_number(reading: NumberReading, *, source: str, drawing: str | None = No
             f"{i + 1} (read {reading.predictions[i].digit}, could be {reading.predictions[i].runner_up})" for i in unsure)
             + f": below {threshold:.0%} confidence."
             + max((style.hint(reading.predictions[i].digit, reading.predictions[i].runner_up) for i in unsure), key=len))  # once
-    columns = st.columns(max(len(reading.predictions), 6))
-    for column, prediction, model_input in zip(columns, reading.predictions, reading.model_inputs):
-        column.image(enlarge(model_input, 3), caption=f"{prediction.digit}: {prediction.confidence:.0%}", width=84)
+    row = st.container(horizontal=True, gap="small")  # in a row that wraps: columns would stack on a phone
+    for prediction, model_input in zip(reading.predictions, reading.model_inputs):
+        row.image(enlarge(model_input, 3), caption=f"{prediction.digit}: {prediction.confidence:.0%}", width=84)
     history.remember(np.hstack(reading.model_inputs), reading.text, reading.confidence, source, drawing)
     position = st.selectbox("Correct or explain a digit", range(len(reading.predictions)), key=f"{source}.number.position",
                             format_func=lambda i: f"digit {i + 1}: read as {reading.predictions[i].digit}")

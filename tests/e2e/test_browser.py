@@ -340,6 +340,8 @@ def test_on_a_phone_the_number_canvas_fits_the_screen_and_reads_a_number_drawn_b
     assert prediction(page) == "714"
     page.locator("[data-testid=stToast]", has_text="Reads 714").wait_for()  # the result is below, out of sight
     screenshot(page, "phone")
+    digits = page.locator("[data-testid=stImage]", has_text="%").all()[-3:]  # what the model saw of each digit
+    assert len({round(d.bounding_box()["y"]) for d in digits}) == 1  # side by side, not stacked as columns are
     # With no hover on a touch screen, the undo, redo and clear buttons must show of themselves
     assert page.locator(".dc-toolbar").first.evaluate("toolbar => getComputedStyle(toolbar).opacity") == "1"
     shown = [b.get_attribute("aria-label") for b in page.locator(".dc-toolbar button").all() if b.is_visible()]
