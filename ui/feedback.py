@@ -45,7 +45,8 @@ def _send(image, model_input: np.ndarray, prediction: Prediction, label: int, so
     except Exception as err:  # the database may be down; the reading on screen is not lost
         st.session_state[sent_key] = f"error: could not save ({type(err).__name__}). Please try again later."
         return
-    st.session_state[sent_key] = f"Thank you: saved as correction #{new_id}." + hint(prediction.digit, label)
+    what = "confirmation" if label == prediction.digit else "correction"  # Right, or Wrong, it is ...
+    st.session_state[sent_key] = f"Thank you: your {what} is saved (#{new_id})." + hint(prediction.digit, label)
 
 
 def controls(image, model_input: np.ndarray, prediction: Prediction, source: str, key: str) -> None:

@@ -25,7 +25,7 @@ def test_sending_a_correction_stores_exactly_one_row(feedback_db, mnist):
     at.selectbox(key="upload.feedback.label").set_value(3 if read != "3" else 5).run()
     at.button(key="upload.feedback.wrong").click().run()
     assert not at.exception
-    assert "saved as correction #1" in at.success[0].value
+    assert "your correction is saved (#1)" in at.success[0].value
     [stored] = FeedbackStore(f"sqlite:///{feedback_db}").records()
     assert stored.predicted == int(read) and stored.label in (3, 5) and stored.source == "upload"
     assert stored.image_png.startswith(b"\x89PNG") and stored.model_input.shape == (28, 28)
@@ -39,6 +39,7 @@ def test_a_right_reading_is_stored_with_its_own_label(feedback_db, mnist):
     at.button(key="upload.feedback.right").click().run()
     [stored] = FeedbackStore(f"sqlite:///{feedback_db}").records()
     assert stored.correct and stored.label == stored.predicted
+    assert at.success[0].value == "Thank you: your confirmation is saved (#1)."  # not called a correction
 
 
 def test_the_correction_offered_first_is_the_models_second_guess(feedback_db, mnist):
@@ -120,6 +121,6 @@ def test_correcting_a_seven_to_a_one_points_to_the_continental_setting_unless_it
         assert next(m for m in at.metric if m.label == "Prediction").value == "7"
         at.selectbox(key="upload.feedback.label").set_value(1).run()
         at.button(key="upload.feedback.wrong").click().run()
-        assert not at.exception and "saved as correction" in at.success[0].value
+        assert not at.exception and "your correction is saved" in at.success[0].value
         assert ("I write 1 with a flag" in at.success[0].value) is not setting_on
     assert [r.style for r in FeedbackStore(f"sqlite:///{feedback_db}").records()] == ["continental", "plain"]  # newest first
