@@ -13,9 +13,11 @@ st.markdown(
     """
 This app reads handwritten digits. Draw one on the **Draw** page, or upload a photo or scan on
 the **Upload** page (or take the photo there with your camera): it shows the digit it reads, how
-sure it is, the probability of every digit, and the 28x28 image the model actually saw. The
-**Model** page shows how the model was trained and how well it does, with every figure read from
-the files the training run wrote.
+sure it is, the probability of every digit, and the 28x28 image the model actually saw. A whole
+number, such as a year or a price, is read digit by digit, with a box around each. The **Batch**
+page reads many files at once into a table you can download, and **History** lists what was read
+in this session. The **Model** page shows how the model was trained and how well it does, with
+every figure read from the files the training run wrote.
 
 The model is a small convolutional network trained on MNIST, 60,000 digits written by
 American census staff and students. A model trained on MNIST has only ever seen digits made
