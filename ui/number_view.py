@@ -28,7 +28,7 @@ def label_places(boxes: Sequence[Box], sizes: Sequence[tuple[int, int]], width: 
                  "below": (left, min(height - h, box.top + box.height + gap))}
         row = next((row for row in ("above", "below") if left >= ends[row] + gap), None)
         if row is None:  # both rows taken there: above, after the last label
-            row, spots["above"] = "above", (int(ends["above"]) + gap, spots["above"][1])
+            row, spots["above"] = "above", (max(0, min(int(ends["above"]) + gap, width - w)), spots["above"][1])
         places.append(spots[row])
         ends[row] = spots[row][0] + w
     return places
@@ -78,5 +78,6 @@ def show_number(reading: NumberReading, *, source: str, drawing: str | None = No
     crop = reading.steps.upright.crop((box.left, box.top, box.left + box.width, box.top + box.height))
     feedback.controls(crop, reading.model_inputs[position], reading.predictions[position], source,
                       key=f"{source}.number.feedback.{position}")
-    show_explanation(reading.model_inputs[position], reading.predictions[position].digit,
-                     about=f"Digit {position + 1}, read as {reading.predictions[position].digit}:", key=f"{source}.number.why")
+    digit = reading.predictions[position].digit
+    show_explanation(reading.model_inputs[position], digit, about=f"Digit {position + 1}, read as {digit}:",
+                     key=f"{source}.number.why")

@@ -26,3 +26,9 @@ def test_a_label_never_runs_past_the_pictures_edge():
     boxes = [Box(280, 0, 20, 30), Box(0, 180, 20, 20)]
     for (x, y), box in zip(label_places(boxes, [LABEL] * 2, 300, 200, gap=4), boxes):
         assert 0 <= x <= 300 - LABEL[0] and 0 <= y <= 200 - LABEL[1]
+
+
+def test_labels_crowded_at_the_right_edge_stay_inside_the_picture():
+    boxes = [Box(230 + 10 * i, 50, 10, 60) for i in range(7)]  # seven thin digits packed against the edge
+    for x, y in label_places(boxes, [LABEL] * 7, 300, 200, gap=4):
+        assert 0 <= x <= 300 - LABEL[0] and 0 <= y <= 200 - LABEL[1]
