@@ -7,6 +7,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -57,8 +58,10 @@ def streamlit_server(timeout: float = 90.0, env: dict | None = None, with_proces
     port = free_port()
     command = [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(port),
                "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    # Its log goes to a file, never to a pipe nobody reads while the tests run: a full pipe would stop the server
+    log = tempfile.TemporaryFile()
     process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", **(env or {})},
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                               stdout=subprocess.DEVNULL, stderr=log)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout
@@ -69,8 +72,8 @@ def streamlit_server(timeout: float = 90.0, env: dict | None = None, with_proces
             except OSError:
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
-                output = process.stderr.read().decode(errors="replace") if process.poll() is not None else ""
-                raise RuntimeError(f"streamlit did not become healthy: {output[-2000:]}")
+                log.seek(0)
+                raise RuntimeError(f"streamlit did not become healthy: {log.read().decode(errors='replace')[-2000:]}")
             time.sleep(0.2)
         yield (url, process) if with_process else url
     finally:
@@ -79,6 +82,7 @@ def streamlit_server(timeout: float = 90.0, env: dict | None = None, with_proces
             process.wait(10)
         except subprocess.TimeoutExpired:
             process.kill()
+        log.close()
 
 
 def draw(page, strokes, pause_between: bool = False) -> None:
