@@ -76,8 +76,6 @@ def show_number(reading: NumberReading, *, source: str, drawing: str | None = No
                             format_func=lambda i: f"digit {i + 1}: read as {reading.predictions[i].digit}")
     box = reading.boxes[position]
     crop = reading.steps.upright.crop((box.left, box.top, box.left + box.width, box.top + box.height))
-    feedback.controls(crop, reading.model_inputs[position], reading.predictions[position], source,
-                      key=f"{source}.number.feedback.{position}")
-    digit = reading.predictions[position].digit
-    show_explanation(reading.model_inputs[position], digit, about=f"Digit {position + 1}, read as {digit}:",
-                     key=f"{source}.number.why")
+    chosen, seen = reading.predictions[position], reading.model_inputs[position]
+    feedback.controls(crop, seen, chosen, source, key=f"{source}.number.feedback.{position}")
+    show_explanation(seen, chosen.digit, about=f"Digit {position + 1}, read as {chosen.digit}:", key=f"{source}.number.why")
