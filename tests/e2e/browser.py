@@ -53,13 +53,15 @@ def free_port() -> int:
 
 
 @contextmanager
-def streamlit_server(timeout: float = 90.0, env: dict | None = None, with_process: bool = False):
-    """`streamlit run streamlit_app.py` on a free loopback port; yields its URL (and process) once healthy."""
+def streamlit_server(timeout: float = 90.0, env: dict | None = None, with_process: bool = False,
+                     log_path: Path | None = None):
+    """`streamlit run streamlit_app.py` on a free loopback port; yields its URL (and process) once healthy.
+    Its log goes to ``log_path`` where one is given (for a failing test to show), else to a temporary file."""
     port = free_port()
     command = [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(port),
                "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
     # Its log goes to a file, never to a pipe nobody reads while the tests run: a full pipe would stop the server
-    log = tempfile.TemporaryFile()
+    log = open(log_path, "w+b") if log_path else tempfile.TemporaryFile()
     process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", **(env or {})},
                                stdout=subprocess.DEVNULL, stderr=log)
     url = f"http://127.0.0.1:{port}"
