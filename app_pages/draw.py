@@ -22,6 +22,7 @@ reader = resources.reader(style.setting())
 mode = st.segmented_control("Draw", list(SIZES), default="One digit", key="draw.mode") or "One digit"
 phone = touch.on_a_phone()
 width, height = (PHONE_SIZES if phone else SIZES)[mode]
+touch.make_room_for_toolbar()
 left, right = st.columns([1, 1.6], gap="large") if mode == "One digit" else (st.container(), st.container())
 with left:
     first_pen = 20 if mode == "One digit" else round(height * 0.07)  # a number's pen: 14 px on the 200 px canvas

@@ -13,19 +13,26 @@ HIDDEN_BUTTONS = ("Update the app with this drawing", "Edit")
 """The toolbar's buttons this app has no use for: the reading already updates on each pen lift, and
 moving or scaling strokes (edit mode) would only puzzle someone drawing a digit, or stop a phone drawing."""
 
-TOOLBAR_CSS = (f".dc-root {{ margin-top: {TOOLBAR_ROOM}; }} "
-               f".dc-toolbar {{ opacity: 1 !important; top: -{TOOLBAR_ROOM} !important; transition: none !important; }} "
+ROOM_CSS = f"<style>[data-testid=stBidiComponentIsolated] {{ margin-top: {TOOLBAR_ROOM}; }}</style>"
+"""The page's rule that leaves room above each canvas for its toolbar. It is the page's, not the canvas's own,
+so that it holds from the moment the canvas appears: added later from inside, it pushed the canvas down by the
+toolbar's height a moment after it appeared (under a stroke that had begun)."""
+
+TOOLBAR_CSS = (f".dc-toolbar {{ opacity: 1 !important; top: -{TOOLBAR_ROOM} !important; transition: none !important; }} "
                f".dc-toolbar button:is({', '.join(f'[aria-label={json.dumps(label)}]' for label in HIDDEN_BUTTONS)}) "
                "{ display: none !important; }")
-"""The rule each canvas's shadow root is given: room above the canvas, the toolbar shown there, its unused buttons hidden."""
+"""The rule each canvas's shadow root is given: the toolbar shown in the room above the canvas, its unused buttons hidden."""
 
 SHOW_TOOLBAR = """<script>
 (() => {
   if (window.hdrToolbarShown) return;
   window.hdrToolbarShown = true;
+  let waiting = false;
   const show = () => document.querySelectorAll("[data-testid=stBidiComponentIsolated]").forEach(host => {
     const root = host.shadowRoot;
-    if (root && !root.querySelector("style[data-hdr-toolbar]")) {
+    if (!root) {  // attached a moment after the host appears, with no change to the page to tell: look again
+      if (!waiting) { waiting = true; requestAnimationFrame(() => { waiting = false; show(); }); }
+    } else if (!root.querySelector("style[data-hdr-toolbar]")) {
       const style = document.createElement("style");
       style.dataset.hdrToolbar = "";
       style.textContent = TOOLBAR_CSS;
@@ -57,6 +64,11 @@ def announce(read: str, confidence: float, phone: bool) -> None:
     if phone and st.session_state.get("touch.announced") != said:
         st.session_state["touch.announced"] = said
         st.toast(said, icon=":material/draw:")
+
+
+def make_room_for_toolbar() -> None:
+    """Leave room above the canvases for their toolbar (``ROOM_CSS``); call it before drawing a canvas."""
+    st.html(ROOM_CSS)  # a style alone: Streamlit adds no element, so no gap
 
 
 def show_toolbar() -> None:

@@ -87,11 +87,31 @@ def streamlit_server(timeout: float = 90.0, env: dict | None = None, with_proces
         log.close()
 
 
+CANVAS_SETTLED = """() => {
+  const app = document.querySelector('[data-testid=stApp]');
+  const hosts = [...document.querySelectorAll('[data-testid=stBidiComponentIsolated]')]
+    .filter(host => host.shadowRoot && host.shadowRoot.querySelector('canvas.upper-canvas'));
+  if (!app || app.dataset.testScriptState !== 'notRunning' || hosts.length !== 1
+      || !hosts[0].shadowRoot.querySelector('style[data-hdr-toolbar]')) { window.__canvasAt = null; return false; }
+  const box = hosts[0].shadowRoot.querySelector('canvas.upper-canvas').getBoundingClientRect();
+  const at = [box.x, box.y, box.width, box.height].join(), now = performance.now();
+  if (!window.__canvasAt || window.__canvasAt.at !== at) { window.__canvasAt = {at, since: now}; return false; }
+  return now - window.__canvasAt.since >= 300;
+}"""
+"""Whether the page is ready to be drawn on: its script has finished, it holds one canvas, with its toolbar in
+place (ui.touch), and the canvas has not moved for 300 ms. Right after the page opens or the mode changes, the
+canvas may not be there yet, or lie below the blocks of the mode before until they go, or not draw yet."""
+
+
+def settled_canvas(page):
+    """The canvas, once the page is ready to be drawn on (``CANVAS_SETTLED``)."""
+    page.wait_for_function(CANVAS_SETTLED, polling=100)
+    return page.locator("canvas.upper-canvas").first
+
+
 def draw(page, strokes, pause_between: bool = False) -> None:
     """Draw strokes on the canvas with the mouse, as a person would: press, move in small steps, release."""
-    canvas = page.locator("canvas.upper-canvas").first
-    canvas.wait_for()
-    box = canvas.bounding_box()
+    box = settled_canvas(page).bounding_box()
     for stroke in strokes:
         (x, y), rest = stroke[0], stroke[1:]
         page.mouse.move(box["x"] + x, box["y"] + y)
@@ -111,9 +131,7 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touc
 
 def draw_with_a_finger(page, strokes) -> None:
     """Draw strokes on the canvas by touch, as on a phone: each stroke one touch, moved in small steps."""
-    canvas = page.locator("canvas.upper-canvas").first
-    canvas.wait_for()
-    box, touch = canvas.bounding_box(), page.context.new_cdp_session(page)
+    box, touch = settled_canvas(page).bounding_box(), page.context.new_cdp_session(page)
     for stroke in strokes:
         points = [(box["x"] + x, box["y"] + y) for x, y in stroke]
         touch.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": points[0][0], "y": points[0][1]}]})

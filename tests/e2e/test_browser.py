@@ -11,7 +11,7 @@ from PIL import Image
 
 from tests.conftest import camera_frame, png_bytes, zipped
 from tests.e2e.browser import (CHROMIUM_ARGS, PHONE, STROKES, chromium_path, clear_canvas, draw, draw_with_a_finger,
-                                  fake_camera, prediction, streamlit_server)
+                                  fake_camera, prediction, settled_canvas, streamlit_server)
 
 PlaywrightTimeout = pytest.importorskip("playwright.sync_api").TimeoutError
 
@@ -39,6 +39,21 @@ def test_a_digit_drawn_with_the_mouse_is_read_when_the_pen_lifts(page, app_url, 
     assert not page.locator("[data-testid=stToast]").count()  # a desktop shows the result beside the canvas
     if digit == 7:
         screenshot(page, "draw")
+
+
+def test_the_canvas_lies_in_its_place_before_its_toolbar_rule_arrives_so_it_never_jumps_under_a_stroke(browser, app_url):
+    places = []
+    for rule_withheld in (False, True):
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        if rule_withheld:  # as while it is on its way: the page script that adds it (ui/touch.py) then does nothing
+            page.add_init_script("window.hdrToolbarShown = true")
+        page.goto(app_url)
+        page.get_by_text("Draw a digit on the canvas").wait_for()
+        page.wait_for_timeout(1000)
+        places.append(page.locator("canvas.upper-canvas").first.bounding_box()["y"])
+        context.close()
+    assert places[0] == places[1]
 
 
 def test_why_a_drawing_was_read_so_shows_its_pictures_side_by_side_without_overlap(page, app_url):
@@ -331,7 +346,7 @@ def test_on_a_phone_the_number_canvas_fits_the_screen_and_reads_a_number_drawn_b
     page.get_by_text("Draw a digit on the canvas").wait_for()
     page.get_by_text("A number", exact=True).click()
     page.get_by_text("Draw a number on the canvas").wait_for()
-    box = page.locator("canvas.upper-canvas").first.bounding_box()
+    box = settled_canvas(page).bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["viewport"]["width"]
     strokes = []  # three digits side by side; the 4 begins in the canvas's top-right corner, under the toolbar's place
     for offset, digit in zip((0, 95, 190), (7, 1, 4)):
