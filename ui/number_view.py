@@ -11,7 +11,7 @@ from PIL import Image, ImageDraw
 
 from hdr_core.numbers import Box, NumberReading
 
-from . import resources, style
+from . import resources, style, touch
 from .result import displayable, enlarge, show_explanation
 
 
@@ -34,13 +34,28 @@ def label_places(boxes: Sequence[Box], sizes: Sequence[tuple[int, int]], width: 
     return places
 
 
-def annotated(reading: NumberReading) -> Image.Image:
+SHOWN_WIDTH = {"desktop": 820, "phone": 358}
+"""About how wide the picture of a number is shown, in CSS pixels: the wide layout's column on a laptop's
+screen, and a phone's held upright (390 less the margins). A 12-megapixel photo is shrunk eleven times to fit a
+phone, so its labels are drawn for the width it is shown at, not for the photo's own."""
+
+LABEL_PX, LINE_PX = 17, 2
+"""The height of a label's text and the width of a box's line, in CSS pixels, as the picture is shown."""
+
+
+def label_size(picture_width: int, shown_width: int) -> tuple[int, int]:
+    """The box's line width and the labels' font size, in the picture's own pixels, that show as ``LINE_PX`` and
+    ``LABEL_PX`` once a picture ``picture_width`` wide is shown ``shown_width`` wide."""
+    scale = picture_width / shown_width
+    return max(1, round(LINE_PX * scale)), max(10, round(LABEL_PX * scale))
+
+
+def annotated(reading: NumberReading, shown_width: int = SHOWN_WIDTH["desktop"]) -> Image.Image:
     """The input with a box around each digit and its reading beside it (``label_places``), and around each
-    mark (a decimal point or comma, a minus or hyphen)."""
+    mark (a decimal point or comma, a minus or hyphen), drawn to be read at ``shown_width`` (``label_size``)."""
     picture = displayable(reading.steps.upright).convert("RGB")
     draw = ImageDraw.Draw(picture)
-    line = max(2, picture.width // 300)
-    size = max(12, 7 * line)
+    line, size = label_size(picture.width, shown_width)
     labels = [f"{prediction.digit} {prediction.confidence:.0%}" for prediction in reading.predictions]
     extents = [draw.textbbox((0, 0), label, font_size=size) for label in labels]
     places = label_places(reading.boxes, [(right, bottom) for _, _, right, bottom in extents],
@@ -61,7 +76,8 @@ def show_number(reading: NumberReading, *, source: str, drawing: str | None = No
     threshold = resources.unsure_below()
     st.metric("Prediction", reading.text, f"{reading.confidence:.1%} sure of all {len(reading.predictions)} digits",
               delta_color="off", delta_arrow="off")
-    st.image(annotated(reading), caption="Each digit found, with what the model read in it", width="stretch")
+    shown_width = SHOWN_WIDTH["phone" if touch.on_a_phone() else "desktop"]
+    st.image(annotated(reading, shown_width), caption="Each digit found, with what the model read in it", width="stretch")
     unsure = [i for i, p in enumerate(reading.predictions) if p.confidence < threshold]
     if unsure:
         st.warning("Not sure of digit " + ", ".join(

@@ -1,7 +1,7 @@
 """Where the readings of a whole number's digits are written over the input (ui.number_view)."""
 
 from hdr_core.numbers import Box
-from ui.number_view import label_places
+from ui.number_view import SHOWN_WIDTH, label_places, label_size
 
 LABEL = (40, 14)  # "5 100%" at the smallest font size
 
@@ -32,3 +32,15 @@ def test_labels_crowded_at_the_right_edge_stay_inside_the_picture():
     boxes = [Box(230 + 10 * i, 50, 10, 60) for i in range(7)]  # seven thin digits packed against the edge
     for x, y in label_places(boxes, [LABEL] * 7, 300, 200, gap=4):
         assert 0 <= x <= 300 - LABEL[0] and 0 <= y <= 200 - LABEL[1]
+
+
+def test_labels_on_a_phone_photo_are_drawn_to_be_read_at_the_width_a_phone_shows_it():
+    for shown in SHOWN_WIDTH.values():
+        line, size = label_size(4032, shown)  # a 12-megapixel photo
+        assert 16 <= size * shown / 4032 <= 18 and 1.5 <= line * shown / 4032 <= 2.5
+    assert label_size(4032, SHOWN_WIDTH["phone"])[1] > 2 * label_size(4032, SHOWN_WIDTH["desktop"])[1]
+
+
+def test_a_drawings_labels_keep_a_readable_size_however_small_the_drawing():
+    assert label_size(320, SHOWN_WIDTH["phone"]) == (2, 15)  # the phone's number canvas
+    assert label_size(100, SHOWN_WIDTH["desktop"]) == (1, 10)
