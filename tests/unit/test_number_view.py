@@ -24,7 +24,7 @@ def test_labels_of_digits_written_close_together_never_overlap():
 
 def test_a_label_never_runs_past_the_pictures_edge():
     boxes = [Box(280, 0, 20, 30), Box(0, 180, 20, 20)]
-    for (x, y), box in zip(label_places(boxes, [LABEL] * 2, 300, 200, gap=4), boxes):
+    for x, y in label_places(boxes, [LABEL] * 2, 300, 200, gap=4):
         assert 0 <= x <= 300 - LABEL[0] and 0 <= y <= 200 - LABEL[1]
 
 
