@@ -103,7 +103,7 @@ def parse_args(argv=None) -> argparse.Namespace:
                    help="why these members (recorded in train_config.json; e.g. a bench/candidates.py rule)")
     p.add_argument("--warm-start", type=Path, default=None, metavar="KERAS",
                    help="continue from this trained .keras model (a warm restart of the cosine schedule) instead of new weights")
-    p.add_argument("--float-weights", action="store_true",
+    p.add_argument("--float-weights", dest="int8_weights", action="store_false",
                    help="serve float32 weights (default: 8-bit weights, dynamic-range quantised, about 3.5x the batch speed)")
     p.add_argument("--out", type=Path, default=Path("models"))
     p.add_argument("--train-only", action="store_true",
@@ -166,7 +166,7 @@ def main(argv=None) -> None:
         args.out.mkdir(parents=True, exist_ok=True)
         ensemble = combine(args, validation, keras_path)
         if args.train_only:  # the average and the LiteRT file the app would serve, e.g. to time it; no evaluation
-            model.export_tflite(ensemble, args.out / model.DEFAULT_MODEL_PATH.name, int8_weights=not args.float_weights)
+            model.export_tflite(ensemble, args.out / model.DEFAULT_MODEL_PATH.name, int8_weights=args.int8_weights)
             return
         evaluate(args, keras_path, validation, test.head(args.eval_limit))
         return
@@ -572,7 +572,7 @@ def combine(args, validation, keras_path: Path):
     from hdr_core import model, robustness
 
     members = [model.load_model(path) for path in args.combine]
-    readings = [robustness.served_validation_readings(member, validation, int8_weights=not args.float_weights)
+    readings = [robustness.served_validation_readings(member, validation, int8_weights=args.int8_weights)
                 for member in members]
     figures = [{name: robustness.served([r]).accuracy for name, r in member.items()} for member in readings]
     together = {name: robustness.served([member[name] for member in readings]).accuracy for name in readings[0]}
@@ -712,7 +712,7 @@ def evaluate(args, keras_path: Path, validation, test, fine_tuning: dict | None 
 
     # 11. Convert the best Keras model to the LiteRT file the app serves, and check they agree.
     net = model.load_model(keras_path)
-    model_path = model.export_tflite(net, args.out / model.DEFAULT_MODEL_PATH.name, int8_weights=not args.float_weights)
+    model_path = model.export_tflite(net, args.out / model.DEFAULT_MODEL_PATH.name, int8_weights=args.int8_weights)
     predictor = model.Predictor(model_path)
     agreement = float(np.abs(net.predict(scale_uint8(validation.x[:1000])[..., None], verbose=0)
                              - predictor.network_probabilities(scale_uint8(validation.x[:1000]))).max())
@@ -761,7 +761,7 @@ def evaluate(args, keras_path: Path, validation, test, fine_tuning: dict | None 
         "model_version": model.model_version(model_path),
         "keras_file": keras_path.name,
         "fine_tuning": fine_tuning,
-        "weights": "float32" if args.float_weights else "int8 (dynamic-range quantised; activations float32)",
+        "weights": "int8 (dynamic-range quantised; activations float32)" if args.int8_weights else "float32",
         "reader": f"a reading whose top probability is below {variants.UNSURE_BELOW} is averaged with readings of the "
                   f"digit made {' and '.join(str(f) for f in variants.WIDTHS)} times as wide (hdr_core.variants)",
         "max_probability_difference_tflite_vs_keras": agreement,

@@ -13,7 +13,7 @@ if not items:
     st.info("Nothing read yet. Draw or upload a digit and it appears here.", icon=":material/history:")
     st.stop()
 
-table = pd.DataFrame(items[::-1]).drop(columns=["fingerprint"])[["input", "time", "source", "reading", "confidence"]]
+table = pd.DataFrame(items[::-1])[["input", "time", "source", "reading", "confidence"]]
 st.dataframe(table, hide_index=True, width="stretch", column_config={
     "input": st.column_config.ImageColumn("model input", width="medium"),  # wide enough for a number's digits
     "time": st.column_config.DatetimeColumn("time (UTC)", format="HH:mm:ss"),

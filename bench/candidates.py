@@ -54,7 +54,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("models", nargs="+", type=Path, help="trained .keras models")
     parser.add_argument("--sizes", default=None, help="only averages of these many models, e.g. 1,3 (default: all)")
-    parser.add_argument("--float-weights", action="store_true", help="convert with 32-bit weights, not 8-bit")
+    parser.add_argument("--float-weights", dest="int8_weights", action="store_false", help="convert with 32-bit weights, not 8-bit")
     parser.add_argument("--widths", default=",".join(map(str, WIDTHS)),
                         help="widths of the copies an unsure digit is also read as (default: the app's)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "candidates.json")
@@ -63,7 +63,7 @@ def main() -> None:
 
     train_full, _ = load_mnist()
     _, validation = train_validation_split(train_full, 5000, 42)
-    readings = {str(path.parent.name or path): readings_of(path, validation, not args.float_weights, widths)
+    readings = {str(path.parent.name or path): readings_of(path, validation, args.int8_weights, widths)
                 for path in args.models}
     rows = []
     sizes = [int(size) for size in args.sizes.split(",")] if args.sizes else range(1, len(readings) + 1)
@@ -78,7 +78,7 @@ def main() -> None:
               f"{r['mean']:.3%} | {r['continental_ones_and_sevens']:.2%}")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({"validation": "MNIST training split, 5,000 held out (split seed 42)",
-                                    "weights": "float32" if args.float_weights else "int8",
+                                    "weights": "int8" if args.int8_weights else "float32",
                                     "variant_widths": list(widths), "rows": rows}, indent=1) + "\n")
     print(f"wrote {args.out}")
 
