@@ -12,6 +12,7 @@ from .errors import (
     ImageTooSmallError,
     InputError,
     InvalidArchiveError,
+    InvalidDrawingError,
     InvalidImageError,
     InvalidPdfError,
     ModelNotFoundError,
@@ -22,7 +23,7 @@ from .preprocess import PreprocessSteps, preprocess, preprocess_steps
 
 __all__ = [
     "DIGIT_BOX", "IMAGE_SIZE", "INPUT_SHAPE", "NUM_CLASSES",
-    "HdrError", "InputError", "InvalidImageError", "InvalidArchiveError", "InvalidPdfError", "ImageTooLargeError", "ImageTooSmallError", "EmptyImageError",
+    "HdrError", "InputError", "InvalidImageError", "InvalidArchiveError", "InvalidDrawingError", "InvalidPdfError", "ImageTooLargeError", "ImageTooSmallError", "EmptyImageError",
     "ModelNotFoundError", "NotADigitError", "PreprocessSteps", "preprocess", "preprocess_steps",
     "DEFAULT_MODEL_PATH", "Prediction", "Predictor", "Reading", "build_model", "load_model", "model_version",
 ]

@@ -21,6 +21,10 @@ class InvalidPdfError(InputError):
     """A PDF, or a page of one, cannot be opened or rendered (damaged, password-protected, no pages)."""
 
 
+class InvalidDrawingError(InputError):
+    """A canvas drawing's stroke data is not what the canvas sends (malformed, or too many points)."""
+
+
 class ImageTooLargeError(InputError):
     """The image declares more pixels than the app will decode (protects against decompression bombs)."""
 

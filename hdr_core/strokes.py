@@ -13,10 +13,26 @@ from typing import Any, Iterable
 import numpy as np
 from PIL import Image, ImageColor, ImageDraw
 
-from .errors import EmptyImageError
+from .errors import EmptyImageError, InvalidDrawingError
 
 CURVE_STEPS = 6
 """Points sampled on each quadratic or cubic segment of a path."""
+
+MAX_COMMANDS = 50_000
+"""Path commands a drawing may hold in all: a minute of drawing makes a few thousand. The drawing
+comes from the browser, so its size and shape are checked before it is painted."""
+
+ARGUMENTS = {"M": 2, "L": 2, "Q": 4, "C": 6, "Z": 0, "z": 0}
+"""The path commands the canvas sends, and how many numbers each takes."""
+
+
+def _finite(value: Any, default: float | None = None) -> float:
+    """A number from the drawing's JSON; InvalidDrawingError if it is not a finite one."""
+    if value is None and default is not None:
+        return default
+    if isinstance(value, (int, float)) and math.isfinite(value):
+        return float(value)
+    raise InvalidDrawingError("The drawing could not be read. Clear the canvas and draw again.")
 
 
 def _path_points(commands: Iterable[list]) -> list[list[tuple[float, float]]]:
@@ -24,7 +40,9 @@ def _path_points(commands: Iterable[list]) -> list[list[tuple[float, float]]]:
     lines: list[list[tuple[float, float]]] = []
     current: list[tuple[float, float]] = []
     for command in commands:
-        op, args = command[0], [float(v) for v in command[1:]]
+        if not isinstance(command, (list, tuple)) or not command or ARGUMENTS.get(command[0]) != len(command) - 1:
+            raise InvalidDrawingError("The drawing could not be read. Clear the canvas and draw again.")
+        op, args = command[0], [_finite(v) for v in command[1:]]
         if op == "M":
             if current:
                 lines.append(current)
@@ -61,13 +79,13 @@ def _placed(lines: list[list[tuple[float, float]]], obj: dict[str, Any]) -> list
     every = np.concatenate(arrays)
     low, high = every.min(axis=0), every.max(axis=0)
     path_centre = (low + high) / 2
-    scale = np.array([float(obj.get("scaleX", 1) or 1), float(obj.get("scaleY", 1) or 1)])
-    stroke = float(obj.get("strokeWidth", 0) or 0)
-    size = np.array([float(obj.get("width", high[0] - low[0])), float(obj.get("height", high[1] - low[1]))])
-    origin = np.array([float(obj.get("left", low[0] - stroke / 2)), float(obj.get("top", low[1] - stroke / 2))])
+    scale = np.array([_finite(obj.get("scaleX"), 1.0) or 1.0, _finite(obj.get("scaleY"), 1.0) or 1.0])
+    stroke = _finite(obj.get("strokeWidth"), 0.0)
+    size = np.array([_finite(obj.get("width"), high[0] - low[0]), _finite(obj.get("height"), high[1] - low[1])])
+    origin = np.array([_finite(obj.get("left"), low[0] - stroke / 2), _finite(obj.get("top"), low[1] - stroke / 2)])
     factor = np.array([{"left": 0.0, "center": 0.5, "right": 1.0}.get(obj.get("originX", "left"), 0.0),
                        {"top": 0.0, "center": 0.5, "bottom": 1.0}.get(obj.get("originY", "top"), 0.0)])
-    angle = math.radians(float(obj.get("angle", 0) or 0))
+    angle = math.radians(_finite(obj.get("angle"), 0.0))
     rotation = np.array([[math.cos(angle), -math.sin(angle)], [math.sin(angle), math.cos(angle)]])
     box = (size + stroke) * scale
     centre = origin + (0.5 - factor) * box  # rotation is about the origin point; small angles only matter here
@@ -75,15 +93,24 @@ def _placed(lines: list[list[tuple[float, float]]], obj: dict[str, Any]) -> list
 
 
 def _paths(drawing: dict[str, Any] | None) -> list[dict[str, Any]]:
-    paths = [o for o in (drawing or {}).get("objects", []) if o.get("type", "").lower() == "path" and o.get("path")]
+    """The drawing's pen strokes; InvalidDrawingError if it is not shaped as the canvas sends it."""
+    objects = (drawing or {}).get("objects", []) if isinstance(drawing, (dict, type(None))) else None
+    if not isinstance(objects, list) or not all(isinstance(o, dict) for o in objects):
+        raise InvalidDrawingError("The drawing could not be read. Clear the canvas and draw again.")
+    paths = [o for o in objects if str(o.get("type", "")).lower() == "path" and o.get("path")]
     if not paths:
         raise EmptyImageError("The canvas is empty. Draw a digit.")
+    if not all(isinstance(o["path"], list) for o in paths):
+        raise InvalidDrawingError("The drawing could not be read. Clear the canvas and draw again.")
+    if sum(len(o["path"]) for o in paths) > MAX_COMMANDS:
+        raise InvalidDrawingError("The drawing is too large to read. Clear the canvas and draw again.")
     return paths
 
 
 def _paint_path(draw: ImageDraw.ImageDraw, obj: dict[str, Any], colour) -> None:
     """One pen stroke as the canvas drew it: its own width, round caps and joins."""
-    pen = max(1.0, float(obj.get("strokeWidth", 1) or 1) * float(obj.get("scaleX", 1) or 1))
+    pen = max(1.0, (_finite(obj.get("strokeWidth"), 1.0) or 1.0) * (_finite(obj.get("scaleX"), 1.0) or 1.0))
+    pen = min(pen, float(sum(draw.im.size)))  # a pen wider than the canvas paints all of it anyway
     for line in _placed(_path_points(obj["path"]), obj):
         points = [tuple(p) for p in line]
         if len(points) > 1:
@@ -102,7 +129,7 @@ def render_strokes(drawing: dict[str, Any] | None, width: int, height: int, back
     draw = ImageDraw.Draw(image)
     for obj in _paths(drawing):
         try:
-            colour = ImageColor.getrgb(obj.get("stroke") or "#000000")
+            colour = ImageColor.getrgb(str(obj.get("stroke") or "#000000"))
         except ValueError:
             colour = (0, 0, 0)
         _paint_path(draw, obj, colour)

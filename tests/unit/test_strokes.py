@@ -10,8 +10,8 @@ import numpy as np
 from PIL import Image
 import pytest
 
-from hdr_core import EmptyImageError, preprocess
-from hdr_core.strokes import render_strokes, stroke_masks
+from hdr_core import EmptyImageError, InvalidDrawingError, preprocess
+from hdr_core.strokes import MAX_COMMANDS, render_strokes, stroke_masks
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "assets" / "example_drawing.json"
 DRAWING = json.loads(EXAMPLE.read_text())  # a 7 drawn with the mouse on the real canvas (Fabric 7 JSON)
@@ -76,3 +76,29 @@ def test_each_stroke_gets_its_own_mask_in_drawing_order_and_together_they_are_th
     assert ink_box(Image.fromarray(~masks[-1]))[0] > ink_box(Image.fromarray(~masks[0]))[0]  # the moved copy lies right
     ink = np.asarray(render_strokes(two, 400, 280).convert("L")) < 128
     np.testing.assert_array_equal(np.logical_or.reduce(masks), ink)
+
+
+STROKE = {"type": "path", "path": [["M", 10, 10], ["L", 100, 100]], "strokeWidth": 20}
+
+
+@pytest.mark.parametrize("drawing", [
+    [], "objects", {"objects": 5}, {"objects": ["path"]},
+    {"objects": [{**STROKE, "path": "M 10 10 L 100 100"}]},
+    {"objects": [{**STROKE, "path": [["M", "ten", 10], ["L", 100, 100]]}]},
+    {"objects": [{**STROKE, "path": [["M", 10, 10], ["Q", 100, 100]]}]},  # a curve needs four numbers
+    {"objects": [{**STROKE, "path": [[], ["L", 100, 100]]}]},
+    {"objects": [{**STROKE, "path": [["M", 10, 10], ["L", float("inf"), 100]]}]},
+    {"objects": [{**STROKE, "strokeWidth": float("nan")}]},
+    {"objects": [{**STROKE, "angle": "upright"}]},
+    {"objects": [{**STROKE, "path": [["M", 10, 10]] + [["L", k % 280, 50] for k in range(MAX_COMMANDS)]}]},
+])
+def test_stroke_data_not_shaped_as_the_canvas_sends_it_raises_invalid_drawing_error(drawing):
+    with pytest.raises(InvalidDrawingError):
+        render_strokes(drawing, 280, 280)
+    with pytest.raises(InvalidDrawingError):
+        stroke_masks(drawing, 280, 280)
+
+
+def test_a_pen_wider_than_the_canvas_paints_all_of_it():
+    drawing = {"objects": [{**STROKE, "strokeWidth": 1e12}]}
+    assert (np.asarray(render_strokes(drawing, 280, 280).convert("L")) == 0).all()
