@@ -32,6 +32,7 @@ with left:
     st.caption("The buttons above the canvas undo, redo and clear.")
 
 with right:
+    image = None
     try:
         image = render_strokes(canvas.json_data, width, height)
         drawing = history.drawing_key(mode, canvas.json_data)  # the history keeps a drawing once, as last read
@@ -46,8 +47,12 @@ with right:
             number = read_number(reader, image, resources.segmenter(), strokes)
             show_number(number, source="draw", drawing=drawing)
             touch.announce(number.text, number.confidence, phone)
-    except InputError:
-        st.info(f"Draw {'a digit' if mode == 'One digit' else 'a number'} on the canvas to see what the model reads, "
-                f"how sure it is, and what it saw.{'' if mode == 'One digit' else NUMBER_MARKS}", icon=":material/draw:")
+    except InputError as err:
+        if image is not None:  # drawn, but nothing to read there (a line alone): say why
+            st.info(str(err), icon=":material/draw:")
+        else:
+            st.info(f"Draw {'a digit' if mode == 'One digit' else 'a number'} on the canvas to see what the model "
+                    f"reads, how sure it is, and what it saw.{'' if mode == 'One digit' else NUMBER_MARKS}",
+                    icon=":material/draw:")
 
 touch.show_toolbar()  # last, so that its empty element adds no gap between the controls

@@ -137,6 +137,17 @@ def results() -> list[str]:
             rows.append((f"Numbers with a decimal point ({shot['numbers']:,}) / without a mark ({plain_shot['numbers']:,}), "
                          "printed and photographed, read as an upload: the point in its place, likewise / read with a mark",
                          f"{in_place(shot)} / {plain_shot['read_with_a_mark']:,}", "", "python bench/number_marks.py"))
+    lines = load("bench/results/underlines.json")
+    if lines:
+        under, right = lines["underlined"], lines["underlined"]["read_right"]
+        rows.append((f"Numbers of 2-6 validation digits drawn underlined ({under['numbers']:,}), read right given their "
+                     "strokes / from the image alone (the same drawings without the line)",
+                     f"{pct(right['given_strokes'] / under['numbers'])} / {pct(right['image_alone'] / under['numbers'])} "
+                     f"({pct(right['given_strokes_without_the_line'] / under['numbers'])} / "
+                     f"{pct(right['image_alone_without_the_line'] / under['numbers'])})", "", "python bench/underlines.py"))
+        alone = lines["lines_alone"]
+        rows.append((f"Lines drawn on their own on the number canvas ({alone['lines']:,}): refused as no number",
+                     f"{alone['refused_as_no_number']:,}", "", "python bench/underlines.py"))
     shots = load("bench/results/photos.json")
     if shots and "on_a_desk" in shots["accuracy"]:
         figures = shots["accuracy"]

@@ -425,6 +425,45 @@ def dashes(line: NumberLine, stroke_inks: Sequence[np.ndarray] | None) -> list[P
     return sorted(found, key=lambda d: d.left)
 
 
+UNDERLINE_DROP = 0.1
+"""An underline's middle lies below the bottom of the digits (the median of those tall enough for one)
+less this share of the digit height."""
+
+
+def ruled_lines(ink: np.ndarray) -> list[Piece]:
+    """Blobs that are a ruled line, not part of a number: an underline, or a line drawn on its own.
+
+    A line is flat: at least twice as long as it is tall, no column holding more of its ink than a dash
+    may be thick (``MARK_PEN`` widths of the digits' pen), and no taller than that give or take a slope
+    of a tenth of its length. And it is longer than a dash may be (``MINUS_LENGTH``) or a digit is tall,
+    and lies under the digits (``UNDERLINE_DROP``), at least two of them: a 5's long bar written apart
+    from its body is as flat and as long, but at the top, and a 2's base cut off by a pen lift lies
+    under one digit. With no other ink, any flat blob is one.
+    """
+    blobs = _blobs(ink)
+
+    def flat(blob: Piece, pen: float) -> bool:
+        h, w = blob.bottom - blob.top, blob.right - blob.left
+        thickest = blob.mask[blob.top : blob.bottom, blob.left : blob.right].sum(axis=0).max()
+        return w >= 2 * h and h <= MARK_PEN * pen + 0.1 * w and thickest <= MARK_PEN * pen
+
+    pen = pen_width(ink)
+    maybe = [b for b in blobs if flat(b, pen)]
+    others = [b for b in blobs if not flat(b, pen)]
+    if not others:
+        return maybe
+    pen = pen_width(np.logical_or.reduce([b.mask for b in others]))  # the digits' pen, not the line's own
+    height = _digit_height(others)
+    digits = [b for b in others if b.bottom - b.top >= FRAGMENT_HEIGHT * height]
+    line = float(np.median([d.bottom for d in digits]))
+
+    def under(blob: Piece) -> int:  # how many digits stand over it
+        return sum(blob.left <= (d.left + d.right) / 2 <= blob.right for d in digits)
+
+    return [b for b in maybe if flat(b, pen) and b.right - b.left > MINUS_LENGTH[1] * height
+            and (b.top + b.bottom) / 2 > line - UNDERLINE_DROP * height and under(b) >= 2]
+
+
 def _own_stroke(blob: Piece, stroke_inks: Sequence[np.ndarray]) -> bool:
     """Whether the blob is one pen stroke's own ink (``MARK_STROKE``)."""
     area = blob.mask.sum()
@@ -577,10 +616,16 @@ def read_number(predictor: Predictor, image: ImageInput | PreprocessSteps, segme
     A decimal point or comma between digits (``decimal_marks``), a minus sign in front and hyphens
     between digits (``dashes``) are set aside before the digits are cut, and read in their places: given
     the strokes, each must be a stroke of its own; from the image alone (an upload), have no other ink
-    over or under it."""
+    over or under it. A long flat line (an underline, ``ruled_lines``) is left out."""
     steps = image if isinstance(image, PreprocessSteps) else preprocess_steps(image)
     cleaned = steps.cleaned
     ink_map = suppress_background(steps.flattened, speck_fraction=0.0)  # a point may be dropped as a speck
+    lines = ruled_lines(cleaned > 0)
+    if lines:  # an underline is left out; a line alone is no number
+        ruled = np.logical_or.reduce([line.mask for line in lines])
+        cleaned, ink_map = np.where(ruled, 0.0, cleaned), np.where(ruled, 0.0, ink_map)
+        if not cleaned.any():
+            raise EmptyImageError("No digits found: a line is not a number. Write the number's digits.")
     line = number_line(ink_map, _digit_height(_blobs(cleaned > 0)))
     stroke_inks = None if strokes is None else strokes_in(ink_map, strokes)
     marks = decimal_marks(line, stroke_inks) + [(dash, "-") for dash in dashes(line, stroke_inks)]

@@ -27,6 +27,20 @@ def screenshot(page, name: str) -> None:
         page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"), full_page=True)
 
 
+def open_number_canvas(page, app_url) -> None:
+    """The Draw page, switched to a number."""
+    page.goto(app_url)
+    page.get_by_text("Draw a digit on the canvas").wait_for()
+    page.get_by_text("A number", exact=True).click()
+    page.get_by_text("Draw a number on the canvas").wait_for()
+
+
+def seven_and_four() -> tuple[list, list]:
+    """The strokes of a 7 and a 4 side by side on the 700x200 number canvas, rows 43 to 164, 220 px apart."""
+    return tuple([[(x * 0.62 + 40 + offset, y * 0.62 + 15) for x, y in stroke] for stroke in STROKES[d]]
+                 for offset, d in ((0, 7), (220, 4)))
+
+
 @pytest.mark.parametrize("digit", [7, 0, 4, 1])
 def test_a_digit_drawn_with_the_mouse_is_read_when_the_pen_lifts(page, app_url, digit):
     page.goto(app_url)
@@ -292,10 +306,7 @@ def test_several_digits_drawn_in_one_digit_mode_bring_a_hint_to_switch_to_number
 
 
 def test_a_number_drawn_in_number_mode_is_read_digit_by_digit_and_kept_once_in_the_history(page, app_url):
-    page.goto(app_url)
-    page.get_by_text("Draw a digit on the canvas").wait_for()
-    page.get_by_text("A number", exact=True).click()
-    page.get_by_text("Draw a number on the canvas").wait_for()
+    open_number_canvas(page, app_url)
     strokes = []
     for offset, digit in zip((0, 170, 340), (7, 1, 4)):  # three digits side by side on the 700x200 canvas
         strokes += [[(x * 0.62 + 40 + offset, y * 0.62 + 15) for x, y in stroke] for stroke in STROKES[digit]]
@@ -316,12 +327,8 @@ def test_a_number_drawn_in_number_mode_is_read_digit_by_digit_and_kept_once_in_t
 
 
 def test_a_decimal_point_tapped_between_digits_in_number_mode_is_read_in_its_place(page, app_url):
-    page.goto(app_url)
-    page.get_by_text("Draw a digit on the canvas").wait_for()
-    page.get_by_text("A number", exact=True).click()
-    page.get_by_text("Draw a number on the canvas").wait_for()
-    seven, four = ([[(x * 0.62 + 40 + offset, y * 0.62 + 15) for x, y in stroke] for stroke in STROKES[d]]
-                   for offset, d in ((0, 7), (220, 4)))
+    open_number_canvas(page, app_url)
+    seven, four = seven_and_four()
     draw(page, seven, pause_between=True)
     box = page.locator("canvas.upper-canvas").first.bounding_box()
     page.mouse.click(box["x"] + 215, box["y"] + 156)  # a tap of the pen on the line, without moving it
@@ -331,21 +338,27 @@ def test_a_decimal_point_tapped_between_digits_in_number_mode_is_read_in_its_pla
 
 
 def test_a_minus_drawn_in_front_of_a_digit_in_number_mode_makes_it_negative(page, app_url):
-    page.goto(app_url)
-    page.get_by_text("Draw a digit on the canvas").wait_for()
-    page.get_by_text("A number", exact=True).click()
-    page.get_by_text("Draw a number on the canvas").wait_for()
+    open_number_canvas(page, app_url)
     draw(page, [[(40, 100), (110, 100)]], pause_between=True)  # a short level bar, level with the 4's middle
     draw(page, [[(x * 0.62 + 100, y * 0.62 + 15) for x, y in stroke] for stroke in STROKES[4]], pause_between=True)
     page.locator('[data-testid="stMetric"]', has_text="Prediction").get_by_text("-4", exact=True).wait_for()
 
 
+def test_an_underlined_number_is_read_without_its_line_and_a_line_alone_gets_a_message(page, app_url):
+    open_number_canvas(page, app_url)
+    seven, four = seven_and_four()
+    draw(page, seven + four, pause_between=True)
+    draw(page, [[(60, 186), (420, 186)]], pause_between=True)  # underlined, clear of the digits
+    page.locator('[data-testid="stMetric"]', has_text="Prediction").get_by_text("74", exact=True).wait_for()
+    clear_canvas(page)
+    page.get_by_text("Draw a number on the canvas").wait_for()
+    draw(page, [[(100, 100), (500, 104)]])
+    page.get_by_text("No digits found: a line is not a number").wait_for()
+
+
 def test_on_a_phone_the_number_canvas_fits_the_screen_and_reads_a_number_drawn_by_touch_to_its_corner(phone_page, app_url):
     page = phone_page
-    page.goto(app_url)
-    page.get_by_text("Draw a digit on the canvas").wait_for()
-    page.get_by_text("A number", exact=True).click()
-    page.get_by_text("Draw a number on the canvas").wait_for()
+    open_number_canvas(page, app_url)
     box = settled_canvas(page).bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["viewport"]["width"]
     strokes = []  # three digits side by side; the 4 begins in the canvas's top-right corner, under the toolbar's place

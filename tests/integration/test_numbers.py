@@ -7,7 +7,7 @@ import pytest
 from PIL import Image, ImageDraw
 from scipy import ndimage
 
-from hdr_core import Predictor, preprocess_steps
+from hdr_core import EmptyImageError, Predictor, preprocess_steps
 from hdr_core.numbers import (
     context_window,
     default_segmenter,
@@ -253,3 +253,18 @@ def test_a_minus_in_front_or_a_hyphen_between_digits_is_read_given_the_strokes_o
         read += read_number(predictor, image, strokes=strokes).text == f"{digits[:after]}-{digits[after:]}"
         read_alone += read_number(predictor, image).text == f"{digits[:after]}-{digits[after:]}"
     assert read >= 9 and read_alone >= 9
+
+
+@pytest.mark.parametrize("with_strokes", [True, False])
+def test_a_number_underlined_is_read_without_its_line_and_a_line_alone_is_no_number(predictor, mnist, with_strokes):
+    paper, truth = written(mnist, [0, 1, 2, 3])  # 7, 2, 1, 0: dark ink on white, digits in rows 20-132
+    underlined = paper.copy()
+    underlined[140:146, 30:-30] = 0  # a ruled line under the whole number, 6 px thick, clear of the digits
+    line = np.zeros(paper.shape, dtype=bool)
+    line[140:146, 30:-30] = True
+    strokes = [paper < 128, line] if with_strokes else None
+    assert read_number(predictor, underlined, strokes=strokes).text == truth
+    alone = np.full(paper.shape, 255, dtype=np.uint8)
+    alone[70:76, 30:-30] = 0
+    with pytest.raises(EmptyImageError, match="a line is not a number"):
+        read_number(predictor, alone, strokes=[line] if with_strokes else None)

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from hdr_core.errors import EmptyImageError
-from hdr_core.numbers import MOST_PIECES_PER_DIGIT, candidates, context_window, dashes, decimal_marks, number_line, pieces, stroke_splits
+from hdr_core.numbers import (MOST_PIECES_PER_DIGIT, candidates, context_window, dashes, decimal_marks, number_line, pieces,
+                              ruled_lines, stroke_splits)
 
 
 def bars(*spans: tuple[int, int], height: int = 100, width: int = 400) -> np.ndarray:
@@ -155,3 +156,39 @@ def test_a_bar_is_no_dash_where_it_belongs_to_a_digit_or_is_not_level_with_the_d
         ink[110:118, 80:90] = 1.0  # ink under the bar, in its columns
     stroke = bar | (bars((140, 155)) > 0) if where == "part of a stroke" else bar
     assert dashes(number_line(ink, 100.0), [stroke]) == []
+
+
+def lines_in(ink: np.ndarray) -> list[tuple[int, int]]:
+    return [(line.left, line.right) for line in ruled_lines(ink > 0)]
+
+
+def test_a_long_flat_line_under_the_digits_is_a_ruled_line_and_a_dash_or_a_digit_is_not():
+    ink = bars((40, 55), (200, 215))  # two digits 100 px tall, strokes 15 px thick, rows 20 to 120
+    ink[126:138, 30:230] = 1.0  # an underline, 200 px long and 12 thick
+    assert lines_in(ink) == [(30, 230)]
+    ink[126:138, 30:230] = 0.0
+    ink[64:76, 100:150] = 1.0  # a hyphen: shorter than a digit is tall
+    assert lines_in(ink) == []
+    ink = np.pad(bars((40, 55), (200, 215)), ((0, 40), (0, 0)))
+    ink[126:156, 30:230] = 1.0  # a bar twice as thick as the digits' pen: a blot, not a ruled line
+    assert lines_in(ink) == []
+    ink = bars((40, 55), (200, 215))
+    ink[20:32, 55:150] = 1.0  # a 7's long bar, joined to its stem: part of the digit
+    assert lines_in(ink) == []
+    ink = bars((40, 55), (200, 215))
+    ink[4:16, 60:190] = 1.0  # a 5's long bar written apart from its body: at the top, not under the digits
+    assert lines_in(ink) == []
+    ink = bars((40, 55), (200, 215))
+    ink[126:138, 30:170] = 1.0  # a 2's base cut off by a pen lift: long and low, but under one digit only
+    assert lines_in(ink) == []
+
+
+def test_a_line_on_its_own_is_a_ruled_line_whatever_its_length_and_a_slope_is_allowed():
+    ink = np.zeros((140, 400), dtype=np.float32)
+    ink[60:72, 150:220] = 1.0
+    assert lines_in(ink) == [(150, 220)]
+    ink = np.zeros((140, 400), dtype=np.float32)
+    for col in range(20, 380):  # a line 12 px thick rising 30 px over 360
+        row = 90 - (col - 20) // 12
+        ink[row : row + 12, col] = 1.0
+    assert lines_in(ink) == [(20, 380)]

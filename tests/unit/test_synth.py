@@ -10,7 +10,7 @@ from scipy import ndimage
 from hdr_core.errors import EmptyImageError
 from hdr_core.preprocess import preprocess
 from hdr_core.synth import (SCAN_GRIDS, continental_style, digits_cut_from_numbers, elastic_distortion, low_resolution_scan,
-                            draw_decimal_number, draw_signed_number, pen_core, pen_strokes, skeleton)
+                            draw_decimal_number, draw_signed_number, draw_underlined_number, pen_core, pen_strokes, skeleton)
 
 
 def a_slanted_one() -> np.ndarray:
@@ -193,3 +193,18 @@ def test_a_hyphenated_number_has_its_bar_level_between_the_digits_it_follows_and
         rows, digit_rows = np.flatnonzero(bar.any(axis=1)), np.flatnonzero(own_inks[after - 1].any(axis=1))
         height = digit_rows[-1] - digit_rows[0]
         assert digit_rows[0] + height / 4 < (rows[0] + rows[-1]) / 2 < digit_rows[-1] - height / 4
+
+
+def test_an_underlined_number_has_one_line_clear_below_all_its_digits_and_is_the_same_number_without_it():
+    for seed in range(4):
+        image, bare, own_inks, line = draw_underlined_number([a_ring(), a_slanted_one(), a_ring()], np.random.default_rng(seed))
+        ink, bare_ink = np.asarray(image) < 128, np.asarray(bare) < 128
+        assert (ink == (bare_ink | line)).all() and not (bare_ink & line).any()
+        assert ndimage.label(line, structure=np.ones((3, 3)))[1] == 1  # one unbroken stroke
+        line_cols, line_rows = np.flatnonzero(line.any(axis=0)), np.flatnonzero(line.any(axis=1))
+        digit_cols, digit_rows = np.flatnonzero(bare_ink.any(axis=0)), np.flatnonzero(bare_ink.any(axis=1))
+        assert line_cols[0] <= digit_cols[0] and line_cols[-1] >= digit_cols[-1]  # under every digit
+        for col in range(line_cols[0], line_cols[-1] + 1):  # below the digits in every column, sloping or not
+            above = np.flatnonzero(bare_ink[:, col])
+            assert not len(above) or above[-1] < np.flatnonzero(line[:, col])[0]
+        assert line_rows[-1] < image.size[1]
