@@ -40,7 +40,8 @@ def _path_points(commands: Iterable[list]) -> list[list[tuple[float, float]]]:
     lines: list[list[tuple[float, float]]] = []
     current: list[tuple[float, float]] = []
     for command in commands:
-        if not isinstance(command, (list, tuple)) or not command or ARGUMENTS.get(command[0]) != len(command) - 1:
+        if (not isinstance(command, (list, tuple)) or not command or not isinstance(command[0], str)
+                or ARGUMENTS.get(command[0]) != len(command) - 1):
             raise InvalidDrawingError("The drawing could not be read. Clear the canvas and draw again.")
         op, args = command[0], [_finite(v) for v in command[1:]]
         if op == "M":
@@ -83,13 +84,17 @@ def _placed(lines: list[list[tuple[float, float]]], obj: dict[str, Any]) -> list
     stroke = _finite(obj.get("strokeWidth"), 0.0)
     size = np.array([_finite(obj.get("width"), high[0] - low[0]), _finite(obj.get("height"), high[1] - low[1])])
     origin = np.array([_finite(obj.get("left"), low[0] - stroke / 2), _finite(obj.get("top"), low[1] - stroke / 2)])
-    factor = np.array([{"left": 0.0, "center": 0.5, "right": 1.0}.get(obj.get("originX", "left"), 0.0),
-                       {"top": 0.0, "center": 0.5, "bottom": 1.0}.get(obj.get("originY", "top"), 0.0)])
+    factor = np.array([{"left": 0.0, "center": 0.5, "right": 1.0}.get(str(obj.get("originX", "left")), 0.0),
+                       {"top": 0.0, "center": 0.5, "bottom": 1.0}.get(str(obj.get("originY", "top")), 0.0)])
     angle = math.radians(_finite(obj.get("angle"), 0.0))
     rotation = np.array([[math.cos(angle), -math.sin(angle)], [math.sin(angle), math.cos(angle)]])
-    box = (size + stroke) * scale
-    centre = origin + (0.5 - factor) * box  # rotation is about the origin point; small angles only matter here
-    return [((line - path_centre) * scale) @ rotation.T + centre for line in arrays]
+    with np.errstate(all="ignore"):  # numbers too large to place are refused below
+        box = (size + stroke) * scale
+        centre = origin + (0.5 - factor) * box  # rotation is about the origin point; small angles only matter here
+        placed = [((line - path_centre) * scale) @ rotation.T + centre for line in arrays]
+    if not all(np.isfinite(line).all() for line in placed):
+        raise InvalidDrawingError("The drawing could not be read. Clear the canvas and draw again.")
+    return placed
 
 
 def _paths(drawing: dict[str, Any] | None) -> list[dict[str, Any]]:

@@ -10,7 +10,7 @@ import numpy as np
 from PIL import Image
 import pytest
 
-from hdr_core import EmptyImageError, InvalidDrawingError, preprocess
+from hdr_core import EmptyImageError, InputError, InvalidDrawingError, preprocess
 from hdr_core.strokes import MAX_COMMANDS, render_strokes, stroke_masks
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "assets" / "example_drawing.json"
@@ -90,6 +90,8 @@ STROKE = {"type": "path", "path": [["M", 10, 10], ["L", 100, 100]], "strokeWidth
     {"objects": [{**STROKE, "path": [["M", 10, 10], ["L", float("inf"), 100]]}]},
     {"objects": [{**STROKE, "strokeWidth": float("nan")}]},
     {"objects": [{**STROKE, "angle": "upright"}]},
+    {"objects": [{**STROKE, "path": [[["M"], 10, 10], ["L", 100, 100]]}]},
+    {"objects": [{**STROKE, "path": [["M", 1e300, 10], ["L", -1e300, 100]], "scaleX": 1e10}]},  # placed beyond floats
     {"objects": [{**STROKE, "path": [["M", 10, 10]] + [["L", k % 280, 50] for k in range(MAX_COMMANDS)]}]},
 ])
 def test_stroke_data_not_shaped_as_the_canvas_sends_it_raises_invalid_drawing_error(drawing):
@@ -97,6 +99,14 @@ def test_stroke_data_not_shaped_as_the_canvas_sends_it_raises_invalid_drawing_er
         render_strokes(drawing, 280, 280)
     with pytest.raises(InvalidDrawingError):
         stroke_masks(drawing, 280, 280)
+
+
+@pytest.mark.parametrize("odd", [{"originX": []}, {"originY": {}}, {"stroke": []}, {"type": 5}, {"scaleX": True}])
+def test_odd_values_where_the_canvas_sends_names_or_colours_never_raise_anything_but_input_errors(odd):
+    try:
+        render_strokes({"objects": [{**STROKE, **odd}]}, 280, 280)
+    except InputError:
+        pass
 
 
 def test_a_pen_wider_than_the_canvas_paints_all_of_it():
