@@ -25,6 +25,9 @@ comes from the browser, so its size and shape are checked before it is painted."
 ARGUMENTS = {"M": 2, "L": 2, "Q": 4, "C": 6, "Z": 0, "z": 0}
 """The path commands the canvas sends, and how many numbers each takes."""
 
+TAP = 1.0
+"""A drawing whose pen path spans less than this many pen widths every way is a tap, not a digit."""
+
 
 def _finite(value: Any, default: float | None = None) -> float:
     """A number from the drawing's JSON; InvalidDrawingError if it is not a finite one."""
@@ -114,8 +117,7 @@ def _paths(drawing: dict[str, Any] | None) -> list[dict[str, Any]]:
 
 def _paint_path(draw: ImageDraw.ImageDraw, obj: dict[str, Any], colour) -> None:
     """One pen stroke as the canvas drew it: its own width, round caps and joins."""
-    pen = max(1.0, (_finite(obj.get("strokeWidth"), 1.0) or 1.0) * (_finite(obj.get("scaleX"), 1.0) or 1.0))
-    pen = min(pen, float(sum(draw.im.size)))  # a pen wider than the canvas paints all of it anyway
+    pen = min(_pen(obj), float(sum(draw.im.size)))  # a pen wider than the canvas paints all of it anyway
     for line in _placed(_path_points(obj["path"]), obj):
         points = [tuple(p) for p in line]
         if len(points) > 1:
@@ -125,14 +127,28 @@ def _paint_path(draw: ImageDraw.ImageDraw, obj: dict[str, Any], colour) -> None:
             draw.ellipse((x - r, y - r, x + r, y + r), fill=colour)
 
 
+def _pen(obj: dict[str, Any]) -> float:
+    return max(1.0, (_finite(obj.get("strokeWidth"), 1.0) or 1.0) * (_finite(obj.get("scaleX"), 1.0) or 1.0))
+
+
+def is_a_tap(paths: list[dict[str, Any]]) -> bool:
+    """Whether the pen went less than ``TAP`` of its width any way in all: a touch of the canvas (scrolling a
+    phone's page, say), not a digit, which it would be read as (a round blot is read as a 0 or a 1)."""
+    points = np.concatenate([line for obj in paths for line in _placed(_path_points(obj["path"]), obj)])
+    return float(np.ptp(points, axis=0).max()) < TAP * max(_pen(obj) for obj in paths)
+
+
 def render_strokes(drawing: dict[str, Any] | None, width: int, height: int, background: str = "#FFFFFF") -> Image.Image:
     """Paint a Fabric.js canvas JSON (``CanvasResult.json_data``) as an RGB image of ``width`` x ``height``.
 
-    Raises ``EmptyImageError`` when there is no stroke to paint.
+    Raises ``EmptyImageError`` when there is no stroke to paint, or only a tap (``is_a_tap``).
     """
+    paths = _paths(drawing)
+    if is_a_tap(paths):
+        raise EmptyImageError("Only a dot: draw a digit.")
     image = Image.new("RGB", (width, height), background)
     draw = ImageDraw.Draw(image)
-    for obj in _paths(drawing):
+    for obj in paths:
         try:
             colour = ImageColor.getrgb(str(obj.get("stroke") or "#000000"))
         except ValueError:

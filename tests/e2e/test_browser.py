@@ -70,6 +70,18 @@ def test_the_canvas_lies_in_its_place_before_its_toolbar_rule_arrives_so_it_neve
     assert places[0] == places[1]
 
 
+def test_a_tap_on_the_canvas_is_not_read_as_a_digit_and_a_stroke_after_it_is(page, app_url):
+    page.goto(app_url)
+    page.get_by_text("Draw a digit on the canvas").wait_for()
+    box = settled_canvas(page).bounding_box()
+    page.mouse.click(box["x"] + 140, box["y"] + 140)  # a touch of the canvas, as when scrolling a phone's page
+    with pytest.raises(PlaywrightTimeout):
+        prediction(page, timeout=4_000)
+    page.get_by_text("Draw a digit on the canvas").wait_for()
+    draw(page, [[(x + 60, y) for x, y in stroke] for stroke in STROKES[1]])  # beside the dot, which stays
+    assert prediction(page) == "1"
+
+
 def test_why_a_drawing_was_read_so_shows_its_pictures_side_by_side_without_overlap(page, app_url):
     page.goto(app_url)
     page.get_by_text("Draw a digit on the canvas").wait_for()

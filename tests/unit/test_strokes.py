@@ -109,6 +109,19 @@ def test_odd_values_where_the_canvas_sends_names_or_colours_never_raise_anything
         pass
 
 
-def test_a_pen_wider_than_the_canvas_paints_all_of_it():
+def test_a_pen_wider_than_the_canvas_covers_all_of_it_and_is_taken_for_a_dot():
     drawing = {"objects": [{**STROKE, "strokeWidth": 1e12}]}
-    assert (np.asarray(render_strokes(drawing, 280, 280).convert("L")) == 0).all()
+    assert stroke_masks(drawing, 280, 280)[0].all()
+    with pytest.raises(EmptyImageError, match="dot"):  # its path is far shorter than the pen is wide
+        render_strokes(drawing, 280, 280)
+
+
+def test_a_tap_alone_is_no_drawing_but_a_short_stroke_or_taps_apart_are():
+    def stroke(*points, pen=20):
+        return {"type": "path", "path": [["M", *points[0]], *(["L", *p] for p in points[1:])], "strokeWidth": pen}
+
+    for tap in ([stroke((140, 140), (140, 140))], [stroke((140, 140), (146, 137), (143, 145))]):  # still, or a wobble
+        with pytest.raises(EmptyImageError, match="dot"):
+            render_strokes({"objects": tap}, 280, 280)
+    for drawn in ([stroke((140, 120), (140, 150))], [stroke((40, 40), (40, 40)), stroke((140, 140), (140, 140))]):
+        assert (np.asarray(render_strokes({"objects": drawn}, 280, 280).convert("L")) < 128).any()
