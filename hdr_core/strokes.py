@@ -132,8 +132,8 @@ def _pen(obj: dict[str, Any]) -> float:
 
 
 def is_a_tap(paths: list[dict[str, Any]]) -> bool:
-    """Whether the pen went less than ``TAP`` of its width any way in all: a touch of the canvas (scrolling a
-    phone's page, say), not a digit, which it would be read as (a round blot is read as a 0 or a 1)."""
+    """Whether the pen went less than ``TAP`` of its width any way in all: a stray tap on the canvas (a finger
+    brushing it), not a digit, which it would be read as (a round blot is read as a 0 or a 1)."""
     points = np.concatenate([line for obj in paths for line in _placed(_path_points(obj["path"]), obj)])
     return float(np.ptp(points, axis=0).max()) < TAP * max(_pen(obj) for obj in paths)
 

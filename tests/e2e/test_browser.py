@@ -74,7 +74,7 @@ def test_a_tap_on_the_canvas_is_not_read_as_a_digit_and_a_stroke_after_it_is(pag
     page.goto(app_url)
     page.get_by_text("Draw a digit on the canvas").wait_for()
     box = settled_canvas(page).bounding_box()
-    page.mouse.click(box["x"] + 140, box["y"] + 140)  # a touch of the canvas, as when scrolling a phone's page
+    page.mouse.click(box["x"] + 140, box["y"] + 140)  # a stray tap, as a finger brushing the canvas leaves
     with pytest.raises(PlaywrightTimeout):
         prediction(page, timeout=4_000)
     page.get_by_text("Draw a digit on the canvas").wait_for()
