@@ -32,7 +32,6 @@ with left:
     st.caption("The buttons above the canvas undo, redo and clear.")
 
 with right:
-    image = None
     try:
         image = render_strokes(canvas.json_data, width, height)
         drawing = history.drawing_key(mode, canvas.json_data)  # the history keeps a drawing once, as last read
@@ -48,7 +47,7 @@ with right:
             show_number(number, source="draw", drawing=drawing)
             touch.announce(number.text, number.confidence, phone)
     except InputError as err:
-        if image is not None:  # drawn, but nothing to read there (a line alone): say why
+        if isinstance(canvas.json_data, dict) and canvas.json_data.get("objects"):  # drawn, but nothing to read
             st.info(str(err), icon=":material/draw:")
         else:
             st.info(f"Draw {'a digit' if mode == 'One digit' else 'a number'} on the canvas to see what the model "

@@ -28,6 +28,11 @@ ARGUMENTS = {"M": 2, "L": 2, "Q": 4, "C": 6, "Z": 0, "z": 0}
 TAP = 1.0
 """A drawing whose pen path spans less than this many pen widths every way is a tap, not a digit."""
 
+FLAT = (0.6, 0.1)
+"""A drawing is a level line, not a digit, where its pen path rises and falls by no more than the first
+share of a pen width plus the second of its length (its ink then no thicker than a dash: ``numbers.MARK_PEN``),
+and is too long for a tap (``TAP``)."""
+
 
 def _finite(value: Any, default: float | None = None) -> float:
     """A number from the drawing's JSON; InvalidDrawingError if it is not a finite one."""
@@ -131,21 +136,38 @@ def _pen(obj: dict[str, Any]) -> float:
     return max(1.0, (_finite(obj.get("strokeWidth"), 1.0) or 1.0) * (_finite(obj.get("scaleX"), 1.0) or 1.0))
 
 
+def _pen_path(paths: list[dict[str, Any]]) -> tuple[np.ndarray, float]:
+    """The extent (x, y) of every point the pen went through, and the widest pen."""
+    points = np.concatenate([line for obj in paths for line in _placed(_path_points(obj["path"]), obj)])
+    return np.ptp(points, axis=0), max(_pen(obj) for obj in paths)
+
+
 def is_a_tap(paths: list[dict[str, Any]]) -> bool:
     """Whether the pen went less than ``TAP`` of its width any way in all: a stray tap on the canvas (a finger
     brushing it), not a digit, which it would be read as (a round blot is read as a 0 or a 1)."""
-    points = np.concatenate([line for obj in paths for line in _placed(_path_points(obj["path"]), obj)])
-    return float(np.ptp(points, axis=0).max()) < TAP * max(_pen(obj) for obj in paths)
+    extent, pen = _pen_path(paths)
+    return float(extent.max()) < TAP * pen
+
+
+def is_a_level_line(paths: list[dict[str, Any]]) -> bool:
+    """Whether the drawing is one level line (``FLAT``): a 7's bar drawn first, or a minus alone, which would be
+    read as a digit (a level line is read as a 2, not surely) before the rest of the digit is drawn."""
+    (length, rise), pen = _pen_path(paths)
+    return length >= TAP * pen and rise <= FLAT[0] * pen + FLAT[1] * length
 
 
 def render_strokes(drawing: dict[str, Any] | None, width: int, height: int, background: str = "#FFFFFF") -> Image.Image:
     """Paint a Fabric.js canvas JSON (``CanvasResult.json_data``) as an RGB image of ``width`` x ``height``.
 
-    Raises ``EmptyImageError`` when there is no stroke to paint, or only a tap (``is_a_tap``).
+    Raises ``EmptyImageError`` when there is no stroke to paint, or only a tap (``is_a_tap``) or a level line
+    (``is_a_level_line``).
     """
     paths = _paths(drawing)
     if is_a_tap(paths):
-        raise EmptyImageError("Only a dot: draw a digit.")
+        raise EmptyImageError("Only a dot so far: draw the digit (or the number) on the canvas.")
+    if is_a_level_line(paths):
+        raise EmptyImageError("Only a level line so far, which is no digit: draw the digit (or the number) "
+                              "on the canvas.")
     image = Image.new("RGB", (width, height), background)
     draw = ImageDraw.Draw(image)
     for obj in paths:

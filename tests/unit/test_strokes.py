@@ -125,3 +125,16 @@ def test_a_tap_alone_is_no_drawing_but_a_short_stroke_or_taps_apart_are():
             render_strokes({"objects": tap}, 280, 280)
     for drawn in ([stroke((140, 120), (140, 150))], [stroke((40, 40), (40, 40)), stroke((140, 140), (140, 140))]):
         assert (np.asarray(render_strokes({"objects": drawn}, 280, 280).convert("L")) < 128).any()
+
+
+def test_a_level_line_alone_is_no_digit_but_a_steeper_line_a_seven_or_two_lines_are_drawings():
+    def stroke(*points, pen=20):
+        return {"type": "path", "path": [["M", *points[0]], *(["L", *p] for p in points[1:])], "strokeWidth": pen}
+
+    for level in ([stroke((40, 140), (240, 140))], [stroke((40, 140), (100, 146), (160, 136), (240, 143))],
+                  [stroke((40, 150), (240, 130))], [stroke((120, 140), (150, 140))]):  # level, wobbly, sloping, short
+        with pytest.raises(EmptyImageError, match="level line"):
+            render_strokes({"objects": level}, 280, 280)
+    for drawn in ([stroke((40, 170), (240, 110))], [stroke((60, 60), (220, 60)), stroke((220, 60), (120, 240))],
+                  [stroke((60, 110), (220, 110)), stroke((60, 170), (220, 170))]):  # steep; a 7 bar first; two lines
+        assert (np.asarray(render_strokes({"objects": drawn}, 280, 280).convert("L")) < 128).any()
