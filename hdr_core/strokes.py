@@ -120,10 +120,11 @@ def _paths(drawing: dict[str, Any] | None) -> list[dict[str, Any]]:
     return paths
 
 
-def _paint_path(draw: ImageDraw.ImageDraw, obj: dict[str, Any], colour) -> None:
-    """One pen stroke as the canvas drew it: its own width, round caps and joins."""
-    pen = min(_pen(obj), float(sum(draw.im.size)))  # a pen wider than the canvas paints all of it anyway
-    for line in _placed(_path_points(obj["path"]), obj):
+def _paint_path(draw: ImageDraw.ImageDraw, stroke: tuple[list[np.ndarray], float], colour) -> None:
+    """One pen stroke (``_strokes``) as the canvas drew it: its own width, round caps and joins."""
+    lines, pen = stroke
+    pen = min(pen, float(sum(draw.im.size)))  # a pen wider than the canvas paints all of it anyway
+    for line in lines:
         points = [tuple(p) for p in line]
         if len(points) > 1:
             draw.line(points, fill=colour, width=round(pen), joint="curve")
@@ -136,23 +137,26 @@ def _pen(obj: dict[str, Any]) -> float:
     return max(1.0, (_finite(obj.get("strokeWidth"), 1.0) or 1.0) * (_finite(obj.get("scaleX"), 1.0) or 1.0))
 
 
-def _pen_path(paths: list[dict[str, Any]]) -> tuple[np.ndarray, float]:
+def _strokes(paths: list[dict[str, Any]]) -> list[tuple[list[np.ndarray], float]]:
+    """Each pen stroke's polylines where it now lies on the canvas (``_placed``), and its pen's width."""
+    return [(_placed(_path_points(obj["path"]), obj), _pen(obj)) for obj in paths]
+
+
+def _pen_path(strokes: list[tuple[list[np.ndarray], float]]) -> tuple[np.ndarray, float]:
     """The extent (x, y) of every point the pen went through, and the widest pen."""
-    points = np.concatenate([line for obj in paths for line in _placed(_path_points(obj["path"]), obj)])
-    return np.ptp(points, axis=0), max(_pen(obj) for obj in paths)
+    return np.ptp(np.concatenate([line for lines, _ in strokes for line in lines]), axis=0), max(pen for _, pen in strokes)
 
 
-def is_a_tap(paths: list[dict[str, Any]]) -> bool:
-    """Whether the pen went less than ``TAP`` of its width any way in all: a stray tap on the canvas (a finger
-    brushing it), not a digit, which it would be read as (a round blot is read as a 0 or a 1)."""
-    extent, pen = _pen_path(paths)
+def is_a_tap(extent: np.ndarray, pen: float) -> bool:
+    """Whether the pen went less than ``TAP`` of its width any way in all (``_pen_path``): a stray tap on the
+    canvas (a finger brushing it), not a digit, which it would be read as (a round blot is read as a 0 or a 1)."""
     return float(extent.max()) < TAP * pen
 
 
-def is_a_level_line(paths: list[dict[str, Any]]) -> bool:
-    """Whether the drawing is one level line (``FLAT``): a 7's bar drawn first, or a minus alone, which would be
-    read as a digit (a level line is read as a 2, not surely) before the rest of the digit is drawn."""
-    (length, rise), pen = _pen_path(paths)
+def is_a_level_line(extent: np.ndarray, pen: float) -> bool:
+    """Whether the drawing is one level line (``FLAT``; ``_pen_path``): a 7's bar drawn first, or a minus alone,
+    which would be read as a digit (a level line is read as a 2, not surely) before the rest of the digit is drawn."""
+    length, rise = extent
     return length >= TAP * pen and rise <= FLAT[0] * pen + FLAT[1] * length
 
 
@@ -163,19 +167,21 @@ def render_strokes(drawing: dict[str, Any] | None, width: int, height: int, back
     (``is_a_level_line``).
     """
     paths = _paths(drawing)
-    if is_a_tap(paths):
+    strokes = _strokes(paths)
+    extent, pen = _pen_path(strokes)
+    if is_a_tap(extent, pen):
         raise EmptyImageError("Only a dot so far: draw the digit (or the number) on the canvas.")
-    if is_a_level_line(paths):
+    if is_a_level_line(extent, pen):
         raise EmptyImageError("Only a level line so far, which is no digit: draw the digit (or the number) "
                               "on the canvas.")
     image = Image.new("RGB", (width, height), background)
     draw = ImageDraw.Draw(image)
-    for obj in paths:
+    for obj, stroke in zip(paths, strokes):
         try:
             colour = ImageColor.getrgb(str(obj.get("stroke") or "#000000"))
         except ValueError:
             colour = (0, 0, 0)
-        _paint_path(draw, obj, colour)
+        _paint_path(draw, stroke, colour)
     return image
 
 
@@ -186,8 +192,8 @@ def stroke_masks(drawing: dict[str, Any] | None, width: int, height: int) -> lis
     uses this to separate digits whose ink overlaps. Raises ``EmptyImageError`` when there is none.
     """
     masks = []
-    for obj in _paths(drawing):
+    for stroke in _strokes(_paths(drawing)):
         mask = Image.new("1", (width, height), 0)
-        _paint_path(ImageDraw.Draw(mask), obj, 1)
+        _paint_path(ImageDraw.Draw(mask), stroke, 1)
         masks.append(np.asarray(mask, dtype=bool))
     return masks
