@@ -430,7 +430,7 @@ UNDERLINE_DROP = 0.1
 less this share of the digit height."""
 
 
-def ruled_lines(ink: np.ndarray) -> list[Piece]:
+def ruled_lines(ink: np.ndarray, blobs: list[Piece] | None = None) -> list[Piece]:
     """Blobs that are a ruled line, not part of a number: an underline, or a line drawn on its own.
 
     A line is flat: at least twice as long as it is tall, no column holding more of its ink than a dash
@@ -438,9 +438,9 @@ def ruled_lines(ink: np.ndarray) -> list[Piece]:
     of a tenth of its length. And it is longer than a dash may be (``MINUS_LENGTH``) or a digit is tall,
     and lies under the digits (``UNDERLINE_DROP``), at least two of them: a 5's long bar written apart
     from its body is as flat and as long, but at the top, and a 2's base cut off by a pen lift lies
-    under one digit. With no other ink, any flat blob is one.
+    under one digit. With no other ink, any flat blob is one. ``blobs``: the ink's, where labelled already.
     """
-    blobs = _blobs(ink)
+    blobs = _blobs(ink) if blobs is None else blobs
 
     def flat(blob: Piece, pen: float) -> bool:
         h, w = blob.bottom - blob.top, blob.right - blob.left
@@ -620,13 +620,15 @@ def read_number(predictor: Predictor, image: ImageInput | PreprocessSteps, segme
     steps = image if isinstance(image, PreprocessSteps) else preprocess_steps(image)
     cleaned = steps.cleaned
     ink_map = suppress_background(steps.flattened, speck_fraction=0.0)  # a point may be dropped as a speck
-    lines = ruled_lines(cleaned > 0)
+    blobs = _blobs(cleaned > 0)
+    lines = ruled_lines(cleaned > 0, blobs)
     if lines:  # an underline is left out; a line alone is no number
+        if len(lines) == len(blobs):
+            raise EmptyImageError("No digits found: a line is not a number. Write the number's digits.")
         ruled = np.logical_or.reduce([line.mask for line in lines])
         cleaned, ink_map = np.where(ruled, 0.0, cleaned), np.where(ruled, 0.0, ink_map)
-        if not cleaned.any():
-            raise EmptyImageError("No digits found: a line is not a number. Write the number's digits.")
-    line = number_line(ink_map, _digit_height(_blobs(cleaned > 0)))
+        blobs = [b for b in blobs if not any(b is line for line in lines)]  # a line is a whole blob: the rest stay as they were
+    line = number_line(ink_map, _digit_height(blobs))
     stroke_inks = None if strokes is None else strokes_in(ink_map, strokes)
     marks = decimal_marks(line, stroke_inks) + [(dash, "-") for dash in dashes(line, stroke_inks)]
     if marks:
