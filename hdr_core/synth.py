@@ -271,8 +271,8 @@ def draw_underlined_number(digits: list[np.ndarray], rng: np.random.Generator, h
     steps = int(right - left) + 2  # a pen mark every pixel along it, as along a digit's skeleton
     line = np.stack([np.linspace(row, row + rise, steps), np.linspace(max(left, pen / 2), right, steps)], axis=1)
     size = (width, int(max(height, line[:, 0].max() + pen + 10)))
-    return (_paint([*placed, line], pen, size), _paint(placed, pen, size),
-            [np.asarray(_paint([centres], pen, size)) < 128 for centres in placed], np.asarray(_paint([line], pen, size)) < 128)
+    image, own_inks, line_ink = _paint_with_mark(placed, pen, size, line)
+    return image, _paint(placed, pen, size), own_inks, line_ink
 
 
 def _paint_with_mark(placed: list[np.ndarray], pen: float, size: tuple[int, int],
