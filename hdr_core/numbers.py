@@ -653,12 +653,13 @@ def number_in(predictor: Predictor, steps: PreprocessSteps, segmenter: Predictor
     Separate digits side by side are a number (``looks_like_number``). Ink at least
     ``MAYBE_NUMBER_ASPECT`` times as wide as tall may be digits that touch: it is cut as a number and
     kept as one if the cut finds several digits (the segment model judges whether a wide candidate is
-    one digit). Anything else is one digit.
+    one digit). Not in a low-resolution scan: scanned digit sets stretch each digit to fill its square
+    grid, so a scanned 0 is as wide as tall. Anything else is one digit.
     """
     if looks_like_number(steps):
         return read_number(predictor, steps, segmenter)
     extent = _piece(steps.cleaned > 0)
-    if extent.right - extent.left >= MAYBE_NUMBER_ASPECT * (extent.bottom - extent.top):
+    if not steps.low_resolution_scan and extent.right - extent.left >= MAYBE_NUMBER_ASPECT * (extent.bottom - extent.top):
         number = read_number(predictor, steps, segmenter)
         if len(number.predictions) > 1:
             return number

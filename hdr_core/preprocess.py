@@ -197,6 +197,30 @@ def limit_size(image: Image.Image, longest: int = WORK_SIDE) -> Image.Image:
     return reduced
 
 
+SCAN_CELLS = 32
+"""A low-resolution scan stores a digit in a grid of at most this many cells a side (Semeion and USPS: 16)."""
+
+
+def cell_side(gray: np.ndarray) -> int:
+    """Side, in pixels, of the square cells a bilevel image is made of: k when it is a smaller image enlarged
+    k times without smoothing (every k x k block one value), 1 when it is not enlarged, 0 when it is not bilevel
+    (it holds more than two grey levels, or one)."""
+    low, high = float(gray.min()), float(gray.max())
+    if low == high or not np.all((gray == low) | (gray == high)):
+        return 0
+    changes = [np.flatnonzero(np.any(np.diff(gray, axis=axis) != 0, axis=1 - axis)) + 1 for axis in (0, 1)]
+    return int(np.gcd.reduce(np.concatenate([*changes, gray.shape]).astype(np.int64)))
+
+
+def is_low_resolution_scan(gray: np.ndarray) -> bool:
+    """Whether the image is a low-resolution scan as digit sets store them: bilevel (a scanner's black-and-white
+    mode, binarised at a threshold), a grid of at most ``SCAN_CELLS`` cells a side, uploaded as it is or enlarged
+    without smoothing. Semeion's digits are 16x16 such grids; they lost MNIST's grey edges, and their own aspect
+    when stretched to fill the grid, so the app reads them with networks trained on more of them (``model``)."""
+    side = cell_side(gray)
+    return side > 0 and max(gray.shape) <= SCAN_CELLS * side
+
+
 def to_grayscale(image: Image.Image) -> np.ndarray:
     """Luminance as float32 in [0, 1] (1 = white), from any mode: colour, CMYK, palette, 16-bit."""
     if image.mode in ("I;16", "I;16B", "I;16L", "I;16N", "I", "F"):
@@ -791,12 +815,15 @@ class PreprocessSteps:
     cropped: np.ndarray
     boxed: np.ndarray
     result: np.ndarray
+    low_resolution_scan: bool = False  # bilevel, at most SCAN_CELLS cells a side: read by the scan reader
 
 
 def preprocess_steps(data: ImageInput) -> PreprocessSteps:
     """Run the whole MNIST recipe and keep each stage (see the module docstring)."""
     upright = composite_on_white(apply_exif_orientation(open_image(data)))
-    gray = keep_the_page(to_grayscale(limit_size(upright)))
+    gray = to_grayscale(limit_size(upright))
+    scan = is_low_resolution_scan(gray)
+    gray = keep_the_page(gray)
     ink = to_ink(gray)
     lit = flatten_lighting(ink)
     flattened = remove_ruled_lines(lit)
@@ -812,7 +839,7 @@ def preprocess_steps(data: ImageInput) -> PreprocessSteps:
             flattened, cleaned = second, again  # it found shading, and left it as paper
     cropped = crop_to_ink(cleaned)
     boxed = fit_into_box(cropped)
-    return PreprocessSteps(upright, gray, ink, flattened, cleaned, cropped, boxed, center_by_mass(boxed))
+    return PreprocessSteps(upright, gray, ink, flattened, cleaned, cropped, boxed, center_by_mass(boxed), scan)
 
 
 def preprocess(data: ImageInput) -> np.ndarray:

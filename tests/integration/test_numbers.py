@@ -18,8 +18,8 @@ from hdr_core.numbers import (
     segment,
 )
 from hdr_core.robustness import number_accuracy
-from hdr_core.synth import (draw_decimal_number, draw_number_with_masks, draw_signed_number, pen_strokes, photo_of_paper,
-                            segmentation_examples)
+from hdr_core.synth import (draw_decimal_number, draw_number_with_masks, draw_signed_number, low_resolution_scan,
+                            pen_strokes, photo_of_paper, segmentation_examples)
 from tests.conftest import drawn_seven
 from tests.e2e.browser import STROKES
 
@@ -144,6 +144,15 @@ def test_automatic_reading_takes_touching_digits_for_a_number_and_one_digit_for_
         assert isinstance(reading, NumberReading) and reading.text == truth
     single = read_digit_or_number(predictor, drawn_seven())
     assert not isinstance(single, NumberReading) and single.prediction.digit == 7
+
+
+def test_a_low_resolution_scan_of_one_digit_stretched_to_fill_its_grid_is_read_as_one_digit(predictor, mnist):
+    _, test = mnist
+    rng = np.random.default_rng(3)
+    scans = [low_resolution_scan(digit, rng) for digit in test.x[:40]]  # the 0 at index 3 was read as "611"
+    readings = [read_digit_or_number(predictor, scan) for scan in scans]
+    assert not any(isinstance(r, NumberReading) for r in readings)
+    assert sum(r.prediction.digit == y for r, y in zip(readings, test.y)) >= 38
 
 
 def test_a_digit_in_two_strokes_stays_one_digit(predictor):

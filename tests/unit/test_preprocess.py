@@ -18,7 +18,8 @@ from hdr_core import (
     preprocess_steps,
 )
 from hdr_core.preprocess import (FORMATS, IMAGE_TYPES, UPLOAD_TYPES, _histogram, _max_pool, _median, _writing_at_the_edge,
-                                 apply_exif_orientation, decode_reduced, keep_the_page, pen_window, remove_ruled_lines)
+                                 apply_exif_orientation, cell_side, decode_reduced, is_low_resolution_scan, keep_the_page,
+                                 pen_window, remove_ruled_lines)
 from hdr_core.constants import DIGIT_BOX, IMAGE_SIZE
 from tests.conftest import drawn_seven, png_bytes
 
@@ -496,3 +497,38 @@ def test_max_pooling_keeps_the_brightest_pixel_of_each_block_edges_repeated(shap
     padded = np.pad(values, ((0, -shape[0] % factor), (0, -shape[1] % factor)), mode="edge")
     blocks = padded.reshape(padded.shape[0] // factor, factor, padded.shape[1] // factor, factor)
     assert np.array_equal(_max_pool(values, factor), blocks.max(axis=(1, 3)))
+
+
+def a_cell_grid(seed: int = 0, side: int = 16) -> np.ndarray:
+    """A bilevel grid as scanned digit sets store a digit (Semeion: 16x16): 255 paper, 0 ink; a bar and a stem."""
+    grid = np.full((side, side), 255, dtype=np.uint8)
+    grid[2:5, 3:13] = 0
+    grid[5:14, 9:12] = 0
+    grid[np.random.default_rng(seed).random((side, side)) < 0.05] = 0
+    return grid
+
+
+def enlarged(grid: np.ndarray, k: int) -> Image.Image:
+    return Image.fromarray(grid).resize((grid.shape[1] * k, grid.shape[0] * k), Image.Resampling.NEAREST)
+
+
+def test_a_bilevel_grid_enlarged_without_smoothing_is_a_low_resolution_scan_whatever_the_enlargement():
+    grid = a_cell_grid()
+    for k in (1, 3, 10, 20):
+        gray = np.asarray(enlarged(grid, k), dtype=np.float32) / 255
+        assert cell_side(gray) == k
+        assert is_low_resolution_scan(gray)
+    assert preprocess_steps(png_bytes(enlarged(grid, 10))).low_resolution_scan
+
+
+def test_drawings_grey_scans_and_fine_bilevel_images_are_not_low_resolution_scans():
+    seven = drawn_seven()  # drawn without smoothing: bilevel, but a grid of 280 cells a side
+    assert cell_side(np.asarray(seven, dtype=np.float32)) == 1
+    assert not preprocess_steps(png_bytes(seven)).low_resolution_scan
+    grey = Image.fromarray(a_cell_grid()).resize((160, 160), Image.Resampling.BILINEAR)  # enlarged smoothly
+    assert cell_side(np.asarray(grey, dtype=np.float32)) == 0 and not preprocess_steps(png_bytes(grey)).low_resolution_scan
+    many = a_cell_grid(side=40)  # 40 cells a side: finer than the scans digit sets store
+    assert not is_low_resolution_scan(np.asarray(enlarged(many, 5), dtype=np.float32) / 255)
+    assert not is_low_resolution_scan(np.ones((160, 160), dtype=np.float32))  # one value: no ink at all
+    cut = np.asarray(enlarged(a_cell_grid(), 10), dtype=np.float32)[:157, :157] / 255  # the last cells cut short
+    assert cell_side(cut) == 1 and not is_low_resolution_scan(cut)
