@@ -97,6 +97,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--combine", nargs="+", type=Path, default=None, metavar="KERAS",
                    help="average these trained .keras models into one; refused if one member alone reads each "
                         "validation set at least as well")
+    p.add_argument("--scan-reader", action="store_true",
+                   help="with --combine: write the average as the scan reader (digit_scans.tflite), which reads "
+                        "low-resolution scans in place of the digit model; the digit model is kept")
     p.add_argument("--members-of", type=Path, default=None, metavar="KERAS",
                    help="write each member of an averaged model to OUT/member_K/digit_cnn.keras, then stop")
     p.add_argument("--chosen-by", default="mean of validation MNIST, canvas drawings and low-resolution scans",
@@ -162,6 +165,9 @@ def main(argv=None) -> None:
     train, validation = data.train_validation_split(train_full, args.validation_size, args.split_seed)
     train = train.head(args.limit)
     keras_path = args.out / model.KERAS_MODEL_PATH.name
+    if args.combine and args.scan_reader:
+        write_scan_reader(args, validation)
+        return
     if args.combine:
         args.out.mkdir(parents=True, exist_ok=True)
         ensemble = combine(args, validation, keras_path)
@@ -451,8 +457,10 @@ def train_model(args, train, validation, model_path: Path, data_sha256: str) -> 
     if args.warm_start:  # the run it continues comes first, so the curves and settings tell the whole story
         config["warm_start"], history_out = continued_from(args.warm_start, history_out)
     earlier_path = args.out / "train_config.json"
-    if earlier_path.is_file() and "segmenter" in (earlier := json.loads(earlier_path.read_text())):
-        config["segmenter"] = earlier["segmenter"]  # the segment model beside it stays until train_segmenter replaces it
+    earlier = json.loads(earlier_path.read_text()) if earlier_path.is_file() else {}
+    for kept in ("segmenter", "scan_reader"):  # the models beside it stay until trained again themselves
+        if kept in earlier:
+            config[kept] = earlier[kept]
     for name, payload in [("train_config", config), ("history", history_out)]:
         (args.out / f"{name}.json").write_text(json.dumps(payload, indent=1) + "\n")
 
@@ -605,6 +613,27 @@ def combine(args, validation, keras_path: Path):
     return ensemble
 
 
+def write_scan_reader(args, validation) -> None:
+    """The scan reader: the average of ``--combine``'s networks, served (LiteRT) beside the digit model to read
+    the uploads that are low-resolution scans (``preprocess.is_low_resolution_scan``) in its place; its members'
+    settings, why they were chosen and what it reads of the validation scans go into train_config.json."""
+    from hdr_core import model, robustness
+
+    path = model.export_tflite(model.build_ensemble([model.load_model(p) for p in args.combine]),
+                               args.out / model.SCAN_MODEL_PATH.name, int8_weights=args.int8_weights)
+    scans = robustness.scan_accuracy(model.Predictor(path), validation)
+    config_path = args.out / "train_config.json"
+    config = json.loads(config_path.read_text()) if config_path.is_file() else {}
+    member_configs = [json.loads(c.read_text()) if c.is_file() else {}
+                      for c in (m.parent / "train_config.json" for m in args.combine)]
+    config["scan_reader"] = {
+        "file": path.name, "members": len(args.combine), "how": "probabilities averaged", "chosen_by": args.chosen_by,
+        "weights": "int8" if args.int8_weights else "float32", "member_settings": [member_settings(c) for c in member_configs],
+        "validation_low_resolution_scans": scans.accuracy}
+    config_path.write_text(json.dumps(config, indent=1) + "\n")
+    print(f"wrote {path}: validation low-resolution scans {scans.accuracy:.2%}")
+
+
 def dominating_member(members: list[dict], together: dict) -> int | None:
     """The first member that reads every validation figure at least as well as the average of them all, if
     any: that average would cost more and read nothing better. An average that reads one set better than
@@ -619,9 +648,10 @@ def ensemble_config(previous: dict, member_configs: list[dict], ensemble: dict) 
     """The settings saved beside an average: the first member's stand for the model's (its history is
     saved too), every member's under ``ensemble``, and the segment model's from the folder's old settings."""
     config = dict(member_configs[0] or previous)
-    config.pop("segmenter", None)
-    if "segmenter" in previous:
-        config["segmenter"] = previous["segmenter"]
+    for kept in ("segmenter", "scan_reader"):  # trained apart, kept as they were
+        config.pop(kept, None)
+        if kept in previous:
+            config[kept] = previous[kept]
     config["ensemble"] = {**ensemble, "member_settings": [member_settings(c) for c in member_configs]}
     return config
 
@@ -708,12 +738,13 @@ def evaluate(args, keras_path: Path, validation, test, fine_tuning: dict | None 
 
     from hdr_core import data, metrics, model, robustness, synth, variants
     from hdr_core.numbers import SEGMENTER_PATH
+    from hdr_core.preprocess import SCAN_CELLS
     from hdr_core.scaling import scale_uint8
 
     # 11. Convert the best Keras model to the LiteRT file the app serves, and check they agree.
     net = model.load_model(keras_path)
     model_path = model.export_tflite(net, args.out / model.DEFAULT_MODEL_PATH.name, int8_weights=args.int8_weights)
-    predictor = model.Predictor(model_path)
+    predictor = model.Predictor.from_file(model_path)  # with the scan reader beside it, if there is one
     agreement = float(np.abs(net.predict(scale_uint8(validation.x[:1000])[..., None], verbose=0)
                              - predictor.network_probabilities(scale_uint8(validation.x[:1000]))).max())
 
@@ -764,6 +795,10 @@ def evaluate(args, keras_path: Path, validation, test, fine_tuning: dict | None 
         "weights": "int8 (dynamic-range quantised; activations float32)" if args.int8_weights else "float32",
         "reader": f"a reading whose top probability is below {variants.UNSURE_BELOW} is averaged with readings of the "
                   f"digit made {' and '.join(str(f) for f in variants.WIDTHS)} times as wide (hdr_core.variants)",
+        "scan_reader": None if predictor.scans is None else {
+            "file": predictor.scans.model_path.name, "model_version": model.model_version(predictor.scans.model_path),
+            "reads": "uploads that are low-resolution scans (preprocess.is_low_resolution_scan: two grey levels, at most "
+                     f"{SCAN_CELLS} cells a side), in place of the digit model; the same variants"},
         "max_probability_difference_tflite_vs_keras": agreement,
         "test": {
             "n": len(test),

@@ -58,6 +58,10 @@ with architecture:
     st.caption(f"Served with LiteRT, weights stored as {evaluation.get('weights', 'float32')}: its probabilities differ "
                f"from the Keras model's by at most {evaluation['max_probability_difference_tflite_vs_keras']:.1e} "
                "on 1,000 validation digits." + (f" How digits are read: {evaluation['reader']}." if "reader" in evaluation else ""))
+    if scans := config.get("scan_reader"):
+        st.caption(f"Uploads that are low-resolution scans (black and white, a grid of a few cells, as Semeion stores "
+                   f"digits) are read by a second average, of {scans['members']} networks trained on more such scans: it "
+                   f"reads {scans['validation_low_resolution_scans']:.2%} of the validation scans.")
     if ensemble:
         st.write(f"Each of the {ensemble['members']} members has these layers; their probabilities are averaged.")
     st.dataframe(pd.DataFrame(config["layers"]), hide_index=True, width="stretch")

@@ -17,7 +17,7 @@ from PIL import Image
 
 from .archive import is_archive, zip_images
 from .errors import InputError
-from .model import Predictor
+from .model import Predictor, readers
 from .numbers import number_in
 from .pages import MAX_PAGES, page_count, page_image
 from .pdf import is_pdf
@@ -117,13 +117,13 @@ def read_files(predictor: Predictor, files: Iterable[tuple[str, FileData]], tota
     A file holding a whole number (``numbers.number_in``, as the Upload page decides) is read as one.
     """
     results: list[FileReading | None] = []
-    digits: dict[int, tuple[str, np.ndarray]] = {}  # position -> name and 28x28 input of a single digit, read at the end
+    waiting: list[tuple[int, str, np.ndarray, bool]] = []  # single digits: position, name, 28x28 input, a scan?; read at the end
     for done, (name, data) in enumerate(files, start=1):
         try:
             steps = preprocess_steps(data() if callable(data) else data)
             number = number_in(predictor, steps, segmenter)
             if number is None:
-                digits[len(results)] = (name, steps.result)
+                waiting.append((len(results), name, steps.result, steps.low_resolution_scan))
                 results.append(None)
             else:
                 results.append(FileReading(name, number.text, number.confidence, None, np.hstack(number.model_inputs)))
@@ -131,9 +131,11 @@ def read_files(predictor: Predictor, files: Iterable[tuple[str, FileData]], tota
             results.append(FileReading(name, None, None, str(err), None))
         if on_progress:
             on_progress(done, total or done)
-    probabilities = predictor.probabilities(np.stack([x for _, x in digits.values()])) if digits else np.zeros((0, 10))
-    for row, (i, (name, model_input)) in zip(probabilities, digits.items()):
-        results[i] = FileReading(name, str(int(row.argmax())), float(row.max()), None, model_input)
+    for reader, positions in readers(predictor, [scan for *_, scan in waiting]):  # one batch per network
+        probabilities = reader.probabilities(np.stack([waiting[k][2] for k in positions]))
+        for row, k in zip(probabilities, positions):
+            i, name, model_input, _ = waiting[k]
+            results[i] = FileReading(name, str(int(row.argmax())), float(row.max()), None, model_input)
     return results
 
 

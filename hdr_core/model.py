@@ -33,6 +33,10 @@ MODELS_DIR = Path(os.environ.get(MODELS_DIR_ENV) or Path(__file__).resolve().par
 """The trained model and its JSON artifacts: the repository's models/ unless HDR_MODELS_DIR names another."""
 KERAS_MODEL_PATH = MODELS_DIR / "digit_cnn.keras"
 DEFAULT_MODEL_PATH = MODELS_DIR / "digit_cnn.tflite"
+SCAN_MODEL_PATH = MODELS_DIR / "digit_scans.tflite"
+"""The scan reader: an average of networks continued on more low-resolution scans, which reads the uploads
+that are such scans (``preprocess.is_low_resolution_scan``) in place of the digit model; ``train.py
+--combine ... --scan-reader`` writes it. A digit model read from a folder without one reads scans itself."""
 
 BATCH_SIZES = (1, 2, 8, 64)
 """Batch shapes the interpreters are built for (2: the variants of one digit, ``hdr_core.variants``);
@@ -183,6 +187,19 @@ def model_version(path: str | Path = DEFAULT_MODEL_PATH) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
 
 
+def readers(predictor, low_resolution_scans: Sequence[bool]) -> list[tuple["Predictor", list[int]]]:
+    """Who reads each of a batch of preprocessed images (``PreprocessSteps.low_resolution_scan`` of each), as
+    (reader, positions) pairs, one batch per network: the scans the predictor's scan reader, if it has one
+    (``Predictor.reader_for``), the rest the predictor itself (as does anything else with a ``probabilities``
+    method, for the whole batch)."""
+    scans = getattr(predictor, "scans", None)
+    is_scan = [scans is not None and bool(scan) for scan in low_resolution_scans]
+    groups = [(predictor, [i for i, scan in enumerate(is_scan) if not scan])]
+    if any(is_scan):
+        groups.append((scans.in_style(predictor.style), [i for i, scan in enumerate(is_scan) if scan]))
+    return [(reader, positions) for reader, positions in groups if positions]
+
+
 class Predictor:
     """Reads preprocessed digits with the LiteRT model; safe to share between threads, fast for one digit.
 
@@ -196,12 +213,17 @@ class Predictor:
     network's own output, for any other network served this way (the segment model).
 
     ``style``: the writing style its readings of digits are weighed for (``hdr_core.style``; ``in_style``).
+
+    ``scans``: the scan reader's file (``SCAN_MODEL_PATH``): an image that is a low-resolution scan is read
+    by it instead (``reader_for``); ``from_file`` finds it beside the digit model.
     """
 
-    def __init__(self, model_path: str | Path = DEFAULT_MODEL_PATH, variants: bool = True) -> None:
+    def __init__(self, model_path: str | Path = DEFAULT_MODEL_PATH, variants: bool = True,
+                 scans: str | Path | None = None) -> None:
         self.model_path = Path(model_path)
         self.variants = variants
         self.style = PLAIN
+        self.scans = Predictor(scans, variants) if scans is not None else None
         if not self.model_path.is_file():
             raise ModelNotFoundError(f"No trained model at {self.model_path}. Run `python train.py` to make one.")
         self._model_bytes = self.model_path.read_bytes()
@@ -214,7 +236,16 @@ class Predictor:
 
     @classmethod
     def from_file(cls, path: str | Path = DEFAULT_MODEL_PATH, variants: bool = True) -> "Predictor":
-        return cls(path, variants)
+        """The network in ``path``; a digit model (``variants``) with the scan reader saved beside it, if any."""
+        scans = Path(path).with_name(SCAN_MODEL_PATH.name)
+        return cls(path, variants, scans if variants and scans.is_file() else None)
+
+    def reader_for(self, steps: PreprocessSteps) -> "Predictor":
+        """Who reads this image: the scan reader for a low-resolution scan (in this predictor's style), if
+        there is one; else this predictor."""
+        if steps.low_resolution_scan and self.scans is not None:
+            return self.scans.in_style(self.style)
+        return self
 
     def in_style(self, style: str) -> "Predictor":
         """This predictor reading for a writer of ``style`` (``hdr_core.style.STYLES``): the same network
@@ -298,4 +329,4 @@ class Predictor:
     def read(self, image: ImageInput | PreprocessSteps) -> Reading:
         """Preprocess any image of one digit and read it; raises an ``InputError`` for unusable input."""
         steps = image if isinstance(image, PreprocessSteps) else preprocess_steps(image)
-        return Reading(self.predict(steps.result), steps)
+        return Reading(self.reader_for(steps).predict(steps.result), steps)

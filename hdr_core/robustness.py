@@ -10,7 +10,8 @@ import numpy as np
 from .constants import NUM_CLASSES
 from .data import Split
 from .errors import InputError
-from .preprocess import ImageInput, preprocess
+from .model import readers
+from .preprocess import ImageInput, preprocess_steps
 from .scaling import as_model_batch, scale_uint8
 from .synth import (continental_style, draw_like_canvas, draw_points_like_canvas, low_resolution_scan, on_a_desk,
                     photo_of_paper, semeion_as_scan)
@@ -71,17 +72,20 @@ class Readings:
 
 
 def read_all(predictor, images: Iterable[ImageInput], labels: np.ndarray) -> Readings:
-    """Preprocess every image as the app would, then read them all in one batch."""
-    tensors, kept = [], []
+    """Preprocess every image as the app would, then read them all in one batch per network (``model.readers``:
+    low-resolution scans by the predictor's scan reader, if it has one)."""
+    tensors, scans, kept = [], [], []  # only the 28x28 inputs are kept: every stage of 10,000 images would not fit
     for i, image in enumerate(images):
         try:
-            tensors.append(preprocess(image))
-            kept.append(i)
+            steps = preprocess_steps(image)
         except InputError:
-            pass  # counted as wrong: the app could not read it either
+            continue  # counted as wrong: the app could not read it either
+        tensors.append(steps.result)
+        scans.append(steps.low_resolution_scan)
+        kept.append(i)
     probabilities = np.zeros((len(labels), NUM_CLASSES), dtype=np.float32)
-    if tensors:
-        probabilities[kept] = predictor.probabilities(np.stack(tensors))
+    for reader, positions in readers(predictor, scans):
+        probabilities[[kept[k] for k in positions]] = reader.probabilities(np.stack([tensors[k] for k in positions]))
     return Readings(probabilities, np.asarray(labels, dtype=int))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from pathlib import Path
 
 import numpy as np
 import streamlit as st
@@ -32,14 +33,15 @@ def store(url: str | None) -> FeedbackStore:
 
 
 @st.cache_resource(show_spinner=False)
-def served_model_version() -> str:
-    return model_version(DEFAULT_MODEL_PATH)
+def served_model_version(path: str = str(DEFAULT_MODEL_PATH)) -> str:
+    return model_version(path)
 
 
-def _send(image, model_input: np.ndarray, prediction: Prediction, label: int, source: str, sent_key: str) -> None:
+def _send(image, model_input: np.ndarray, prediction: Prediction, label: int, source: str, sent_key: str,
+          model_path: str) -> None:
     record = FeedbackRecord(image_png=png_bytes(displayable(image)), model_input=model_input,
                             predicted=prediction.digit, label=int(label), confidence=prediction.confidence,
-                            model_version=served_model_version(), source=source, style=chosen())
+                            model_version=served_model_version(model_path), source=source, style=chosen())
     try:
         new_id = store(feedback_url()).add(record)
     except Exception as err:  # the database may be down; the reading on screen is not lost
@@ -49,8 +51,10 @@ def _send(image, model_input: np.ndarray, prediction: Prediction, label: int, so
     st.session_state[sent_key] = f"Thank you: your {what} is saved (#{new_id})." + hint(prediction.digit, label)
 
 
-def controls(image, model_input: np.ndarray, prediction: Prediction, source: str, key: str) -> None:
-    """Right / Wrong buttons for one digit; nothing is written until one is pressed."""
+def controls(image, model_input: np.ndarray, prediction: Prediction, source: str, key: str,
+             model_path: Path = DEFAULT_MODEL_PATH) -> None:
+    """Right / Wrong buttons for one digit; nothing is written until one is pressed. ``model_path``: the network
+    that read it (the scan reader reads low-resolution scans), whose version the feedback records."""
     sent_key = f"feedback.sent.{hashlib.sha1(model_input.tobytes()).hexdigest()[:16]}"
     if sent_key in st.session_state:
         message = st.session_state[sent_key]
@@ -58,11 +62,11 @@ def controls(image, model_input: np.ndarray, prediction: Prediction, source: str
         return
     right, label, wrong = st.columns([1, 1, 1.4], vertical_alignment="bottom")
     right.button("Right", icon=":material/check:", key=f"{key}.right", on_click=_send,
-                 args=(image, model_input, prediction, prediction.digit, source, sent_key))
+                 args=(image, model_input, prediction, prediction.digit, source, sent_key, str(model_path)))
     others = [d for d in range(10) if d != prediction.digit]
     # Offered first: the model's second guess, most often the true digit when the first guess is wrong
     guess = others.index(prediction.runner_up) if prediction.runner_up in others else 0
     actual = label.selectbox("It is", others, index=guess, key=f"{key}.label")
     wrong.button(f"Wrong, it is {actual}", icon=":material/close:", key=f"{key}.wrong", on_click=_send,
-                 args=(image, model_input, prediction, actual, source, sent_key))
+                 args=(image, model_input, prediction, actual, source, sent_key, str(model_path)))
     st.caption(CONSENT)

@@ -8,7 +8,7 @@ from PIL import Image
 
 from hdr_core.explain import explain
 from hdr_core.model import Reading
-from hdr_core.preprocess import to_grayscale
+from hdr_core.preprocess import SCAN_CELLS, to_grayscale
 
 from . import charts, resources, style
 
@@ -35,8 +35,9 @@ def show_model_input(reading: Reading) -> None:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _explanation(model_input: np.ndarray, digit: int):
-    return explain(resources.predictor(), model_input, digit)
+def _explanation(model_input: np.ndarray, digit: int, scan: bool):
+    predictor = resources.predictor()
+    return explain(predictor.scans if scan and predictor.scans is not None else predictor, model_input, digit)
 
 
 def evidence_picture(model_input: np.ndarray, evidence: np.ndarray, pixel: int = PIXEL) -> np.ndarray:
@@ -61,16 +62,18 @@ def feature_mosaic(maps: np.ndarray, columns: int = 8, gap: int = 2, pixel: int 
     return mosaic
 
 
-def show_explanation(model_input: np.ndarray, digit: int, *, about: str = "", key: str = "result.why") -> None:
+def show_explanation(model_input: np.ndarray, digit: int, *, about: str = "", key: str = "result.why",
+                     scan: bool = False) -> None:
     """Which pixels of ``model_input`` pushed the model to read ``digit``, and what its first layer saw; ``about``:
-    which digit of several that is (the expander's label stays the same, so it stays open for another)."""
+    which digit of several that is (the expander's label stays the same, so it stays open for another); ``scan``:
+    a low-resolution scan, read by the scan reader (``Predictor.reader_for``)."""
     box = st.expander("Why this answer?", key=key, on_change="rerun")
     if not box.open:  # worked out only while someone looks: it costs a batch of about 80 readings
         return
     with box:
         if about:
             st.caption(about)
-        why = _explanation(model_input, digit)
+        why = _explanation(model_input, digit, scan)
         left, right = st.columns([1, 2])
         left.image(evidence_picture(model_input, why.evidence), width="stretch",  # as tall as the mosaic of 4 x 8
                    caption=f"Red: areas that made it read {why.digit}; blue: areas that argued against. "
@@ -89,6 +92,9 @@ def show_reading(reading: Reading, *, source: str, with_input: bool = True, draw
     left, right = st.columns([1, 1.6], gap="medium")
     with left:
         st.metric("Prediction", str(prediction.digit), f"{prediction.confidence:.1%} sure", delta_color="off", delta_arrow="off")
+        if reading.steps.low_resolution_scan and resources.predictor().scans is not None:
+            st.caption("Read as a low-resolution scan (black and white only, a grid of at most "
+                       f"{SCAN_CELLS} cells a side), by networks trained on more such scans.")
         if prediction.confidence < threshold:
             runner_up = prediction.runner_up
             st.warning(
@@ -101,5 +107,6 @@ def show_reading(reading: Reading, *, source: str, with_input: bool = True, draw
     if with_input:
         show_model_input(reading)
     history.remember(reading.model_input, str(prediction.digit), prediction.confidence, source, drawing)
-    feedback.controls(reading.steps.upright, reading.model_input, prediction, source, key=f"{source}.feedback")
-    show_explanation(reading.model_input, prediction.digit)
+    feedback.controls(reading.steps.upright, reading.model_input, prediction, source, key=f"{source}.feedback",
+                      model_path=resources.predictor().reader_for(reading.steps).model_path)
+    show_explanation(reading.model_input, prediction.digit, scan=reading.steps.low_resolution_scan)

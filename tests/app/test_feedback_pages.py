@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from hdr_core import Predictor
+from hdr_core.model import DEFAULT_MODEL_PATH, SCAN_MODEL_PATH, model_version
+from hdr_core.synth import low_resolution_scan
 from hdr_core.feedback import FeedbackStore
 from tests.app.test_pages import TIMEOUT, mnist_scan, page, upload
 
@@ -40,6 +42,18 @@ def test_a_right_reading_is_stored_with_its_own_label(feedback_db, mnist):
     [stored] = FeedbackStore(f"sqlite:///{feedback_db}").records()
     assert stored.correct and stored.label == stored.predicted
     assert at.success[0].value == "Thank you: your confirmation is saved (#1)."  # not called a correction
+
+
+def test_feedback_on_a_scan_names_the_scan_reader_that_read_it_and_other_feedback_the_digit_model(feedback_db, mnist):
+    _, test = mnist
+    at = upload(page("app_pages/upload.py").run(), "scan.png", low_resolution_scan(test.x[0], np.random.default_rng(0)))
+    at.button(key="upload.feedback.right").click().run()
+    upload(at, "seven.png", mnist_scan(test.x[0]))
+    at.button(key="upload.feedback.right").click().run()
+    assert not at.exception
+    stored = FeedbackStore(f"sqlite:///{feedback_db}").records()
+    assert sorted(r.model_version for r in stored) == sorted([model_version(SCAN_MODEL_PATH), model_version(DEFAULT_MODEL_PATH)])
+    assert model_version(SCAN_MODEL_PATH) != model_version(DEFAULT_MODEL_PATH)
 
 
 def test_the_correction_offered_first_is_the_models_second_guess(feedback_db, mnist):

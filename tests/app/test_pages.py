@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from hdr_core.model import MODELS_DIR
 from hdr_core.preprocess import UPLOAD_TYPES
+from hdr_core.synth import low_resolution_scan
 from tests.conftest import camera_frame, png_bytes, zipped
 
 TIMEOUT = 120
@@ -63,6 +64,19 @@ def test_the_upload_page_reads_real_handwritten_digits(mnist):
         assert json.loads(chart.spec)["title"] == "Probability of each digit"
         assert bars["digit"] == [str(d) for d in range(10)] and sum(bars["probability"]) == pytest.approx(1.0, abs=1e-4)
         assert [d for d, r in zip(bars["digit"], bars["reading"]) if r == "chosen"] == [str(test.y[index])]
+
+
+def test_a_low_resolution_scan_is_read_as_one_digit_by_the_scan_reader_and_the_page_says_so(mnist):
+    _, test = mnist
+    rng = np.random.default_rng(3)
+    at = page("app_pages/upload.py").run()
+    for index in (3, 4):  # a 0 stretched to fill its grid, as wide as tall: once read as the number "611"
+        upload(at, f"scan-{index}.png", low_resolution_scan(test.x[index], rng))
+        assert not at.exception and not at.error
+        assert next(m for m in at.metric if m.label == "Prediction").value == str(test.y[index])
+        assert any("Read as a low-resolution scan" in c.value for c in at.caption)
+    upload(at, "digit.png", mnist_scan(test.x[3]))  # the same digit in grey: the digit model reads it, nothing said
+    assert not any("low-resolution scan" in c.value for c in at.caption)
 
 
 def test_a_corrupt_file_gets_an_error_message_and_no_exception():

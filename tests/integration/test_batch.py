@@ -5,11 +5,13 @@ from __future__ import annotations
 import csv
 import io
 
+import numpy as np
 import pytest
 from PIL import Image
 
-from hdr_core import Predictor
+from hdr_core import Predictor, preprocess_steps
 from hdr_core.batch import expand_files, read_files, to_csv
+from hdr_core.synth import low_resolution_scan
 from tests.conftest import png_bytes, zipped
 
 
@@ -115,3 +117,18 @@ def test_every_page_of_a_multi_page_tiff_is_read_and_a_damaged_one_is_an_error_n
     for cut in (len(document) // 3, 2 * len(document) // 3, len(document) - 10):
         readings = read_files(predictor, expand_files([("cut.tif", document[:cut])]).files)
         assert readings and all(r.error or r.text for r in readings)
+
+
+def test_in_a_batch_low_resolution_scans_are_read_by_the_scan_reader_and_the_other_files_by_the_digit_model(predictor, mnist):
+    _, test = mnist
+    rng = np.random.default_rng(3)
+    files, labels = scans(mnist, 3)
+    files += [(f"scan-{i}.png", low_resolution_scan(test.x[i], rng)) for i in range(3, 6)]
+    readings = read_files(predictor, files)
+    for (name, data), reading in zip(files, readings):
+        steps = preprocess_steps(data)
+        network = predictor.scans if name.startswith("scan-") else predictor
+        assert steps.low_resolution_scan == name.startswith("scan-")
+        expected = network.probabilities(steps.result)[0]
+        assert reading.text == str(int(expected.argmax())) and reading.confidence == pytest.approx(float(expected.max()), abs=1e-6)
+    assert [r.text for r in readings] == [str(y) for y in test.y[:6]]

@@ -178,3 +178,25 @@ def test_the_served_average_taken_apart_writes_members_that_average_back_to_it(t
     recorded = json.loads((ROOT / "models" / "train_config.json").read_text())["ensemble"]["member_settings"]
     beside = [json.loads((path.parent / "train_config.json").read_text()) for path in paths]
     assert beside == recorded  # each member keeps the settings the average recorded for it, in order
+
+
+def test_a_scan_reader_is_written_beside_the_digit_model_and_read_for_low_resolution_scans(quick_run, train_env, tmp_path, mnist):
+    out = tmp_path / "models"
+    shutil.copytree(quick_run, out)
+    untouched = {name: (out / name).read_bytes() for name in ("digit_cnn.keras", "digit_cnn.tflite", "evaluation.json")}
+    member = str(quick_run / "digit_cnn.keras")
+    done = subprocess.run([sys.executable, "train.py", "--combine", member, member, "--scan-reader", "--chosen-by", "a test",
+                           *QUICK, "--out", str(out)], cwd=ROOT, env=train_env, check=True, capture_output=True, text=True)
+    assert "validation low-resolution scans" in done.stdout
+    assert all((out / name).read_bytes() == data for name, data in untouched.items())  # the digit model is kept
+    config = json.loads((out / "train_config.json").read_text())
+    scans = config["scan_reader"]
+    assert scans["file"] == "digit_scans.tflite" and scans["members"] == 2 and scans["chosen_by"] == "a test"
+    assert len(scans["member_settings"]) == 2 and 0.0 < scans["validation_low_resolution_scans"] <= 1.0
+    assert "segmenter" in config and "ensemble" not in config  # the rest of the settings as they were
+    reader = Predictor.from_file(out / "digit_cnn.tflite")
+    assert reader.scans is not None and reader.scans.model_path == out / "digit_scans.tflite"
+    _, test = mnist
+    digits = test.x[:50].astype(np.float32) / 255
+    alone = Predictor(str(quick_run / "digit_cnn.tflite")).network_probabilities(digits)
+    np.testing.assert_allclose(reader.scans.network_probabilities(digits), alone, atol=1e-5)  # the average of one model twice
