@@ -619,6 +619,7 @@ def write_scan_reader(args, validation) -> None:
     settings, why they were chosen and what it reads of the validation scans go into train_config.json."""
     from hdr_core import model, robustness
 
+    args.out.mkdir(parents=True, exist_ok=True)
     path = model.export_tflite(model.build_ensemble([model.load_model(p) for p in args.combine]),
                                args.out / model.SCAN_MODEL_PATH.name, int8_weights=args.int8_weights)
     scans = robustness.scan_accuracy(model.Predictor(path), validation)
