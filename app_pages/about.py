@@ -24,6 +24,8 @@ American census staff and students. A model trained on MNIST has only ever seen 
 one way, so every image is first put through the same recipe MNIST itself was made with.
 When the model is unsure of a digit, it also reads it made a little narrower and a little wider
 and averages the three readings, since people write narrower and wider digits than MNIST's writers.
+A low-resolution black-and-white scan, as digit collections store digits, is read by networks
+trained on more such scans.
 """
 )
 
