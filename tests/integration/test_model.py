@@ -262,8 +262,8 @@ def test_low_resolution_scans_are_read_by_the_scan_reader_and_everything_else_by
     assert all(s.low_resolution_scan for s in scans) and not any(d.low_resolution_scan for d in drawings)
     for steps, network in [*((s, predictor.scans) for s in scans[:3]), *((d, predictor) for d in drawings[:3])]:
         assert predictor.read(steps).prediction == network.predict(steps.result)
-    mixed = [scans[0], drawings[0], scans[1]]
-    assert [(reader.model_path.name, positions) for reader, positions in readers(predictor, [s.low_resolution_scan for s in mixed])] == [
+    flags = [s.low_resolution_scan for s in (scans[0], drawings[0], scans[1])]
+    assert [(reader.model_path.name, positions) for reader, positions in readers(predictor, flags)] == [
         ("digit_cnn.tflite", [1]), ("digit_scans.tflite", [0, 2])]
     # The two networks differ: on these scans the readings are not all the same.
     assert not np.allclose(predictor.scans.probabilities(np.stack([s.result for s in scans])),
