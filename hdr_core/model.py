@@ -192,11 +192,10 @@ def readers(predictor, low_resolution_scans: Sequence[bool]) -> list[tuple["Pred
     (reader, positions) pairs, one batch per network: the scans the predictor's scan reader, if it has one
     (``Predictor.reader_for``), the rest the predictor itself (as does anything else with a ``probabilities``
     method, for the whole batch)."""
-    scans = getattr(predictor, "scans", None)
-    is_scan = [scans is not None and bool(scan) for scan in low_resolution_scans]
+    is_scan = [getattr(predictor, "scans", None) is not None and bool(scan) for scan in low_resolution_scans]
     groups = [(predictor, [i for i, scan in enumerate(is_scan) if not scan])]
     if any(is_scan):
-        groups.append((scans.in_style(predictor.style), [i for i, scan in enumerate(is_scan) if scan]))
+        groups.append((predictor.reader_for(True), [i for i, scan in enumerate(is_scan) if scan]))
     return [(reader, positions) for reader, positions in groups if positions]
 
 
@@ -240,10 +239,10 @@ class Predictor:
         scans = Path(path).with_name(SCAN_MODEL_PATH.name)
         return cls(path, variants, scans if variants and scans.is_file() else None)
 
-    def reader_for(self, steps: PreprocessSteps) -> "Predictor":
-        """Who reads this image: the scan reader for a low-resolution scan (in this predictor's style), if
-        there is one; else this predictor."""
-        if steps.low_resolution_scan and self.scans is not None:
+    def reader_for(self, low_resolution_scan: bool) -> "Predictor":
+        """Who reads an image (``PreprocessSteps.low_resolution_scan`` of it): the scan reader for a low-resolution
+        scan (in this predictor's style), if there is one; else this predictor."""
+        if low_resolution_scan and self.scans is not None:
             return self.scans.in_style(self.style)
         return self
 
@@ -329,4 +328,4 @@ class Predictor:
     def read(self, image: ImageInput | PreprocessSteps) -> Reading:
         """Preprocess any image of one digit and read it; raises an ``InputError`` for unusable input."""
         steps = image if isinstance(image, PreprocessSteps) else preprocess_steps(image)
-        return Reading(self.reader_for(steps).predict(steps.result), steps)
+        return Reading(self.reader_for(steps.low_resolution_scan).predict(steps.result), steps)

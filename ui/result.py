@@ -36,8 +36,7 @@ def show_model_input(reading: Reading) -> None:
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def _explanation(model_input: np.ndarray, digit: int, scan: bool):
-    predictor = resources.predictor()
-    return explain(predictor.scans if scan and predictor.scans is not None else predictor, model_input, digit)
+    return explain(resources.predictor().reader_for(scan), model_input, digit)
 
 
 def evidence_picture(model_input: np.ndarray, evidence: np.ndarray, pixel: int = PIXEL) -> np.ndarray:
@@ -89,10 +88,11 @@ def show_reading(reading: Reading, *, source: str, with_input: bool = True, draw
 
     prediction = reading.prediction
     threshold = resources.unsure_below()
+    network = resources.predictor().reader_for(reading.steps.low_resolution_scan)  # the scan reader reads scans
     left, right = st.columns([1, 1.6], gap="medium")
     with left:
         st.metric("Prediction", str(prediction.digit), f"{prediction.confidence:.1%} sure", delta_color="off", delta_arrow="off")
-        if reading.steps.low_resolution_scan and resources.predictor().scans is not None:
+        if network is not resources.predictor():
             st.caption("Read as a low-resolution scan (black and white only, a grid of at most "
                        f"{SCAN_CELLS} cells a side), by networks trained on more such scans.")
         if prediction.confidence < threshold:
@@ -108,5 +108,5 @@ def show_reading(reading: Reading, *, source: str, with_input: bool = True, draw
         show_model_input(reading)
     history.remember(reading.model_input, str(prediction.digit), prediction.confidence, source, drawing)
     feedback.controls(reading.steps.upright, reading.model_input, prediction, source, key=f"{source}.feedback",
-                      model_path=resources.predictor().reader_for(reading.steps).model_path)
+                      model_path=network.model_path)
     show_explanation(reading.model_input, prediction.digit, scan=reading.steps.low_resolution_scan)

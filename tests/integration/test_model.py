@@ -277,7 +277,7 @@ def test_a_scan_read_in_a_style_is_weighed_for_it_by_the_scan_reader(predictor, 
     continental = predictor.in_style(CONTINENTAL)
     expected = weighed(predictor.scans.probabilities(steps.result), CONTINENTAL)[0]
     np.testing.assert_allclose(continental.read(steps).prediction.probabilities, expected, atol=1e-6)
-    assert continental.reader_for(steps).model_path == SCAN_MODEL_PATH
+    assert continental.reader_for(steps.low_resolution_scan).model_path == SCAN_MODEL_PATH
 
 
 def test_a_digit_model_in_a_folder_without_a_scan_reader_reads_scans_itself(tmp_path, mnist):
@@ -286,6 +286,6 @@ def test_a_digit_model_in_a_folder_without_a_scan_reader_reads_scans_itself(tmp_
     alone.write_bytes(DEFAULT_MODEL_PATH.read_bytes())
     reader = Predictor.from_file(alone)
     steps = preprocess_steps(low_resolution_scan(test.x[0], np.random.default_rng(2)))
-    assert reader.scans is None and reader.reader_for(steps) is reader
+    assert reader.scans is None and reader.reader_for(steps.low_resolution_scan) is reader
     assert reader.read(steps).prediction == Predictor(DEFAULT_MODEL_PATH).predict(steps.result)
     assert Predictor.from_file(SEGMENTER_PATH, variants=False).scans is None  # not a digit model
