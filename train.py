@@ -456,8 +456,7 @@ def train_model(args, train, validation, model_path: Path, data_sha256: str) -> 
                    **{k: [float(v) for v in vs] for k, vs in history.history.items()}}
     if args.warm_start:  # the run it continues comes first, so the curves and settings tell the whole story
         config["warm_start"], history_out = continued_from(args.warm_start, history_out)
-    earlier_path = args.out / "train_config.json"
-    earlier = json.loads(earlier_path.read_text()) if earlier_path.is_file() else {}
+    earlier = saved_json(args.out / "train_config.json")
     for kept in ("segmenter", "scan_reader"):  # the models beside it stay until trained again themselves
         if kept in earlier:
             config[kept] = earlier[kept]
@@ -483,8 +482,7 @@ def write_members(keras_path: Path, out: Path) -> None:
     (``member_settings``) as its train_config.json, so a warm start or a new average still knows its seed and run."""
     from hdr_core import model
 
-    config_path = keras_path.parent / "train_config.json"
-    recorded = json.loads(config_path.read_text()).get("ensemble", {}) if config_path.is_file() else {}
+    recorded = saved_json(keras_path.parent / "train_config.json").get("ensemble", {})
     settings = recorded.get("member_settings", [])
     for k, member in enumerate(model.ensemble_members(model.load_model(keras_path)), start=1):
         path = out / f"member_{k}" / model.KERAS_MODEL_PATH.name
@@ -511,11 +509,14 @@ def keep_best(net, path: Path):
     return KeepBest()
 
 
+def saved_json(path: Path) -> dict:
+    """A JSON artifact a run saved (settings, history), or {} where there is none (a run from before it, a new folder)."""
+    return json.loads(path.read_text()) if path.is_file() else {}
+
+
 def continued_from(start: Path, history: dict) -> tuple[dict, dict]:
     """The settings of the run a warm start continues, and its history followed by the new epochs."""
-    config_path, history_path = start.parent / "train_config.json", start.parent / "history.json"
-    earlier = json.loads(config_path.read_text()) if config_path.is_file() else {}
-    before = json.loads(history_path.read_text()) if history_path.is_file() else {}
+    earlier, before = saved_json(start.parent / "train_config.json"), saved_json(start.parent / "history.json")
     settings = {k: earlier.get(k) for k in ("seed", "epochs", "learning_rate", "canvas_samples", "box_filled_samples",
                                              "training_images", "train_seconds", "data_sha256")}
     settings.update({k: earlier.get(k, 0) for k in RESTART_COPIES})  # runs from before an option had none
@@ -559,7 +560,7 @@ def train_segmenter(args, train, validation) -> None:
 
     # 3. Its settings and figures beside the digit model's.
     config_path = args.out / "train_config.json"
-    config = json.loads(config_path.read_text()) if config_path.is_file() else {}
+    config = saved_json(config_path)
     config["segmenter"] = {"numbers": args.segmenter_numbers, "epochs": args.segmenter_epochs, "seed": args.segmenter_seed,
                            "candidates": int(len(y)), "whole_share": float(y.mean()),
                            "validation_candidates": int(len(y_val)),
@@ -597,12 +598,8 @@ def combine(args, validation, keras_path: Path):
     ensemble = model.build_ensemble(members)
     ensemble.save(keras_path)
     config_path = args.out / "train_config.json"
-    previous = json.loads(config_path.read_text()) if config_path.is_file() else {}
-    member_configs = []
-    for path in args.combine:
-        member_config = path.parent / "train_config.json"
-        member_configs.append(json.loads(member_config.read_text()) if member_config.is_file() else {})
-    config = ensemble_config(previous, member_configs, {
+    member_configs = [saved_json(path.parent / "train_config.json") for path in args.combine]
+    config = ensemble_config(saved_json(config_path), member_configs, {
         "members": len(members), "how": "probabilities averaged", "chosen_by": args.chosen_by,
         "member_validation": figures, "ensemble_validation": together})
     config["parameters"] = int(ensemble.count_params())
@@ -624,12 +621,11 @@ def write_scan_reader(args, validation) -> None:
                                args.out / model.SCAN_MODEL_PATH.name, int8_weights=args.int8_weights)
     scans = robustness.scan_accuracy(model.Predictor(path), validation)
     config_path = args.out / "train_config.json"
-    config = json.loads(config_path.read_text()) if config_path.is_file() else {}
-    member_configs = [json.loads(c.read_text()) if c.is_file() else {}
-                      for c in (m.parent / "train_config.json" for m in args.combine)]
+    config = saved_json(config_path)
     config["scan_reader"] = {
         "file": path.name, "members": len(args.combine), "how": "probabilities averaged", "chosen_by": args.chosen_by,
-        "weights": "int8" if args.int8_weights else "float32", "member_settings": [member_settings(c) for c in member_configs],
+        "weights": "int8" if args.int8_weights else "float32",
+        "member_settings": [member_settings(saved_json(m.parent / "train_config.json")) for m in args.combine],
         "validation_low_resolution_scans": scans.accuracy}
     config_path.write_text(json.dumps(config, indent=1) + "\n")
     print(f"wrote {path}: validation low-resolution scans {scans.accuracy:.2%}")
