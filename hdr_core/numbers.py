@@ -448,8 +448,9 @@ def ruled_lines(ink: np.ndarray, blobs: list[Piece] | None = None) -> list[Piece
         return w >= 2 * h and h <= MARK_PEN * pen + 0.1 * w and thickest <= MARK_PEN * pen
 
     pen = pen_width(ink)
-    maybe = [b for b in blobs if flat(b, pen)]
-    others = [b for b in blobs if not flat(b, pen)]
+    is_flat = [flat(b, pen) for b in blobs]
+    maybe = [b for b, f in zip(blobs, is_flat) if f]
+    others = [b for b, f in zip(blobs, is_flat) if not f]
     if not others:
         return maybe
     pen = pen_width(np.logical_or.reduce([b.mask for b in others]))  # the digits' pen, not the line's own

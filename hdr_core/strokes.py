@@ -22,6 +22,9 @@ MAX_COMMANDS = 50_000
 """Path commands a drawing may hold in all: a minute of drawing makes a few thousand. The drawing
 comes from the browser, so its size and shape are checked before it is painted."""
 
+UNREADABLE = "The drawing could not be read. Clear the canvas and draw again."
+"""What a person is told when the drawing's data is not what the canvas sends."""
+
 ARGUMENTS = {"M": 2, "L": 2, "Q": 4, "C": 6, "Z": 0, "z": 0}
 """The path commands the canvas sends, and how many numbers each takes."""
 
@@ -40,7 +43,7 @@ def _finite(value: Any, default: float | None = None) -> float:
         return default
     if isinstance(value, (int, float)) and math.isfinite(value):
         return float(value)
-    raise InvalidDrawingError("The drawing could not be read. Clear the canvas and draw again.")
+    raise InvalidDrawingError(UNREADABLE)
 
 
 def _path_points(commands: Iterable[list]) -> list[list[tuple[float, float]]]:
@@ -50,7 +53,7 @@ def _path_points(commands: Iterable[list]) -> list[list[tuple[float, float]]]:
     for command in commands:
         if (not isinstance(command, (list, tuple)) or not command or not isinstance(command[0], str)
                 or ARGUMENTS.get(command[0]) != len(command) - 1):
-            raise InvalidDrawingError("The drawing could not be read. Clear the canvas and draw again.")
+            raise InvalidDrawingError(UNREADABLE)
         op, args = command[0], [_finite(v) for v in command[1:]]
         if op == "M":
             if current:
@@ -101,7 +104,7 @@ def _placed(lines: list[list[tuple[float, float]]], obj: dict[str, Any]) -> list
         centre = origin + (0.5 - factor) * box  # rotation is about the origin point; small angles only matter here
         placed = [((line - path_centre) * scale) @ rotation.T + centre for line in arrays]
     if not all(np.isfinite(line).all() for line in placed):
-        raise InvalidDrawingError("The drawing could not be read. Clear the canvas and draw again.")
+        raise InvalidDrawingError(UNREADABLE)
     return placed
 
 
@@ -109,12 +112,12 @@ def _paths(drawing: dict[str, Any] | None) -> list[dict[str, Any]]:
     """The drawing's pen strokes; InvalidDrawingError if it is not shaped as the canvas sends it."""
     objects = (drawing or {}).get("objects", []) if isinstance(drawing, (dict, type(None))) else None
     if not isinstance(objects, list) or not all(isinstance(o, dict) for o in objects):
-        raise InvalidDrawingError("The drawing could not be read. Clear the canvas and draw again.")
+        raise InvalidDrawingError(UNREADABLE)
     paths = [o for o in objects if str(o.get("type", "")).lower() == "path" and o.get("path")]
     if not paths:
         raise EmptyImageError("The canvas is empty. Draw a digit.")
     if not all(isinstance(o["path"], list) for o in paths):
-        raise InvalidDrawingError("The drawing could not be read. Clear the canvas and draw again.")
+        raise InvalidDrawingError(UNREADABLE)
     if sum(len(o["path"]) for o in paths) > MAX_COMMANDS:
         raise InvalidDrawingError("The drawing is too large to read. Clear the canvas and draw again.")
     return paths
