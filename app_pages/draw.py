@@ -4,7 +4,7 @@ import streamlit as st
 from streamlit_drawable_canvas import st_canvas
 
 from hdr_core import InputError
-from hdr_core.numbers import looks_like_number, read_number
+from hdr_core.numbers import looks_like_number, read_digit, read_number
 from hdr_core.strokes import render_strokes, stroke_masks
 from ui import history, resources, result, style, touch
 from ui.number_view import show_number
@@ -36,7 +36,7 @@ with right:
         image = render_strokes(canvas.json_data, width, height)
         drawing = history.drawing_key(mode, canvas.json_data)  # the history keeps a drawing once, as last read
         if mode == "One digit":
-            reading = reader.read(image)
+            reading = read_digit(reader, image)  # a line drawn under the digit is left out
             if looks_like_number(reading.steps):
                 st.info("This looks like several digits: choose **A number** above to read them all.", icon=":material/pin:")
             result.show_reading(reading, source="draw", drawing=drawing)

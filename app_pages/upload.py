@@ -4,7 +4,7 @@ same way as a drawing."""
 import streamlit as st
 
 from hdr_core import InputError, preprocess_steps
-from hdr_core.numbers import NumberReading, read_digit_or_number, read_number
+from hdr_core.numbers import NumberReading, read_digit, read_digit_or_number, read_number
 from hdr_core.pages import page_count
 from hdr_core.preprocess import FORMATS, UPLOAD_TYPES
 from ui import resources, result, style
@@ -36,7 +36,7 @@ try:
     steps = preprocess_steps(data)  # a PDF or TIFF of several pages: its first
     pages = page_count(data)
     if read_as == "One digit":
-        reading = reader.read(steps)
+        reading = read_digit(reader, steps)
     elif read_as == "A number":
         reading = read_number(reader, steps, resources.segmenter())
     else:  # several digits side by side, or touching, are read as a number

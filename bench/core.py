@@ -6,7 +6,9 @@
 Canvas images are MNIST test digits redrawn as on the Draw page (280x280, RGBA as the canvas
 component returns them); uploads are the same images as PNG bytes; phone photos are MNIST test
 digits printed on paper and photographed at 12 megapixels (4032x3024, JPEG quality 90 as phone
-cameras save them, ``synth.photo_of_paper``). Needs HDR_MNIST_PATH or Keras' download.
+cameras save them, ``synth.photo_of_paper``). Each is read as the app reads one digit
+(``numbers.read_digit``: preprocessing, a line under the digit left out, prediction). Needs
+HDR_MNIST_PATH or Keras' download.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from PIL import Image  # noqa: E402
 
 from hdr_core import Predictor, preprocess  # noqa: E402
 from hdr_core.data import load_mnist  # noqa: E402
-from hdr_core.numbers import default_segmenter, read_number  # noqa: E402
+from hdr_core.numbers import default_segmenter, read_digit, read_number  # noqa: E402
 from hdr_core.scaling import scale_uint8  # noqa: E402
 from hdr_core.synth import draw_like_canvas, draw_number_with_masks, pen_strokes, photo_of_paper  # noqa: E402
 
@@ -77,8 +79,8 @@ def main() -> None:
     for i in range(20):  # warm caches and the graph
         predictor.predict(preprocess(canvases[i]))
 
-    canvas_s = timed(lambda i: predictor.predict(preprocess(canvases[i])), args.images)
-    upload_s = timed(lambda i: predictor.predict(preprocess(uploads[i])), args.images)
+    canvas_s = timed(lambda i: read_digit(predictor, canvases[i]), args.images)
+    upload_s = timed(lambda i: read_digit(predictor, uploads[i]), args.images)
     preprocess_s = timed(lambda i: preprocess(canvases[i]), args.images)
     batch = scale_uint8(test.x[: args.batch])
     predictor.predict_many(batch)
@@ -91,9 +93,9 @@ def main() -> None:
     read_number(predictor, numbers[0][0], segmenter, numbers[0][1])
     number_s = timed(lambda i: read_number(predictor, numbers[i][0], segmenter, numbers[i][1]), args.numbers)
     photos = [photo_of_paper(test.x[i], rng, size=(4032, 3024), quality=90) for i in range(args.photos)]
-    photo_s = timed(lambda i: predictor.predict(preprocess(photos[i % len(photos)])), 3 * len(photos))
+    photo_s = timed(lambda i: read_digit(predictor, photos[i % len(photos)]), 3 * len(photos))
     heics = [as_heic(photo) for photo in photos[: args.heic_photos]]
-    heic_s = timed(lambda i: predictor.predict(preprocess(heics[i % len(heics)])), 3 * len(heics)) if heics else None
+    heic_s = timed(lambda i: read_digit(predictor, heics[i % len(heics)]), 3 * len(heics)) if heics else None
 
     def ms(samples: np.ndarray) -> dict:
         return {"median_ms": round(float(np.median(samples)) * 1e3, 3), "p95_ms": round(float(np.percentile(samples, 95)) * 1e3, 3)}

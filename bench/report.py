@@ -148,6 +148,12 @@ def results() -> list[str]:
         alone = lines["lines_alone"]
         rows.append((f"Lines drawn on their own on the number canvas ({alone['lines']:,}): refused as no number",
                      f"{alone['refused_as_no_number']:,}", "", "python bench/underlines.py"))
+        if "single_digits" in lines:
+            single, right = lines["single_digits"], lines["single_digits"]["read_right"]
+            rows.append((f"Single validation digits drawn underlined ({single['digits']:,}), read right as an upload / on the "
+                         "one-digit canvas (the same drawings without the line, as an upload)",
+                         f"{pct(right['upload'] / single['digits'])} / {pct(right['one_digit_canvas'] / single['digits'])} "
+                         f"({pct(right['upload_without_the_line'] / single['digits'])})", "", "python bench/underlines.py"))
     shots = load("bench/results/photos.json")
     if shots and "on_a_desk" in shots["accuracy"]:
         figures = shots["accuracy"]

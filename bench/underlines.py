@@ -9,7 +9,9 @@ image alone, as an upload is read. The same drawings without their line are read
 counts show what the line costs. Then lines drawn on their own on the number canvas (any length from a
 third of the canvas to nearly all of it, any height on it, pens of 8-20 px, sloping a little) are read
 given their stroke: each should be refused as no number (``EmptyImageError``), not read as digits.
-Needs HDR_MNIST_PATH or Keras' download.
+And single validation digits drawn underlined the same way are read from the image alone, as an upload
+is read automatically (``numbers.read_digit_or_number``) and as the one-digit canvas reads a drawing
+(``numbers.read_digit``), with their line and without it. Needs HDR_MNIST_PATH or Keras' download.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ import numpy as np  # noqa: E402
 
 from hdr_core import EmptyImageError, Predictor  # noqa: E402
 from hdr_core.data import load_mnist, train_validation_split  # noqa: E402
-from hdr_core.numbers import default_segmenter, read_number  # noqa: E402
+from hdr_core.numbers import default_segmenter, read_digit, read_digit_or_number, read_number  # noqa: E402
 from hdr_core.synth import NUMBER_HEIGHT, NUMBER_PENS, _paint, draw_underlined_number, pen_strokes  # noqa: E402
 
 NUMBER_CANVAS = (700, NUMBER_HEIGHT)
@@ -49,6 +51,21 @@ def underlined(predictor, segmenter, validation, count: int, seed: int) -> dict:
         right["image_alone"] += read_number(predictor, image, segmenter).text == truth
         right["image_alone_without_the_line"] += read_number(predictor, bare, segmenter).text == truth
     return {"numbers": count, "seed": seed, "read_right": right}
+
+
+def single_digits(predictor, segmenter, validation, count: int, seed: int) -> dict:
+    """Single digits read right with their line and without it: as an upload, and on the one-digit canvas."""
+    rng = np.random.default_rng(seed)
+    right = dict.fromkeys(("upload", "upload_without_the_line", "one_digit_canvas"), 0)
+    for _ in range(count):
+        i = int(rng.integers(0, len(validation)))
+        image, bare, _, _ = draw_underlined_number([validation.x[i]], rng)
+        truth = str(int(validation.y[i]))
+        text = lambda reading: getattr(reading, "text", None) or str(reading.prediction.digit)  # noqa: E731
+        right["upload"] += text(read_digit_or_number(predictor, image, segmenter)) == truth
+        right["upload_without_the_line"] += text(read_digit_or_number(predictor, bare, segmenter)) == truth
+        right["one_digit_canvas"] += text(read_digit(predictor, image)) == truth
+    return {"digits": count, "seed": seed, "read_right": right}
 
 
 def lines_alone(predictor, segmenter, count: int, seed: int) -> dict:
@@ -78,13 +95,16 @@ def main() -> None:
     parser.add_argument("--numbers", type=int, default=500)
     parser.add_argument("--lines", type=int, default=200)
     parser.add_argument("--seed", type=int, default=9077)
+    parser.add_argument("--digits", type=int, default=1000)
+    parser.add_argument("--digit-seed", type=int, default=7272)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "underlines.json")
     args = parser.parse_args()
     train, _ = load_mnist()
     _, validation = train_validation_split(train, 5000, 42)  # as train.py holds it out
     predictor, segmenter = Predictor.from_file(), default_segmenter()
     result = {"underlined": underlined(predictor, segmenter, validation, args.numbers, args.seed),
-              "lines_alone": lines_alone(predictor, segmenter, args.lines, args.seed + 500)}
+              "lines_alone": lines_alone(predictor, segmenter, args.lines, args.seed + 500),
+              "single_digits": single_digits(predictor, segmenter, validation, args.digits, args.digit_seed)}
     print(json.dumps(result, indent=2))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n")

@@ -18,7 +18,7 @@ from PIL import Image
 from .archive import is_archive, zip_images
 from .errors import InputError
 from .model import Predictor, readers
-from .numbers import number_in
+from .numbers import number_in, one_digit
 from .pages import MAX_PAGES, page_count, page_image
 from .pdf import is_pdf
 from .preprocess import preprocess_steps
@@ -114,7 +114,8 @@ def read_files(predictor: Predictor, files: Iterable[tuple[str, FileData]], tota
     """Read every (name, bytes) file; a file that cannot be read gets its error, the others still count.
     In place of bytes, a function that returns them (or raises a named InputError) is called when the file is read.
 
-    A file holding a whole number (``numbers.number_in``, as the Upload page decides) is read as one.
+    A file holding a whole number (``numbers.number_in``, as the Upload page decides) is read as one; a
+    single digit is read without a line drawn under it (``numbers.one_digit``).
     """
     results: list[FileReading | None] = []
     waiting: list[tuple[int, str, np.ndarray, bool]] = []  # single digits: position, name, 28x28 input, a scan?; read at the end
@@ -123,7 +124,7 @@ def read_files(predictor: Predictor, files: Iterable[tuple[str, FileData]], tota
             steps = preprocess_steps(data() if callable(data) else data)
             number = number_in(predictor, steps, segmenter)
             if number is None:
-                waiting.append((len(results), name, steps.result, steps.low_resolution_scan))
+                waiting.append((len(results), name, one_digit(steps).result, steps.low_resolution_scan))
                 results.append(None)
             else:
                 results.append(FileReading(name, number.text, number.confidence, None, np.hstack(number.model_inputs)))

@@ -16,7 +16,7 @@ candidate digit that holds only part of a stroke is judged less likely.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Sequence
 
@@ -30,6 +30,7 @@ from .preprocess import (
     ImageInput,
     PreprocessSteps,
     center_by_mass,
+    crop_to_ink,
     fit_into_box,
     preprocess_steps,
     suppress_background,
@@ -429,16 +430,21 @@ UNDERLINE_DROP = 0.1
 """An underline's middle lies below the bottom of the digits (the median of those tall enough for one)
 less this share of the digit height."""
 
+UNDERLINE_WIDTH = 0.6
+"""A line wholly below a single digit is an underline when it is at least this share of the digit's width long."""
+
 
 def ruled_lines(ink: np.ndarray, blobs: list[Piece] | None = None) -> list[Piece]:
     """Blobs that are a ruled line, not part of a number: an underline, or a line drawn on its own.
 
     A line is flat: at least twice as long as it is tall, no column holding more of its ink than a dash
     may be thick (``MARK_PEN`` widths of the digits' pen), and no taller than that give or take a slope
-    of a tenth of its length. And it is longer than a dash may be (``MINUS_LENGTH``) or a digit is tall,
-    and lies under the digits (``UNDERLINE_DROP``), at least two of them: a 5's long bar written apart
-    from its body is as flat and as long, but at the top, and a 2's base cut off by a pen lift lies
-    under one digit. With no other ink, any flat blob is one. ``blobs``: the ink's, where labelled already.
+    of a tenth of its length. And it lies under the digits (``UNDERLINE_DROP``), under at least two of them
+    and longer than a dash may be (``MINUS_LENGTH``) or a digit is tall: a 5's long bar written apart from
+    its body is as flat and as long, but at the top, and a 2's base cut off by a pen lift lies under one
+    digit. Where a single digit stands on the page, a line under it is one if it lies wholly below all ink
+    over it and is at least ``UNDERLINE_WIDTH`` of the digit's width long (a digit underlined). With no
+    other ink, any flat blob is one. ``blobs``: the ink's, where labelled already.
     """
     blobs = _blobs(ink) if blobs is None else blobs
 
@@ -458,11 +464,16 @@ def ruled_lines(ink: np.ndarray, blobs: list[Piece] | None = None) -> list[Piece
     digits = [b for b in others if b.bottom - b.top >= FRAGMENT_HEIGHT * height]
     line = float(np.median([d.bottom for d in digits]))
 
-    def under(blob: Piece) -> int:  # how many digits stand over it
-        return sum(blob.left <= (d.left + d.right) / 2 <= blob.right for d in digits)
+    def under(blob: Piece) -> list[Piece]:  # the digits that stand over it
+        return [d for d in digits if blob.left <= (d.left + d.right) / 2 <= blob.right]
 
-    return [b for b in maybe if flat(b, pen) and b.right - b.left > MINUS_LENGTH[1] * height
-            and (b.top + b.bottom) / 2 > line - UNDERLINE_DROP * height and under(b) >= 2]
+    def under_the_digit(blob: Piece) -> bool:  # the one digit on the page: wholly below its ink, and about as wide
+        return (len(digits) == 1 and under(blob) == digits and all(blob.top >= o.bottom for o in others
+                                                                    if o.left < blob.right and o.right > blob.left)
+                and blob.right - blob.left >= UNDERLINE_WIDTH * (digits[0].right - digits[0].left))
+
+    return [b for b in maybe if flat(b, pen) and (b.top + b.bottom) / 2 > line - UNDERLINE_DROP * height
+            and ((b.right - b.left > MINUS_LENGTH[1] * height and len(under(b)) >= 2) or under_the_digit(b))]
 
 
 def _own_stroke(blob: Piece, stroke_inks: Sequence[np.ndarray]) -> bool:
@@ -667,8 +678,31 @@ def number_in(predictor: Predictor, steps: PreprocessSteps, segmenter: Predictor
     return None
 
 
+def one_digit(steps: PreprocessSteps) -> PreprocessSteps:
+    """The steps of an image of one digit with a line drawn under it left out (``ruled_lines``), and the
+    digit framed again: cropped to its ink, fitted into the 20x20 box, centred by mass in 28x28, as MNIST
+    framed its digits, which have nothing under them. The steps as they were where there is no such line,
+    or nothing but lines."""
+    ink = steps.cleaned > 0
+    if ndimage.label(ink, structure=np.ones((3, 3), dtype=bool))[1] < 2:  # one blob: no line beside the digit
+        return steps
+    blobs = _blobs(ink)
+    lines = ruled_lines(ink, blobs)
+    if not lines or len(lines) == len(blobs):
+        return steps
+    cleaned = np.where(np.logical_or.reduce([line.mask for line in lines]), 0.0, steps.cleaned).astype(steps.cleaned.dtype)
+    cropped = crop_to_ink(cleaned)
+    boxed = fit_into_box(cropped)
+    return replace(steps, cleaned=cleaned, cropped=cropped, boxed=boxed, result=center_by_mass(boxed))
+
+
+def read_digit(predictor: Predictor, image: ImageInput | PreprocessSteps) -> Reading:
+    """Read an image of one digit, a line drawn under it left out (``one_digit``)."""
+    return predictor.read(one_digit(image if isinstance(image, PreprocessSteps) else preprocess_steps(image)))
+
+
 def read_digit_or_number(predictor: Predictor, image: ImageInput | PreprocessSteps,
                          segmenter: Predictor | None = None) -> Reading | NumberReading:
     """Read an image of one digit or of a whole number, whichever it holds (see ``number_in``)."""
     steps = image if isinstance(image, PreprocessSteps) else preprocess_steps(image)
-    return number_in(predictor, steps, segmenter) or predictor.read(steps)
+    return number_in(predictor, steps, segmenter) or read_digit(predictor, steps)

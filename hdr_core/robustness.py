@@ -11,6 +11,7 @@ from .constants import NUM_CLASSES
 from .data import Split
 from .errors import InputError
 from .model import readers
+from .numbers import one_digit
 from .preprocess import ImageInput, preprocess_steps
 from .scaling import as_model_batch, scale_uint8
 from .synth import (continental_style, draw_like_canvas, draw_points_like_canvas, low_resolution_scan, on_a_desk,
@@ -77,7 +78,7 @@ def read_all(predictor, images: Iterable[ImageInput], labels: np.ndarray) -> Rea
     tensors, scans, kept = [], [], []  # only the 28x28 inputs are kept: every stage of 10,000 images would not fit
     for i, image in enumerate(images):
         try:
-            steps = preprocess_steps(image)
+            steps = one_digit(preprocess_steps(image))  # a line under the digit left out, as the app reads one digit
         except InputError:
             continue  # counted as wrong: the app could not read it either
         tensors.append(steps.result)

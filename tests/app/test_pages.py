@@ -253,6 +253,18 @@ def test_an_archive_with_no_image_in_it_gets_a_message():
     assert "no image in the archive" in at.warning[0].value and at.expander[0].label == "Left out of the archives and PDFs: 1 file"
 
 
+def test_an_uploaded_digit_with_a_line_under_it_is_read_without_the_line(mnist):
+    from hdr_core.synth import draw_underlined_number
+
+    _, test = mnist
+    image, _, _, _ = draw_underlined_number([test.x[0]], np.random.default_rng(0))  # a 7: read as 2 with its line
+    at = upload(page("app_pages/upload.py").run(), "answer.png", png_bytes(image))
+    assert not at.exception and not at.error
+    assert next(m for m in at.metric if m.label == "Prediction").value == "7"
+    at.segmented_control(key="upload.read_as").set_value("One digit").run()
+    assert next(m for m in at.metric if m.label == "Prediction").value == "7"
+
+
 def test_an_uploaded_number_is_read_whole_automatically(mnist):
     from tests.integration.test_numbers import written
 

@@ -11,7 +11,7 @@ from PIL import Image
 
 from hdr_core import Predictor, preprocess_steps
 from hdr_core.batch import expand_files, read_files, to_csv
-from hdr_core.synth import low_resolution_scan
+from hdr_core.synth import draw_underlined_number, low_resolution_scan
 from tests.conftest import png_bytes, zipped
 
 
@@ -132,3 +132,11 @@ def test_in_a_batch_low_resolution_scans_are_read_by_the_scan_reader_and_the_oth
         expected = network.probabilities(steps.result)[0]
         assert reading.text == str(int(expected.argmax())) and reading.confidence == pytest.approx(float(expected.max()), abs=1e-6)
     assert [r.text for r in readings] == [str(y) for y in test.y[:6]]
+
+
+def test_a_digit_with_a_line_under_it_is_read_without_the_line(predictor, mnist):
+    _, test = mnist
+    image, bare, _, _ = draw_underlined_number([test.x[0]], np.random.default_rng(0))  # a 7: read as 2 with its line
+    readings = read_files(predictor, [("underlined.png", png_bytes(image)), ("bare.png", png_bytes(bare))])
+    assert [r.text for r in readings] == ["7", "7"]
+    assert np.array_equal(readings[0].model_input, readings[1].model_input)  # the line left out, nothing else

@@ -13,13 +13,15 @@ from hdr_core.numbers import (
     default_segmenter,
     NumberReading,
     looks_like_number,
+    one_digit,
+    read_digit,
     read_digit_or_number,
     read_number,
     segment,
 )
 from hdr_core.robustness import number_accuracy
-from hdr_core.synth import (draw_decimal_number, draw_number_with_masks, draw_signed_number, low_resolution_scan,
-                            pen_strokes, photo_of_paper, segmentation_examples)
+from hdr_core.synth import (draw_decimal_number, draw_number_with_masks, draw_signed_number, draw_underlined_number,
+                            low_resolution_scan, pen_strokes, photo_of_paper, segmentation_examples)
 from tests.conftest import drawn_seven
 from tests.e2e.browser import STROKES
 
@@ -277,3 +279,21 @@ def test_a_number_underlined_is_read_without_its_line_and_a_line_alone_is_no_num
     alone[70:76, 30:-30] = 0
     with pytest.raises(EmptyImageError, match="a line is not a number"):
         read_number(predictor, alone, strokes=[line] if with_strokes else None)
+
+
+
+def test_one_digit_underlined_is_read_without_its_line_as_an_upload_or_on_the_one_digit_canvas(predictor, mnist):
+    _, test = mnist
+    paper, _ = written(mnist, [0])  # a 7 in rows 20-132
+    paper[140:146, 30:-30] = 0  # a line under it, clear of it and wider
+    assert not one_digit(preprocess_steps(paper)).cleaned[138:148].any()  # left out, the digit framed again without it
+    steps = preprocess_steps(written(mnist, [0])[0])
+    assert one_digit(steps) is steps  # nothing under it: read as before
+    rng, read = np.random.default_rng(0), 0
+    for i in range(20):  # drawn with the canvas's pen, the line a little below: 16 were read right with the line in
+        image, _, _, _ = draw_underlined_number([test.x[i]], rng)
+        reading = read_digit_or_number(predictor, image)  # an upload, read automatically
+        assert not isinstance(reading, NumberReading)
+        assert read_digit(predictor, image).prediction.digit == reading.prediction.digit  # the one-digit canvas
+        read += reading.prediction.digit == test.y[i]
+    assert read >= 19

@@ -183,6 +183,18 @@ def test_a_long_flat_line_under_the_digits_is_a_ruled_line_and_a_dash_or_a_digit
     assert lines_in(ink) == []
 
 
+def test_a_flat_line_wholly_below_a_single_digit_and_about_as_wide_is_an_underline():
+    one = bars((100, 115))
+    one[126:138, 95:120] = 1.0  # a 1 underlined: shorter than the digit is tall, but as wide as the 1
+    assert lines_in(one) == [(95, 120)]
+    one[126:138, 95:120] = 0.0
+    one[126:138, 104:111] = 1.0  # a dot under the 1, not a line
+    assert lines_in(one) == []
+    one[126:138, 104:111] = 0.0
+    one[110:122, 119:160] = 1.0  # a foot level with the 1's own foot, beside it: not below the 1
+    assert lines_in(one) == []
+
+
 def test_a_line_on_its_own_is_a_ruled_line_whatever_its_length_and_a_slope_is_allowed():
     ink = np.zeros((140, 400), dtype=np.float32)
     ink[60:72, 150:220] = 1.0
