@@ -468,8 +468,8 @@ def ruled_lines(ink: np.ndarray, blobs: list[Piece] | None = None) -> list[Piece
         return [d for d in digits if blob.left <= (d.left + d.right) / 2 <= blob.right]
 
     def under_the_digit(blob: Piece) -> bool:  # the one digit on the page: wholly below its ink, and about as wide
-        return (len(digits) == 1 and under(blob) == digits and all(blob.top >= o.bottom for o in others
-                                                                    if o.left < blob.right and o.right > blob.left)
+        return (len(digits) == len(under(blob)) == 1
+                and all(blob.top >= o.bottom for o in others if o.left < blob.right and o.right > blob.left)
                 and blob.right - blob.left >= UNDERLINE_WIDTH * (digits[0].right - digits[0].left))
 
     return [b for b in maybe if flat(b, pen) and (b.top + b.bottom) / 2 > line - UNDERLINE_DROP * height
