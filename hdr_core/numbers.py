@@ -693,7 +693,7 @@ def one_digit(steps: PreprocessSteps) -> PreprocessSteps:
     cleaned = np.where(np.logical_or.reduce([line.mask for line in lines]), 0.0, steps.cleaned).astype(steps.cleaned.dtype)
     cropped = crop_to_ink(cleaned)
     boxed = fit_into_box(cropped)
-    return replace(steps, cleaned=cleaned, cropped=cropped, boxed=boxed, result=center_by_mass(boxed))
+    return replace(steps, cleaned=cleaned, cropped=cropped, boxed=boxed, result=center_by_mass(boxed), underline_left_out=True)
 
 
 def read_digit(predictor: Predictor, image: ImageInput | PreprocessSteps) -> Reading:

@@ -816,6 +816,7 @@ class PreprocessSteps:
     boxed: np.ndarray
     result: np.ndarray
     low_resolution_scan: bool = False  # bilevel, at most SCAN_CELLS cells a side: read by the scan reader
+    underline_left_out: bool = False  # a line under the one digit, left out by numbers.one_digit
 
 
 def preprocess_steps(data: ImageInput) -> PreprocessSteps:

@@ -95,6 +95,8 @@ def show_reading(reading: Reading, *, source: str, with_input: bool = True, draw
         if network is not resources.predictor():
             st.caption("Read as a low-resolution scan (black and white only, a grid of at most "
                        f"{SCAN_CELLS} cells a side), by networks trained on more such scans.")
+        if reading.steps.underline_left_out:
+            st.caption("The line under the digit was left out: it is not part of the digit.")
         if prediction.confidence < threshold:
             runner_up = prediction.runner_up
             st.warning(

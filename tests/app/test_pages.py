@@ -257,12 +257,15 @@ def test_an_uploaded_digit_with_a_line_under_it_is_read_without_the_line(mnist):
     from hdr_core.synth import draw_underlined_number
 
     _, test = mnist
-    image, _, _, _ = draw_underlined_number([test.x[0]], np.random.default_rng(0))  # a 7: read as 2 with its line
+    image, bare, _, _ = draw_underlined_number([test.x[0]], np.random.default_rng(0))  # a 7: read as 2 with its line
     at = upload(page("app_pages/upload.py").run(), "answer.png", png_bytes(image))
     assert not at.exception and not at.error
     assert next(m for m in at.metric if m.label == "Prediction").value == "7"
+    assert any("line under the digit was left out" in c.value for c in at.caption)
     at.segmented_control(key="upload.read_as").set_value("One digit").run()
     assert next(m for m in at.metric if m.label == "Prediction").value == "7"
+    upload(at, "answer.png", png_bytes(bare))  # nothing under it: nothing said
+    assert not any("line under the digit" in c.value for c in at.caption)
 
 
 def test_an_uploaded_number_is_read_whole_automatically(mnist):
