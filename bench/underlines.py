@@ -53,6 +53,11 @@ def underlined(predictor, segmenter, validation, count: int, seed: int) -> dict:
     return {"numbers": count, "seed": seed, "read_right": right}
 
 
+def text(reading) -> str:
+    """What a reading says: a number's text, or a single digit."""
+    return getattr(reading, "text", None) or str(reading.prediction.digit)
+
+
 def single_digits(predictor, segmenter, validation, count: int, seed: int) -> dict:
     """Single digits read right with their line and without it: as an upload, and on the one-digit canvas."""
     rng = np.random.default_rng(seed)
@@ -61,7 +66,6 @@ def single_digits(predictor, segmenter, validation, count: int, seed: int) -> di
         i = int(rng.integers(0, len(validation)))
         image, bare, _, _ = draw_underlined_number([validation.x[i]], rng)
         truth = str(int(validation.y[i]))
-        text = lambda reading: getattr(reading, "text", None) or str(reading.prediction.digit)  # noqa: E731
         right["upload"] += text(read_digit_or_number(predictor, image, segmenter)) == truth
         right["upload_without_the_line"] += text(read_digit_or_number(predictor, bare, segmenter)) == truth
         right["one_digit_canvas"] += text(read_digit(predictor, image)) == truth
