@@ -10,7 +10,7 @@ from hdr_core.preprocess import FORMATS, UPLOAD_TYPES
 from ui import resources, result, style
 from ui.number_view import show_number
 from ui.text import plain
-from ui.upload import CAMERA_WIDTH
+from ui.upload import CAMERA_WIDTH, forget, read_once
 
 st.title("Upload an image")
 st.caption("A photo or scan of a handwritten digit, or of a number such as a year or a price (a decimal point, a minus "
@@ -27,20 +27,26 @@ else:
     upload = st.file_uploader("Image of a digit or a number", type=UPLOAD_TYPES, key="upload.file")
 read_as = st.segmented_control("Read as", ["Automatic", "One digit", "A number"], default="Automatic", key="upload.read_as")
 if upload is None:
+    forget()
     st.info("Take a photo of a digit or a number written on paper." if camera else
             f"Choose an image: {FORMATS}.", icon=":material/upload_file:")
     st.stop()
 
-try:
-    data = upload.getvalue()
+
+def read(data: bytes):
+    """The reading of the upload in the mode chosen, and how many pages the file has."""
     steps = preprocess_steps(data)  # a PDF or TIFF of several pages: its first
-    pages = page_count(data)
     if read_as == "One digit":
         reading = read_digit(reader, steps)
     elif read_as == "A number":
         reading = read_number(reader, steps, resources.segmenter())
     else:  # several digits side by side, or touching, are read as a number
         reading = read_digit_or_number(reader, steps, resources.segmenter())
+    return reading, page_count(data)
+
+
+try:  # read once, not again each time the page reruns
+    reading, pages = read_once(upload.file_id, (read_as, style.chosen()), lambda: read(upload.getvalue()))
 except InputError as err:
     st.error(f"Could not read {'the photo' if camera else plain(upload.name)}: {err}", icon=":material/error:")
     st.stop()

@@ -268,6 +268,25 @@ def test_an_uploaded_digit_with_a_line_under_it_is_read_without_the_line(mnist):
     assert not any("line under the digit" in c.value for c in at.caption)
 
 
+def test_an_upload_is_read_once_while_the_page_reruns_and_afresh_in_another_mode(mnist, monkeypatch):
+    import hdr_core
+
+    reads, real = [], hdr_core.preprocess_steps
+    monkeypatch.setattr(hdr_core, "preprocess_steps", lambda data, *args, **kwargs: reads.append(1) or real(data, *args, **kwargs))
+    _, test = mnist
+    at = upload(page("app_pages/upload.py").run(), "digit.png", mnist_scan(test.x[0]))
+    at.run()
+    at.run()  # reruns, as any click on the page makes
+    assert not at.exception and len(reads) == 1
+    assert next(m for m in at.metric if m.label == "Prediction").value == "7"
+    at.segmented_control(key="upload.read_as").set_value("One digit").run()
+    assert len(reads) == 2 and next(m for m in at.metric if m.label == "Prediction").value == "7"
+    upload(at, "digit.png", mnist_scan(test.x[1]))  # another file, even under the same name
+    assert len(reads) == 3 and next(m for m in at.metric if m.label == "Prediction").value == "2"
+    at.file_uploader(key="upload.file").set_value(None).run()  # removed: its reading is not kept either
+    assert "upload.last_reading" not in at.session_state and "Choose an image" in at.info[0].value
+
+
 def test_an_uploaded_number_is_read_whole_automatically(mnist):
     from tests.integration.test_numbers import written
 
