@@ -154,6 +154,15 @@ def results() -> list[str]:
                          "one-digit canvas (the same drawings without the line, as an upload)",
                          f"{pct(right['upload'] / single['digits'])} / {pct(right['one_digit_canvas'] / single['digits'])} "
                          f"({pct(right['upload_without_the_line'] / single['digits'])})", "", "python bench/underlines.py"))
+    auto = load("bench/results/automatic.json")
+    if auto:
+        one, several = auto["single_digits"], auto["numbers_of_2_3_digits"]
+        rows.append((f"Upload's Automatic mode: single validation digits ({one['drawings']:,}) / numbers of 2-3 of them "
+                     f"({several['drawings']:,}, touching to well apart), drawn as on the canvas: read right (taken for a "
+                     "number / for one digit)",
+                     f"{pct(one['read_right'] / one['drawings'])} ({one['read_as_a_number']:,}) / "
+                     f"{pct(several['read_right'] / several['drawings'])} "
+                     f"({several['drawings'] - several['read_as_a_number']:,})", "", "python bench/automatic.py"))
     shots = load("bench/results/photos.json")
     if shots and "on_a_desk" in shots["accuracy"]:
         figures = shots["accuracy"]
