@@ -163,6 +163,9 @@ def results() -> list[str]:
                      f"{pct(one['read_right'] / one['drawings'])} ({one['read_as_a_number']:,}) / "
                      f"{pct(several['read_right'] / several['drawings'])} "
                      f"({several['drawings'] - several['read_as_a_number']:,})", "", "python bench/automatic.py"))
+        if "median_ms" in one:
+            rows.append(("... the time to read one, preprocessing included, median: a single digit / a number",
+                         f"{one['median_ms']:.2f} ms / {several['median_ms']:.2f} ms", "", "python bench/automatic.py"))
     shots = load("bench/results/photos.json")
     if shots and "on_a_desk" in shots["accuracy"]:
         figures = shots["accuracy"]

@@ -55,6 +55,17 @@ MAYBE_NUMBER_ASPECT = 1.0
 cut as a number, and read as one if the cut finds several digits. Chosen on validation drawings and
 photos (1.0, 1.2 and 1.4 tried): 1.0 read the most numbers right and split almost no single digits."""
 
+NARROW_NUMBER_ASPECT = 0.4
+"""Narrower ink, down to this share as wide as tall, is also cut as a number (two digits that touch, one
+a 1 leaning on the other), but read as one only where the segment model doubts that all of it is one
+digit (``ONE_DIGIT_BELOW``): many single digits are that wide. Chosen on validation drawings (rule 80:
+0.4, 0.6 and 0.8 tried)."""
+
+ONE_DIGIT_BELOW = 0.1
+"""Narrow ink (``NARROW_NUMBER_ASPECT``) cut into several digits is read as a number only where the segment
+model gives all of it, seen as one candidate, less than this probability of being one whole digit.
+Chosen on validation drawings (rule 81: 0.05 to 0.5 tried)."""
+
 
 @dataclass(frozen=True)
 class Box:
@@ -665,17 +676,29 @@ def number_in(predictor: Predictor, steps: PreprocessSteps, segmenter: Predictor
     Separate digits side by side are a number (``looks_like_number``). Ink at least
     ``MAYBE_NUMBER_ASPECT`` times as wide as tall may be digits that touch: it is cut as a number and
     kept as one if the cut finds several digits (the segment model judges whether a wide candidate is
-    one digit). Not in a low-resolution scan: scanned digit sets stretch each digit to fill its square
-    grid, so a scanned 0 is as wide as tall. Anything else is one digit.
+    one digit). Narrower ink, from ``NARROW_NUMBER_ASPECT``, is kept as a number only if the segment
+    model also doubts that all of it is one digit (``ONE_DIGIT_BELOW``). Not in a low-resolution scan:
+    scanned digit sets stretch each digit to fill its square grid, so a scanned 0 is as wide as tall.
+    Anything else is one digit.
     """
+    segmenter = segmenter or default_segmenter()
     if looks_like_number(steps):
         return read_number(predictor, steps, segmenter)
     extent = _piece(steps.cleaned > 0)
-    if not steps.low_resolution_scan and extent.right - extent.left >= MAYBE_NUMBER_ASPECT * (extent.bottom - extent.top):
+    aspect = (extent.right - extent.left) / (extent.bottom - extent.top)
+    if not steps.low_resolution_scan and aspect >= NARROW_NUMBER_ASPECT:
         number = read_number(predictor, steps, segmenter)
-        if len(number.predictions) > 1:
+        if len(number.predictions) > 1 and (aspect >= MAYBE_NUMBER_ASPECT
+                                            or one_digit_probability(steps.cleaned, segmenter) < ONE_DIGIT_BELOW):
             return number
     return None
+
+
+def one_digit_probability(cleaned: np.ndarray, segmenter: Predictor) -> float:
+    """How sure the segment model is that all the ink of a cleaned ink map is one whole digit."""
+    ink = cleaned > 0
+    window = context_window(cleaned, ink, _digit_height(_blobs(ink)))
+    return float(segmenter.probabilities(window[None])[0, 1])
 
 
 def one_digit(steps: PreprocessSteps) -> PreprocessSteps:

@@ -148,6 +148,16 @@ def test_automatic_reading_takes_touching_digits_for_a_number_and_one_digit_for_
     assert not isinstance(single, NumberReading) and single.prediction.digit == 7
 
 
+def test_automatic_reading_takes_a_1_leaning_on_its_neighbour_for_a_number_though_narrower_than_tall(predictor, mnist):
+    for indices in ([4, 2], [2, 4]):  # a 4 and a 1 touching: one blob, narrower than tall (read "4" before rule 81)
+        paper, truth = written(mnist, indices, gap=-4)
+        ink = preprocess_steps(paper).cleaned > 0
+        rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+        assert np.ptp(cols) < np.ptp(rows) and not looks_like_number(preprocess_steps(paper))
+        reading = read_digit_or_number(predictor, paper)
+        assert isinstance(reading, NumberReading) and reading.text == truth
+
+
 def test_a_low_resolution_scan_of_one_digit_stretched_to_fill_its_grid_is_read_as_one_digit(predictor, mnist):
     _, test = mnist
     rng = np.random.default_rng(3)
