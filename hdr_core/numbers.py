@@ -58,7 +58,7 @@ photos (1.0, 1.2 and 1.4 tried): 1.0 read the most numbers right and split almos
 NARROW_NUMBER_ASPECT = 0.4
 """Narrower ink, down to this share as wide as tall, is also cut as a number (two digits that touch, one
 a 1 leaning on the other), but read as one only where the segment model doubts that all of it is one
-digit (``ONE_DIGIT_BELOW``): many single digits are that wide. Chosen on validation drawings (rule 80:
+digit (``ONE_DIGIT_BELOW``): many single digits are that wide. Chosen on validation drawings (rule 81:
 0.4, 0.6 and 0.8 tried)."""
 
 ONE_DIGIT_BELOW = 0.1
