@@ -151,10 +151,11 @@ def test_automatic_reading_takes_touching_digits_for_a_number_and_one_digit_for_
 def test_automatic_reading_takes_a_1_leaning_on_its_neighbour_for_a_number_though_narrower_than_tall(predictor, mnist):
     for indices in ([4, 2], [2, 4]):  # a 4 and a 1 touching: one blob, narrower than tall (read "4" before rule 81)
         paper, truth = written(mnist, indices, gap=-4)
-        ink = preprocess_steps(paper).cleaned > 0
+        steps = preprocess_steps(paper)
+        ink = steps.cleaned > 0
         rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
-        assert np.ptp(cols) < np.ptp(rows) and not looks_like_number(preprocess_steps(paper))
-        reading = read_digit_or_number(predictor, paper)
+        assert np.ptp(cols) < np.ptp(rows) and not looks_like_number(steps)
+        reading = read_digit_or_number(predictor, steps)
         assert isinstance(reading, NumberReading) and reading.text == truth
 
 
@@ -289,7 +290,6 @@ def test_a_number_underlined_is_read_without_its_line_and_a_line_alone_is_no_num
     alone[70:76, 30:-30] = 0
     with pytest.raises(EmptyImageError, match="a line is not a number"):
         read_number(predictor, alone, strokes=[line] if with_strokes else None)
-
 
 
 def test_one_digit_underlined_is_read_without_its_line_as_an_upload_or_on_the_one_digit_canvas(predictor, mnist):
