@@ -47,34 +47,36 @@ def _finite(value: Any, default: float | None = None) -> float:
 
 
 def _path_points(commands: Iterable[list]) -> list[list[tuple[float, float]]]:
-    """Flatten SVG-style path commands (M, L, Q, C, Z; absolute) into polylines of points."""
+    """Flatten SVG-style path commands (M, L, Q, C, Z; absolute) into polylines of points.
+
+    A path must start with M (move to a point), as the canvas's paths do: a line or curve has nowhere to start."""
     lines: list[list[tuple[float, float]]] = []
     current: list[tuple[float, float]] = []
     for command in commands:
         if (not isinstance(command, (list, tuple)) or not command or not isinstance(command[0], str)
-                or ARGUMENTS.get(command[0]) != len(command) - 1):
+                or ARGUMENTS.get(command[0]) != len(command) - 1 or (command[0] != "M" and not current)):
             raise InvalidDrawingError(UNREADABLE)
         op, args = command[0], [_finite(v) for v in command[1:]]
         if op == "M":
             if current:
                 lines.append(current)
             current = [(args[0], args[1])]
-        elif op == "L" and current:
+        elif op == "L":
             current.append((args[0], args[1]))
-        elif op == "Q" and current:
+        elif op == "Q":
             (x0, y0), (cx, cy, x1, y1) = current[-1], args
             for k in range(1, CURVE_STEPS + 1):
                 t = k / CURVE_STEPS
                 current.append(((1 - t) ** 2 * x0 + 2 * (1 - t) * t * cx + t * t * x1,
                                 (1 - t) ** 2 * y0 + 2 * (1 - t) * t * cy + t * t * y1))
-        elif op == "C" and current:
+        elif op == "C":
             (x0, y0), (c1x, c1y, c2x, c2y, x1, y1) = current[-1], args
             for k in range(1, CURVE_STEPS + 1):
                 t = k / CURVE_STEPS
                 u = 1 - t
                 current.append((u**3 * x0 + 3 * u * u * t * c1x + 3 * u * t * t * c2x + t**3 * x1,
                                 u**3 * y0 + 3 * u * u * t * c1y + 3 * u * t * t * c2y + t**3 * y1))
-        elif op in ("Z", "z") and current:
+        elif op in ("Z", "z"):
             current.append(current[0])
     if current:
         lines.append(current)

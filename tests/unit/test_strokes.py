@@ -87,6 +87,7 @@ STROKE = {"type": "path", "path": [["M", 10, 10], ["L", 100, 100]], "strokeWidth
     {"objects": [{**STROKE, "path": [["M", "ten", 10], ["L", 100, 100]]}]},
     {"objects": [{**STROKE, "path": [["M", 10, 10], ["Q", 100, 100]]}]},  # a curve needs four numbers
     {"objects": [{**STROKE, "path": [[], ["L", 100, 100]]}]},
+    {"objects": [{**STROKE, "path": [["L", 100, 100], ["C", 1, 2, 3, 4, 5, 6]]}]},  # no M: nowhere to start from
     {"objects": [{**STROKE, "path": [["M", 10, 10], ["L", float("inf"), 100]]}]},
     {"objects": [{**STROKE, "strokeWidth": float("nan")}]},
     {"objects": [{**STROKE, "angle": "upright"}]},
