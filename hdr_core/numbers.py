@@ -24,10 +24,11 @@ import numpy as np
 from PIL import Image
 from scipy import ndimage
 
-from .errors import EmptyImageError
+from .errors import EmptyImageError, NotADigitError
 from .model import MODELS_DIR, Prediction, Predictor, Reading
 from .preprocess import (
     ImageInput,
+    TOO_MANY_MARKS,
     PreprocessSteps,
     center_by_mass,
     crop_to_ink,
@@ -161,6 +162,11 @@ CUT_SPACING = 0.25
 MOST_PIECES_PER_DIGIT = 6
 """A digit is made of at most this many pieces (blobs or slices)."""
 
+MOST_PIECES = 200
+"""A number is cut into at most this many pieces (a number of 20 touching digits, about 40): more is writing
+of another kind (a page of it), and every run of pieces is read, so this bounds the time and memory one
+image can take (``preprocess.MOST_BLOBS`` bounds the blobs)."""
+
 DIGIT_BONUS = 2.0
 """Added to the score of each digit read: a sum of log-probabilities favours fewer, larger digits.
 Chosen on numbers of validation digits (0 to 3 tried; 1 to 3 read about equally well)."""
@@ -244,7 +250,8 @@ def pieces(cleaned: np.ndarray, strokes: Sequence[np.ndarray] | None = None,
     Given the pen strokes in drawing order (bool masks of the image, ``strokes.stroke_masks``), the
     blobs are those of each stroke's own ink (ink where two strokes cross belongs to both), and the
     pieces come stroke by stroke, left to right within a stroke. The digit height always comes from
-    the whole ink's blobs; pass ``height`` when they were measured already.
+    the whole ink's blobs; pass ``height`` when they were measured already. More than ``MOST_PIECES``
+    pieces are no number: ``NotADigitError``.
     """
     groups = [cleaned > 0] if strokes is None else strokes_in(cleaned, strokes)
     blobs = [_blobs(ink) for ink in groups]
@@ -252,11 +259,13 @@ def pieces(cleaned: np.ndarray, strokes: Sequence[np.ndarray] | None = None,
         raise EmptyImageError("No digits found. Write or upload a number.")
     if height is None:  # from the whole ink: half a digit's strokes would mislead it
         height = _digit_height(_blobs(cleaned > 0) if strokes is not None else blobs[0])
+    cut = [[(blob, [blob.left, *_cuts(blob, height), blob.right]) for blob in group] for group in blobs]
+    if sum(len(edges) - 1 for group in cut for _, edges in group) > MOST_PIECES:
+        raise NotADigitError(TOO_MANY_MARKS)
     found = []
-    for group in blobs:
+    for group in cut:
         sliced = []
-        for blob in group:
-            edges = [blob.left, *_cuts(blob, height), blob.right]
+        for blob, edges in group:
             for a, b in zip(edges, edges[1:]):
                 part = np.zeros_like(blob.mask)
                 part[:, a:b] = blob.mask[:, a:b]
@@ -593,10 +602,13 @@ def _best_split(cleaned: np.ndarray, found: list[Piece], height: float, predicto
     the test-time variants are for the digits finally read, not for the many cuts weighed.
     """
     runs = candidates(found)
-    masks = [union(found, run) for run in runs]
-    inputs = [digit_input(cleaned, mask) for mask in masks]
+    inputs, windows = [], []
+    for run in runs:  # a candidate's mask is the size of the ink map: one at a time
+        mask = union(found, run)
+        inputs.append(digit_input(cleaned, mask))
+        windows.append(context_window(cleaned, mask, height))
     network = predictor.network_probabilities(np.stack(inputs)).max(axis=1)  # scoring needs no variants
-    whole = segmenter.probabilities(np.stack([context_window(cleaned, mask, height) for mask in masks]))[:, 1]
+    whole = segmenter.probabilities(np.stack(windows))[:, 1]
     splits = STROKE_SPLIT_PENALTY * stroke_splits(found, runs, stroke_inks or [])
     score = {run: float(np.log(max(sure, 1e-9)) + np.log(max(w, 1e-9))) + DIGIT_BONUS - split
              for run, sure, w, split in zip(runs, network, whole, splits)}
@@ -610,7 +622,7 @@ def _best_split(cleaned: np.ndarray, found: list[Piece], height: float, predicto
         chosen.append((back[j], j))
         j = back[j]
     index = {run: k for k, run in enumerate(runs)}
-    extents = {run: _piece(masks[index[run]]) for run in chosen}
+    extents = {run: _piece(union(found, run)) for run in chosen}
     order = sorted(chosen, key=lambda run: extents[run].left + extents[run].right)  # left to right, however drawn
     digits = []
     for run in order:

@@ -82,6 +82,15 @@ FAINT_PEAK = 2 * INK_FLOOR
 """A blob that nowhere reaches this strength is shading (what is left of a shadow's edge), not a
 stroke: the core of a pen stroke is as dark as the ink gets."""
 
+MOST_BLOBS = 100
+"""A digit is a blob or two of ink, and a number a few per digit (a long one written with pen lifts, a few
+dozen). More blobs than this that are not specks (``SPECK_FRACTION``) are text, a pattern or noise, not
+writing to read (a page of printed text holds thousands). Each blob is weighed on its own further on, so
+this also bounds the time and memory one image can take."""
+
+TOO_MANY_MARKS = ("Too many separate marks to read: the image looks like text, a pattern or noise, not a digit or "
+                  "a number. Crop it to the writing.")
+
 
 def open_image(data: ImageInput) -> Image.Image:
     """Decode bytes, a file object, a NumPy array or a PIL image into a fully loaded PIL image (a PDF
@@ -735,7 +744,7 @@ def suppress_background(ink: np.ndarray, speck_fraction: float = SPECK_FRACTION)
 
     MNIST digits lie on a pure black ground with saturated strokes; paper grey, JPEG noise, stray
     dots and the faint rest of a shadow's edge have no place there. Raises ``EmptyImageError`` when
-    nothing stands out. Blobs under ``speck_fraction`` of the largest one's area are specks (a whole
+    nothing stands out, ``NotADigitError`` for noise or more than ``MOST_BLOBS`` blobs. Blobs under ``speck_fraction`` of the largest one's area are specks (a whole
     number's decimal point is kept with 0).
     """
     background = background_level(ink)
@@ -755,6 +764,8 @@ def suppress_background(ink: np.ndarray, speck_fraction: float = SPECK_FRACTION)
         areas[0] = 0
         peaks = np.zeros(count + 1, dtype=strength.dtype)  # each blob's strongest pixel (ndimage.maximum sorts the image)
         np.maximum.at(peaks, labels[ink_pixels], strength[ink_pixels])
+        if np.count_nonzero((areas >= SPECK_FRACTION * areas.max()) & (peaks >= FAINT_PEAK)) > MOST_BLOBS:
+            raise NotADigitError(TOO_MANY_MARKS)
         specks = (areas < speck_fraction * areas.max()) | (peaks < FAINT_PEAK)
         specks[0] = False
         strength[specks[labels]] = 0.0

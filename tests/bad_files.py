@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFont
 
 
 def _save(image: Image.Image, fmt: str, **options) -> bytes:
@@ -50,6 +50,16 @@ def pdf_of(*pages: Image.Image) -> bytes:
 def tiff_of(*pages: Image.Image, **options) -> bytes:
     """Images saved as the pages of one TIFF, as scanners and fax machines save them."""
     return _save(pages[0], "TIFF", save_all=True, append_images=list(pages[1:]), **options)
+
+
+def page_of_text() -> Image.Image:
+    """A printed page, an invoice at 150 dpi, as a scanner makes it: a few thousand letters, none of them a digit to read."""
+    page = Image.new("L", (1240, 1754), 255)
+    draw = ImageDraw.Draw(page)
+    font = ImageFont.load_default(size=22)
+    for line in range(40):
+        draw.text((100, 120 + 38 * line), f"Invoice 2026-{line:03d}   Total due: 1,250.00 EUR   Thank you for your order", fill=0, font=font)
+    return page
 
 
 def blank() -> Image.Image:
@@ -107,6 +117,7 @@ def corpus() -> list[tuple[str, bytes, str]]:
     rgba = np.zeros((280, 280, 4), dtype=np.uint8)
     rgba[..., 3] = 255 - np.asarray(seven())
     noise = np.random.default_rng(0).integers(0, 256, (240, 240), dtype=np.uint8)
+    wide_noise = np.random.default_rng(1).integers(0, 256, (1000, 3000), dtype=np.uint8)
     frames = [seven(), Image.new("L", (280, 280), 255)]
     heic = heic_from_an_iphone()
     scan = pdf_of(seven(), blank())
@@ -122,6 +133,8 @@ def corpus() -> list[tuple[str, bytes, str]]:
         ("all-white.png", _save(Image.new("L", (280, 280), 255), "PNG"), "error"),
         ("all-black.png", _save(Image.new("L", (280, 280), 0), "PNG"), "error"),
         ("noise.png", _save(Image.fromarray(noise), "PNG"), "error"),
+        ("wide-noise.png", _save(Image.fromarray(wide_noise), "PNG"), "error"),  # reduced, its noise is sparse ink
+        ("page-of-text.png", _save(page_of_text(), "PNG"), "error"),  # cut as a number, it once took all the memory
         ("over-the-limit.bmp", b"BM" + bytes(11 * 1024 * 1024), "error"),
         ('<img src=x onerror="alert(1)">.png', b"not an image", "error"),
         ("animated.gif", _save(frames[0], "GIF", save_all=True, append_images=frames[1:], duration=100, loop=0), "read"),

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from hdr_core.errors import EmptyImageError
-from hdr_core.numbers import (MOST_PIECES_PER_DIGIT, candidates, context_window, dashes, decimal_marks, number_line, pieces,
+from hdr_core.errors import EmptyImageError, NotADigitError
+from hdr_core.numbers import (MOST_PIECES, MOST_PIECES_PER_DIGIT, candidates, context_window, dashes, decimal_marks, number_line, pieces,
                               ruled_lines, stroke_splits)
 
 
@@ -21,6 +21,16 @@ def bars(*spans: tuple[int, int], height: int = 100, width: int = 400) -> np.nda
 def test_separate_blobs_are_pieces_ordered_left_to_right():
     found, height = pieces(bars((200, 215), (40, 55)))
     assert [p.left for p in found] == [40, 200] and height == 100
+
+
+def test_ink_that_would_be_cut_into_more_pieces_than_any_number_has_is_refused_before_it_is_cut():
+    ink = np.zeros((8 * 60, 440), dtype=np.float32)
+    for row in range(8):  # eight lines of a page, each blob ten digit heights wide: about 29 pieces a line
+        ink[row * 60 + 10 : row * 60 + 50, 20:420] = 1.0
+    with pytest.raises(NotADigitError, match="Too many separate marks"):
+        pieces(ink)
+    found, _ = pieces(ink[:60 * (MOST_PIECES // 30)])  # the first few lines are cut as ever
+    assert 0 < len(found) <= MOST_PIECES
 
 
 def test_a_blob_wider_than_a_digit_is_also_cut_at_its_thinnest_columns():
