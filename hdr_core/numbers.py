@@ -689,21 +689,30 @@ def number_in(predictor: Predictor, steps: PreprocessSteps, segmenter: Predictor
     ``MAYBE_NUMBER_ASPECT`` times as wide as tall may be digits that touch: it is cut as a number and
     kept as one if the cut finds several digits (the segment model judges whether a wide candidate is
     one digit). Narrower ink, from ``NARROW_NUMBER_ASPECT``, is kept as a number only if the segment
-    model also doubts that all of it is one digit (``ONE_DIGIT_BELOW``). Not in a low-resolution scan:
-    scanned digit sets stretch each digit to fill its square grid, so a scanned 0 is as wide as tall.
-    Anything else is one digit.
+    model also doubts that all of it is one digit (``ONE_DIGIT_BELOW``), asked before it is cut: most single
+    digits are that narrow, and need no cutting. Not in a low-resolution scan: scanned digit sets stretch each
+    digit to fill its square grid, so a scanned 0 is as wide as tall. Anything else is one digit; ink that is
+    nothing but lines is no number (``read_number`` says so), whatever its width.
     """
     segmenter = segmenter or default_segmenter()
     if looks_like_number(steps):
         return read_number(predictor, steps, segmenter)
-    extent = _piece(steps.cleaned > 0)
+    ink = steps.cleaned > 0
+    extent = _piece(ink)
     aspect = (extent.right - extent.left) / (extent.bottom - extent.top)
-    if not steps.low_resolution_scan and aspect >= NARROW_NUMBER_ASPECT:
-        number = read_number(predictor, steps, segmenter)
-        if len(number.predictions) > 1 and (aspect >= MAYBE_NUMBER_ASPECT
-                                            or one_digit_probability(steps.cleaned, segmenter) < ONE_DIGIT_BELOW):
-            return number
-    return None
+    if steps.low_resolution_scan or aspect < NARROW_NUMBER_ASPECT:
+        return None
+    if (aspect < MAYBE_NUMBER_ASPECT and one_digit_probability(steps.cleaned, segmenter) >= ONE_DIGIT_BELOW
+            and not _only_lines(ink)):
+        return None
+    number = read_number(predictor, steps, segmenter)
+    return number if len(number.predictions) > 1 else None
+
+
+def _only_lines(ink: np.ndarray) -> bool:
+    """Whether every blob of the ink is a ruled line (``ruled_lines``): nothing a digit could be read from."""
+    blobs = _blobs(ink)
+    return len(ruled_lines(ink, blobs)) == len(blobs)
 
 
 def one_digit_probability(cleaned: np.ndarray, segmenter: Predictor) -> float:

@@ -7,7 +7,7 @@ import pytest
 from PIL import Image, ImageDraw
 from scipy import ndimage
 
-from hdr_core import EmptyImageError, Predictor, preprocess_steps
+from hdr_core import EmptyImageError, Predictor, numbers, preprocess_steps
 from hdr_core.numbers import (
     context_window,
     default_segmenter,
@@ -157,6 +157,17 @@ def test_automatic_reading_takes_a_1_leaning_on_its_neighbour_for_a_number_thoug
         assert np.ptp(cols) < np.ptp(rows) and not looks_like_number(steps)
         reading = read_digit_or_number(predictor, steps)
         assert isinstance(reading, NumberReading) and reading.text == truth
+
+
+@pytest.mark.parametrize("segment_model_says_one_digit", [0.0, 0.9])
+def test_dashes_stacked_narrower_than_tall_are_no_number_in_automatic_reading(predictor, monkeypatch,
+                                                                                segment_model_says_one_digit):
+    # Narrow ink is cut only where the segment model doubts it is one digit; lines alone are refused either way.
+    paper = np.full((300, 300), 255, dtype=np.uint8)
+    paper[50:56, 100:200] = paper[240:246, 100:200] = 0  # 100 px wide, 196 px tall: nothing but two lines
+    monkeypatch.setattr(numbers, "one_digit_probability", lambda cleaned, segmenter: segment_model_says_one_digit)
+    with pytest.raises(EmptyImageError, match="a line is not a number"):
+        read_digit_or_number(predictor, paper)
 
 
 def test_a_low_resolution_scan_of_one_digit_stretched_to_fill_its_grid_is_read_as_one_digit(predictor, mnist):
