@@ -162,10 +162,11 @@ CUT_SPACING = 0.25
 MOST_PIECES_PER_DIGIT = 6
 """A digit is made of at most this many pieces (blobs or slices)."""
 
-MOST_PIECES = 200
-"""A number is cut into at most this many pieces (a number of 20 touching digits, about 40): more is writing
-of another kind (a page of it), and every run of pieces is read, so this bounds the time and memory one
-image can take (``preprocess.MOST_BLOBS`` bounds the blobs)."""
+MOST_PIECES = 100
+"""A number is cut into at most this many pieces (30 numbers of 20 digits drawn as on the canvas were cut into
+at most 55): more is writing of another kind (a page of it). Every piece holds a mask the size of the ink map
+and every run of pieces is read, so this bounds the time and memory one image can take (``preprocess.MOST_BLOBS``
+bounds the blobs)."""
 
 DIGIT_BONUS = 2.0
 """Added to the score of each digit read: a sum of log-probabilities favours fewer, larger digits.
