@@ -22,6 +22,14 @@ MAX_COMMANDS = 50_000
 """Path commands a drawing may hold in all: a minute of drawing makes a few thousand. The drawing
 comes from the browser, so its size and shape are checked before it is painted."""
 
+MOST_STROKES = 100
+"""Pen strokes a drawing may hold to be read stroke by stroke (``stroke_masks``): a digit takes one to three,
+a long number a few dozen. Each stroke gets a mask the size of the canvas, and the number's cut weighs each
+one's pieces, so this bounds the memory and time a drawing sent by the browser can take."""
+
+TOO_MANY_STROKES = (f"The drawing has more than {MOST_STROKES} pen strokes, too many to read as a number. "
+                    "Undo some, or clear the canvas and draw again.")
+
 UNREADABLE = "The drawing could not be read. Clear the canvas and draw again."
 """What a person is told when the drawing's data is not what the canvas sends."""
 
@@ -194,10 +202,14 @@ def stroke_masks(drawing: dict[str, Any] | None, width: int, height: int) -> lis
     """Where each pen stroke of a canvas JSON lies: one bool (height, width) mask per stroke, in drawing order.
 
     A person lifts the pen between digits, so a stroke belongs to one digit: ``numbers.segment``
-    uses this to separate digits whose ink overlaps. Raises ``EmptyImageError`` when there is none.
+    uses this to separate digits whose ink overlaps. Raises ``EmptyImageError`` when there is none, and
+    ``InvalidDrawingError`` for more than ``MOST_STROKES``.
     """
+    paths = _paths(drawing)
+    if len(paths) > MOST_STROKES:
+        raise InvalidDrawingError(TOO_MANY_STROKES)
     masks = []
-    for stroke in _strokes(_paths(drawing)):
+    for stroke in _strokes(paths):
         mask = Image.new("1", (width, height), 0)
         _paint_path(ImageDraw.Draw(mask), stroke, 1)
         masks.append(np.asarray(mask, dtype=bool))

@@ -11,7 +11,7 @@ from PIL import Image
 import pytest
 
 from hdr_core import EmptyImageError, InputError, InvalidDrawingError, preprocess
-from hdr_core.strokes import MAX_COMMANDS, render_strokes, stroke_masks
+from hdr_core.strokes import MAX_COMMANDS, MOST_STROKES, render_strokes, stroke_masks
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "assets" / "example_drawing.json"
 DRAWING = json.loads(EXAMPLE.read_text())  # a 7 drawn with the mouse on the real canvas (Fabric 7 JSON)
@@ -100,6 +100,14 @@ def test_stroke_data_not_shaped_as_the_canvas_sends_it_raises_invalid_drawing_er
         render_strokes(drawing, 280, 280)
     with pytest.raises(InvalidDrawingError):
         stroke_masks(drawing, 280, 280)
+
+
+def test_a_drawing_of_more_strokes_than_a_number_takes_is_painted_but_not_cut_stroke_by_stroke():
+    many = {"objects": [{**STROKE, "path": [["M", 10 + k, 10], ["L", 100 + k, 100]]} for k in range(MOST_STROKES + 1)]}
+    assert len(stroke_masks({"objects": many["objects"][:MOST_STROKES]}, 280, 280)) == MOST_STROKES
+    with pytest.raises(InvalidDrawingError, match="too many to read as a number"):
+        stroke_masks(many, 280, 280)
+    assert (np.asarray(render_strokes(many, 280, 280).convert("L")) < 128).any()  # the one-digit canvas still reads it
 
 
 @pytest.mark.parametrize("odd", [{"originX": []}, {"originY": {}}, {"stroke": []}, {"type": 5}, {"scaleX": True}])
