@@ -27,8 +27,8 @@ from scipy import ndimage
 from .errors import EmptyImageError, NotADigitError
 from .model import MODELS_DIR, Prediction, Predictor, Reading
 from .preprocess import (
-    ImageInput,
     TOO_MANY_MARKS,
+    ImageInput,
     PreprocessSteps,
     center_by_mass,
     crop_to_ink,

@@ -744,8 +744,8 @@ def suppress_background(ink: np.ndarray, speck_fraction: float = SPECK_FRACTION)
 
     MNIST digits lie on a pure black ground with saturated strokes; paper grey, JPEG noise, stray
     dots and the faint rest of a shadow's edge have no place there. Raises ``EmptyImageError`` when
-    nothing stands out, ``NotADigitError`` for noise or more than ``MOST_BLOBS`` blobs. Blobs under ``speck_fraction`` of the largest one's area are specks (a whole
-    number's decimal point is kept with 0).
+    nothing stands out, ``NotADigitError`` for noise or more than ``MOST_BLOBS`` blobs. Blobs under
+    ``speck_fraction`` of the largest one's area are specks (a whole number's decimal point is kept with 0).
     """
     background = background_level(ink)
     contrast = float(ink.max()) - background
