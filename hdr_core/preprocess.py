@@ -88,8 +88,8 @@ dozen). More blobs than this that are not specks (``SPECK_FRACTION``) are text, 
 writing to read (a page of printed text holds thousands). Each blob is weighed on its own further on, so
 this also bounds the time and memory one image can take."""
 
-TOO_MANY_MARKS = ("Too many separate marks to read: the image looks like text, a pattern or noise, not a digit or "
-                  "a number. Crop it to the writing.")
+TOO_MANY_MARKS = ("Too many separate marks to read: this looks like text, a pattern or noise, not a digit or a number. "
+                  "Crop a photo or scan to the writing; on the canvas, clear it and draw again.")
 
 
 def open_image(data: ImageInput) -> Image.Image:
