@@ -10,7 +10,7 @@ from hdr_core.preprocess import FORMATS, UPLOAD_TYPES
 from ui import resources, result, style
 from ui.number_view import show_number
 from ui.text import plain
-from ui.upload import CAMERA_WIDTH, forget, read_once
+from ui.upload import CAMERA_WIDTH, forget, kept, read_once
 
 st.title("Upload an image")
 st.caption("A photo or scan of a handwritten digit, or of a number such as a year or a price (a decimal point, a minus "
@@ -42,7 +42,7 @@ def read(data: bytes):
         reading = read_number(reader, steps, resources.segmenter())
     else:  # several digits side by side, or touching, are read as a number
         reading = read_digit_or_number(reader, steps, resources.segmenter())
-    return reading, page_count(data)
+    return kept(reading), page_count(data)  # kept while the page reruns: what it shows, not the working maps
 
 
 try:  # read once, not again each time the page reruns

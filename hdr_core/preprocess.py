@@ -14,7 +14,7 @@ import io
 import math
 import struct
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import BinaryIO, Union
 
 import numpy as np
@@ -828,6 +828,13 @@ class PreprocessSteps:
     result: np.ndarray
     low_resolution_scan: bool = False  # bilevel, at most SCAN_CELLS cells a side: read by the scan reader
     underline_left_out: bool = False  # a line under the one digit, left out by numbers.one_digit
+
+    def for_showing(self) -> PreprocessSteps:
+        """These steps without the working ink maps (``gray``, ``ink``, ``flattened``, ``cleaned``, left empty:
+        3 MB each for a phone photo), to keep a reading while a page shows it: the pages show the upright image
+        and the 28x28 stages, and read nothing more from the maps. Not for reading again."""
+        empty = np.zeros((0, 0), dtype=np.float32)
+        return replace(self, gray=empty, ink=empty, flattened=empty, cleaned=empty)
 
 
 def preprocess_steps(data: ImageInput) -> PreprocessSteps:

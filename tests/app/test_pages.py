@@ -268,7 +268,7 @@ def test_an_uploaded_digit_with_a_line_under_it_is_read_without_the_line(mnist):
     assert not any("line under the digit" in c.value for c in at.caption)
 
 
-def test_an_upload_is_read_once_while_the_page_reruns_and_afresh_in_another_mode(mnist, monkeypatch):
+def test_an_upload_is_read_once_while_the_page_reruns_and_afresh_in_another_mode_keeping_only_what_it_shows(mnist, monkeypatch):
     import hdr_core
 
     reads, real = [], hdr_core.preprocess_steps
@@ -279,6 +279,8 @@ def test_an_upload_is_read_once_while_the_page_reruns_and_afresh_in_another_mode
     at.run()  # reruns, as any click on the page makes
     assert not at.exception and len(reads) == 1
     assert next(m for m in at.metric if m.label == "Prediction").value == "7"
+    steps = at.session_state["upload.last_reading"][1][0].steps  # what is kept: what the page shows, not the working maps
+    assert steps.upright.size == (280, 280) and steps.result.shape == (28, 28) and steps.cleaned.size == steps.gray.size == 0
     at.segmented_control(key="upload.read_as").set_value("One digit").run()
     assert len(reads) == 2 and next(m for m in at.metric if m.label == "Prediction").value == "7"
     upload(at, "digit.png", mnist_scan(test.x[1]))  # another file, even under the same name
