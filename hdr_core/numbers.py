@@ -704,14 +704,19 @@ def number_in(predictor: Predictor, steps: PreprocessSteps, segmenter: Predictor
     if steps.low_resolution_scan or aspect < NARROW_NUMBER_ASPECT:
         return None
     if (aspect < MAYBE_NUMBER_ASPECT and one_digit_probability(steps.cleaned, segmenter) >= ONE_DIGIT_BELOW
-            and not _only_lines(ink)):
+            and not _only_lines(ink, extent)):
         return None
     number = read_number(predictor, steps, segmenter)
     return number if len(number.predictions) > 1 else None
 
 
-def _only_lines(ink: np.ndarray) -> bool:
-    """Whether every blob of the ink is a ruled line (``ruled_lines``): nothing a digit could be read from."""
+def _only_lines(ink: np.ndarray, extent: Piece) -> bool:
+    """Whether every blob of the ink (``extent``: all of it) is a ruled line (``ruled_lines``): nothing a digit could
+    be read from. A lone blob is a line only if flat, at least twice as wide as tall: most single digits are told so
+    without measuring their pen."""
+    if (ndimage.label(ink, structure=np.ones((3, 3), dtype=bool))[1] == 1
+            and extent.right - extent.left < 2 * (extent.bottom - extent.top)):
+        return False
     blobs = _blobs(ink)
     return len(ruled_lines(ink, blobs)) == len(blobs)
 
