@@ -6,11 +6,11 @@ import streamlit as st
 from hdr_core import InputError, preprocess_steps
 from hdr_core.numbers import NumberReading, read_digit, read_digit_or_number, read_number
 from hdr_core.pages import page_count
-from hdr_core.preprocess import FORMATS, UPLOAD_TYPES
+from hdr_core.preprocess import FORMATS, UPLOAD_TYPES, displayable
 from ui import resources, result, style
 from ui.number_view import show_number
 from ui.text import plain
-from ui.upload import CAMERA_WIDTH, forget, kept, read_once
+from ui.upload import CAMERA_WIDTH, forget, read_once
 
 st.title("Upload an image")
 st.caption("A photo or scan of a handwritten digit, or of a number such as a year or a price (a decimal point, a minus "
@@ -42,7 +42,7 @@ def read(data: bytes):
         reading = read_number(reader, steps, resources.segmenter())
     else:  # several digits side by side, or touching, are read as a number
         reading = read_digit_or_number(reader, steps, resources.segmenter())
-    return kept(reading), page_count(data)  # kept while the page reruns: what it shows, not the working maps
+    return reading.for_showing(), page_count(data)  # kept while the page reruns: what it shows, not the working maps
 
 
 try:  # read once, not again each time the page reruns
@@ -59,7 +59,7 @@ elif camera:  # the camera shows its photo itself
     result.show_reading(reading, source="upload")
 else:
     original, seen = st.columns(2)
-    original.image(result.displayable(reading.steps.upright), caption=f"Uploaded: {upload.name}", width=224)
+    original.image(displayable(reading.steps.upright), caption=f"Uploaded: {upload.name}", width=224)
     with seen:
         result.show_model_input(reading)
     result.show_reading(reading, source="upload", with_input=False)

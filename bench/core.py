@@ -7,8 +7,9 @@ Canvas images are MNIST test digits redrawn as on the Draw page (280x280, RGBA a
 component returns them); uploads are the same images as PNG bytes; phone photos are MNIST test
 digits printed on paper and photographed at 12 megapixels (4032x3024, JPEG quality 90 as phone
 cameras save them, ``synth.photo_of_paper``). Each is read as the app reads one digit
-(``numbers.read_digit``: preprocessing, a line under the digit left out, prediction). Needs
-HDR_MNIST_PATH or Keras' download.
+(``numbers.read_digit``: preprocessing, a line under the digit left out, prediction). The memory a
+photo's reading holds is measured as read and as the Upload page keeps it while it shows it
+(``Reading.for_showing``). Needs HDR_MNIST_PATH or Keras' download.
 """
 
 from __future__ import annotations
@@ -44,6 +45,13 @@ def timed(fn, repeats: int) -> np.ndarray:
         fn(i)
         samples[i] = time.perf_counter() - start
     return samples
+
+
+def held_mb(reading) -> float:
+    """The megabytes a reading holds: its upright image and every array of its preprocessing stages."""
+    steps, upright = reading.steps, reading.steps.upright
+    arrays = (steps.gray, steps.ink, steps.flattened, steps.cleaned, steps.cropped, steps.boxed, steps.result)
+    return (sum(a.nbytes for a in arrays) + upright.width * upright.height * len(upright.getbands())) / 1e6
 
 
 def as_heic(jpeg: bytes) -> bytes:
@@ -94,6 +102,10 @@ def main() -> None:
     number_s = timed(lambda i: read_number(predictor, numbers[i][0], segmenter, numbers[i][1]), args.numbers)
     photos = [photo_of_paper(test.x[i], rng, size=(4032, 3024), quality=90) for i in range(args.photos)]
     photo_s = timed(lambda i: read_digit(predictor, photos[i % len(photos)]), 3 * len(photos))
+    photo_readings = [read_digit(predictor, photo) for photo in photos]
+    held = {"read_mb": round(float(np.median([held_mb(r) for r in photo_readings])), 1),
+            "kept_mb": round(float(np.median([held_mb(r.for_showing()) for r in photo_readings])), 1)}
+    del photo_readings
     heics = [as_heic(photo) for photo in photos[: args.heic_photos]]
     heic_s = timed(lambda i: read_digit(predictor, heics[i % len(heics)]), 3 * len(heics)) if heics else None
 
@@ -109,6 +121,7 @@ def main() -> None:
         "four_digit_number_read": ms(number_s),
         "phone_photo_preprocess_and_predict": {**ms(photo_s), "pixels": "4032x3024",
                                                "mean_file_mb": round(float(np.mean([len(p) for p in photos])) / 2**20, 2)},
+        "phone_photo_reading_held": held,
         **({"heic_photo_preprocess_and_predict": {**ms(heic_s), "pixels": "4032x3024",
                                                   "mean_file_mb": round(float(np.mean([len(h) for h in heics])) / 2**20, 2)}}
            if heics else {}),
@@ -127,6 +140,7 @@ def main() -> None:
           f"{result['four_digit_number_read']['median_ms']} ms")
     print(f"a 12-megapixel phone photo (JPEG), decode + preprocess + predict: median "
           f"{result['phone_photo_preprocess_and_predict']['median_ms']} ms")
+    print(f"its reading holds {held['read_mb']} MB, kept to show {held['kept_mb']} MB (medians)")
     if heics:
         print(f"the same photo as HEIC: median {result['heic_photo_preprocess_and_predict']['median_ms']} ms")
     print(f"wrote {args.out}")

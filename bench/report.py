@@ -212,6 +212,10 @@ def performance() -> list[str]:
             photo = core["phone_photo_preprocess_and_predict"]
             rows.append((f"A 12-megapixel phone photo ({photo['pixels']} JPEG, {photo['mean_file_mb']:.1f} MB), decoding + preprocessing + prediction",
                          f"median {photo['median_ms']:.1f} ms (p95 {photo['p95_ms']:.1f})", "", "python bench/core.py"))
+        if "phone_photo_reading_held" in core:
+            held = core["phone_photo_reading_held"]
+            rows.append(("... the memory its reading holds, as read / as the Upload page keeps it to show while the file is on screen",
+                         f"{held['read_mb']:.1f} MB / {held['kept_mb']:.1f} MB", "", "python bench/core.py"))
         if "heic_photo_preprocess_and_predict" in core:
             heic = core["heic_photo_preprocess_and_predict"]
             rows.append((f"... the same photo as HEIC, as iPhones save it ({heic['mean_file_mb']:.1f} MB)",

@@ -16,7 +16,7 @@ import hashlib
 import os
 import queue
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Sequence
 
@@ -80,6 +80,10 @@ class Reading:
     def model_input(self) -> np.ndarray:
         """The (28, 28) array the model was given."""
         return self.steps.result
+
+    def for_showing(self) -> Reading:
+        """This reading as a page keeps it to show again (``PreprocessSteps.for_showing``)."""
+        return replace(self, steps=self.steps.for_showing())
 
 
 def build_model(dropout: float = 0.4):

@@ -111,6 +111,18 @@ class NumberReading:
         """How sure the model is of the whole number: the product of its digits' confidences."""
         return float(np.prod([p.confidence for p in self.predictions]))
 
+    def for_showing(self) -> NumberReading:
+        """This reading as a page keeps it to show again (``PreprocessSteps.for_showing``), its boxes and marks
+        scaled with the upright image."""
+        steps = self.steps.for_showing()
+        scale = steps.upright.size[0] / self.steps.upright.size[0]
+
+        def scaled(box: Box) -> Box:
+            return Box(round(box.left * scale), round(box.top * scale), round(box.width * scale), round(box.height * scale))
+
+        return replace(self, steps=steps, boxes=tuple(scaled(b) for b in self.boxes),
+                       marks=tuple(replace(m, box=scaled(m.box)) for m in self.marks))
+
 
 def _column_groups(labels: np.ndarray, count: int) -> list[list[int]]:
     """Group connected components into digits by how much their column ranges overlap."""

@@ -168,6 +168,15 @@ def decode_reduced(image: Image.Image, longest: int = WORK_SIDE) -> Image.Image:
     return image
 
 
+def displayable(image: Image.Image) -> Image.Image:
+    """An 8-bit copy a browser can show and PNG can store (16-bit, float, CMYK and other modes cannot be)."""
+    if image.mode in ("RGB", "RGBA", "L", "LA"):
+        return image
+    if image.mode.startswith(("I", "F")):
+        return Image.fromarray((to_grayscale(image) * 255).astype(np.uint8))
+    return image.convert("RGB")
+
+
 def apply_exif_orientation(image: Image.Image) -> Image.Image:
     """Turn a photo upright as its EXIF orientation tag says (phones store pixels sideways)."""
     try:
@@ -829,12 +838,16 @@ class PreprocessSteps:
     low_resolution_scan: bool = False  # bilevel, at most SCAN_CELLS cells a side: read by the scan reader
     underline_left_out: bool = False  # a line under the one digit, left out by numbers.one_digit
 
-    def for_showing(self) -> PreprocessSteps:
-        """These steps without the working ink maps (``gray``, ``ink``, ``flattened``, ``cleaned``, left empty:
-        3 MB each for a phone photo), to keep a reading while a page shows it: the pages show the upright image
-        and the 28x28 stages, and read nothing more from the maps. Not for reading again."""
+    def for_showing(self, longest: int = WORK_SIDE) -> PreprocessSteps:
+        """These steps as a page keeps them to show: without the working ink maps (``gray``, ``ink``,
+        ``flattened``, ``cleaned``, left empty: 3 MB each for a phone photo), and with the upright image in 8 bits
+        (``displayable``) and at most ``longest`` pixels on its longest side, the size the maps were made at: a
+        40-megapixel scan would otherwise be kept at 117 MB. The pages show the upright image and the 28x28 stages,
+        and read nothing more from the maps. Not for reading again; a number's boxes are scaled with the image
+        (``NumberReading.for_showing``)."""
         empty = np.zeros((0, 0), dtype=np.float32)
-        return replace(self, gray=empty, ink=empty, flattened=empty, cleaned=empty)
+        upright = self.upright if max(self.upright.size) <= longest else limit_size(displayable(self.upright), longest)
+        return replace(self, upright=upright, gray=empty, ink=empty, flattened=empty, cleaned=empty)
 
 
 def preprocess_steps(data: ImageInput) -> PreprocessSteps:

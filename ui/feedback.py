@@ -11,8 +11,8 @@ import streamlit as st
 
 from hdr_core.feedback import FEEDBACK_URL_ENV, FeedbackRecord, FeedbackStore, png_bytes
 from hdr_core.model import DEFAULT_MODEL_PATH, Prediction, model_version
+from hdr_core.preprocess import displayable
 
-from .result import displayable
 from .style import chosen, hint
 
 CONSENT = ("Sending stores the image, what the model saw and read, and your answer, to improve the model. "

@@ -10,9 +10,10 @@ import streamlit as st
 from PIL import Image, ImageDraw
 
 from hdr_core.numbers import Box, NumberReading
+from hdr_core.preprocess import displayable
 
 from . import resources, style, touch
-from .result import displayable, enlarge, show_explanation
+from .result import enlarge, show_explanation
 
 
 def label_places(boxes: Sequence[Box], sizes: Sequence[tuple[int, int]], width: int, height: int,

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import streamlit as st
-from PIL import Image
 
 from hdr_core.explain import explain
 from hdr_core.model import Reading
-from hdr_core.preprocess import SCAN_CELLS, to_grayscale
+from hdr_core.preprocess import SCAN_CELLS
 
 from . import charts, resources, style
 
@@ -19,15 +18,6 @@ PIXEL = 8
 def enlarge(digit: np.ndarray, pixel: int = PIXEL) -> np.ndarray:
     """The 28x28 model input as a bigger uint8 image with hard pixel edges (nearest neighbour)."""
     return (np.kron(digit, np.ones((pixel, pixel), dtype=np.float32)) * 255).astype(np.uint8)
-
-
-def displayable(image: Image.Image) -> Image.Image:
-    """An 8-bit copy a browser can show (16-bit, float, CMYK and other modes cannot be)."""
-    if image.mode in ("RGB", "RGBA", "L", "LA"):
-        return image
-    if image.mode.startswith(("I", "F")):
-        return Image.fromarray((to_grayscale(image) * 255).astype(np.uint8))
-    return image.convert("RGB")
 
 
 def show_model_input(reading: Reading) -> None:

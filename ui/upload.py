@@ -3,7 +3,6 @@ hdr_core.preprocess.UPLOAD_TYPES)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Callable, TypeVar
 
 import streamlit as st
@@ -16,7 +15,6 @@ LAST = "upload.last_reading"
 """Where the reading of the file on screen is kept: (its key, what reading it gave)."""
 
 T = TypeVar("T")
-R = TypeVar("R")
 
 
 def read_once(file_id: str, how: tuple, read: Callable[[], T]) -> T:
@@ -36,13 +34,6 @@ def read_once(file_id: str, how: tuple, read: Callable[[], T]) -> T:
     value = read()
     st.session_state[LAST] = (key, value)
     return value
-
-
-def kept(reading: R) -> R:
-    """A reading (one digit's or a number's) as ``read_once`` keeps it: without preprocessing's working ink maps
-    (``PreprocessSteps.for_showing``), which the page does not show. A 12-megapixel photo's reading keeps about
-    9 MB instead of 21."""
-    return replace(reading, steps=reading.steps.for_showing())
 
 
 def forget() -> None:

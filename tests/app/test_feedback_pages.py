@@ -44,6 +44,22 @@ def test_a_right_reading_is_stored_with_its_own_label(feedback_db, mnist):
     assert at.success[0].value == "Thank you: your confirmation is saved (#1)."  # not called a correction
 
 
+def test_a_large_photo_sent_as_a_confirmation_is_stored_at_the_size_it_was_read_at(feedback_db, mnist):
+    import io
+
+    from PIL import Image
+
+    _, test = mnist
+    photo = Image.fromarray(255 - test.x[0]).resize((3000, 3000), Image.Resampling.BICUBIC).convert("RGB")
+    buffer = io.BytesIO()
+    photo.save(buffer, format="JPEG", quality=90)
+    at = upload(page("app_pages/upload.py").run(), "photo.jpg", buffer.getvalue(), "image/jpeg")
+    assert next(m for m in at.metric if m.label == "Prediction").value == "7"
+    at.button(key="upload.feedback.right").click().run()
+    [stored] = FeedbackStore(f"sqlite:///{feedback_db}").records()
+    assert Image.open(io.BytesIO(stored.image_png)).size == (1024, 1024)  # not as decoded (1500x1500)
+
+
 def test_feedback_on_a_scan_names_the_scan_reader_that_read_it_and_other_feedback_the_digit_model(feedback_db, mnist):
     _, test = mnist
     at = upload(page("app_pages/upload.py").run(), "scan.png", low_resolution_scan(test.x[0], np.random.default_rng(0)))

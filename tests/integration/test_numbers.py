@@ -57,6 +57,24 @@ def test_separate_digits_are_read_as_the_number_they_form(predictor, mnist):
     assert 0.0 < reading.confidence <= min(p.confidence for p in reading.predictions)
 
 
+def test_a_large_photo_of_a_number_is_kept_to_show_at_the_size_it_was_read_at_with_its_boxes_and_point_scaled(
+        predictor, mnist):
+    paper, _ = written(mnist, [0, 1, 2], gap=40)  # 7, 2, 1
+    image = Image.fromarray(paper)
+    cols = np.flatnonzero((paper < 128).any(axis=0))
+    after_first = cols[np.flatnonzero(np.diff(cols) > 1)[0]]
+    ImageDraw.Draw(image).ellipse((after_first + 14, 118, after_first + 26, 130), fill=0)  # a point after the 7
+    large = image.resize((image.width * 6, image.height * 6), Image.Resampling.BICUBIC)
+    reading = read_number(predictor, preprocess_steps(large))
+    shown = reading.for_showing()
+    assert reading.text == shown.text == "7.21" and max(shown.steps.upright.size) == 1024
+    scale = 1024 / large.width
+    for box, kept in zip([*reading.boxes, reading.marks[0].box], [*shown.boxes, shown.marks[0].box]):
+        assert all(abs(getattr(kept, side) - getattr(box, side) * scale) <= 1 for side in ("left", "top", "width", "height"))
+        inside = np.asarray(shown.steps.upright)[kept.top:kept.top + kept.height, kept.left:kept.left + kept.width]
+        assert inside.min() < 64  # the ink it was drawn around
+
+
 class CountingPredictor(Predictor):
     """The served predictor, counting the images each reader is asked about."""
 

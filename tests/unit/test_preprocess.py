@@ -532,3 +532,14 @@ def test_drawings_grey_scans_and_fine_bilevel_images_are_not_low_resolution_scan
     assert not is_low_resolution_scan(np.ones((160, 160), dtype=np.float32))  # one value: no ink at all
     cut = np.asarray(enlarged(a_cell_grid(), 10), dtype=np.float32)[:157, :157] / 255  # the last cells cut short
     assert cell_side(cut) == 1 and not is_low_resolution_scan(cut)
+
+
+def test_steps_kept_for_showing_hold_a_large_scan_at_the_size_it_was_read_at_in_eight_bits():
+    seven = np.asarray(drawn_seven(size=2800, offset=(600, 500), scale=10, pen=18)).astype(np.uint16) * 257
+    steps = preprocess_steps(Image.fromarray(seven))  # a 16-bit scan of 7.8 megapixels
+    shown = steps.for_showing()
+    assert shown.upright.size == (1024, 1024) and shown.upright.mode in ("L", "RGB")
+    assert np.asarray(shown.upright)[400, 500] < 64 and np.asarray(shown.upright)[10, 10] > 192  # ink dark, paper light
+    assert shown.cleaned.size == shown.ink.size == 0 and np.array_equal(shown.result, steps.result)
+    small = preprocess_steps(drawn_seven())
+    assert small.for_showing().upright is small.upright  # the canvas's size already: not copied
