@@ -31,7 +31,7 @@ def results() -> list[str]:
         (f"Semeion, {r['semeion']['n']:,} digits by about 80 writers, upload preprocessing", pct(r["semeion"]["accuracy"]), ">= 94%", "python train.py --evaluate-only"),
         (f"Canvas-style redraws of all {r['canvas']['n']:,} test digits", pct(r["canvas"]["accuracy"]), ">= 98.5%", "python train.py --evaluate-only"),
         (f"Phone photos of {r['photos']['n']:,} test digits on paper", pct(r["photos"]["accuracy"]), ">= 98%", "python train.py --evaluate-only"),
-        *([(f"... the same digits written on ruled / squared notebook paper",
+        *([("... the same digits written on ruled / squared notebook paper",
             f"{pct(r['photos_ruled']['accuracy'])} / {pct(r['photos_squared']['accuracy'])}", "", "python train.py --evaluate-only")]
           if "photos_ruled" in r else []),
         *([("... the same digits on a page photographed lying on a desk", pct(r["photos_on_a_desk"]["accuracy"]), "",

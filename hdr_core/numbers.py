@@ -25,6 +25,8 @@ from PIL import Image
 from scipy import ndimage
 
 from .errors import EmptyImageError, NotADigitError
+from .ink import FRAGMENT_HEIGHT, Piece, as_piece, blobs_in, digit_height
+from .marks import dashes, decimal_marks, number_line, ruled_lines
 from .model import MODELS_DIR, Prediction, Predictor, Reading
 from .preprocess import (
     TOO_MANY_MARKS,
@@ -40,10 +42,6 @@ from .preprocess import (
 OVERLAP_TO_MERGE = 0.5
 """Ink blobs whose column ranges overlap by this share of the narrower one are parts of one digit
 (the bar of a 5, the stem of a 4, a 7's crossbar)."""
-
-FRAGMENT_HEIGHT = 0.5
-"""A group less than this share of the typical digit height is a fragment (a bar, a piece cut off by
-a pen lift) and joins its nearest neighbour."""
 
 NUMBER_ASPECT = 1.3
 """Ink laid out at least this much wider than tall, in separate groups, is taken for a number."""
@@ -200,28 +198,6 @@ PART_OF_A_STROKE = (0.1, 0.9)
 (where strokes cross, their ink belongs to both, so a little shared ink is no split)."""
 
 
-@dataclass(frozen=True)
-class Piece:
-    """A blob of ink, or a slice of a wide blob: the smallest unit a digit is built from."""
-
-    mask: np.ndarray  # bool, the shape of the whole ink map
-    left: int
-    right: int  # exclusive
-    top: int
-    bottom: int  # exclusive
-
-
-def _piece(mask: np.ndarray) -> Piece:
-    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
-    return Piece(mask, int(cols[0]), int(cols[-1] + 1), int(rows[0]), int(rows[-1] + 1))
-
-
-def _digit_height(blobs: list[Piece]) -> float:
-    """The typical height of one digit: the median of the blobs at least half as tall as the tallest."""
-    heights = np.array([b.bottom - b.top for b in blobs], dtype=float)
-    return float(np.median(heights[heights >= FRAGMENT_HEIGHT * heights.max()]))
-
-
 def _cuts(blob: Piece, height: float) -> list[int]:
     """Columns where a wide, tall blob is thinnest: where touching digits may join (twice as many as expected)."""
     width = blob.right - blob.left
@@ -251,11 +227,6 @@ def strokes_in(cleaned: np.ndarray, strokes: Sequence[np.ndarray]) -> list[np.nd
     return inks
 
 
-def _blobs(ink: np.ndarray) -> list[Piece]:
-    labels, count = ndimage.label(ink, structure=np.ones((3, 3), dtype=bool))
-    return [_piece(_place(labels[box] == k + 1, box, ink.shape)) for k, box in enumerate(ndimage.find_objects(labels))]
-
-
 def pieces(cleaned: np.ndarray, strokes: Sequence[np.ndarray] | None = None,
            height: float | None = None) -> tuple[list[Piece], float]:
     """Every blob of ink, wide ones also cut into slices, left to right; and the typical digit height.
@@ -267,11 +238,11 @@ def pieces(cleaned: np.ndarray, strokes: Sequence[np.ndarray] | None = None,
     pieces are no number: ``NotADigitError``.
     """
     groups = [cleaned > 0] if strokes is None else strokes_in(cleaned, strokes)
-    blobs = [_blobs(ink) for ink in groups]
+    blobs = [blobs_in(ink) for ink in groups]
     if not any(blobs):
         raise EmptyImageError("No digits found. Write or upload a number.")
     if height is None:  # from the whole ink: half a digit's strokes would mislead it
-        height = _digit_height(_blobs(cleaned > 0) if strokes is not None else blobs[0])
+        height = digit_height(blobs_in(cleaned > 0) if strokes is not None else blobs[0])
     cut = [[(blob, [blob.left, *_cuts(blob, height), blob.right]) for blob in group] for group in blobs]
     if sum(len(edges) - 1 for group in cut for _, edges in group) > MOST_PIECES:
         raise NotADigitError(TOO_MANY_MARKS)
@@ -283,237 +254,9 @@ def pieces(cleaned: np.ndarray, strokes: Sequence[np.ndarray] | None = None,
                 part = np.zeros_like(blob.mask)
                 part[:, a:b] = blob.mask[:, a:b]
                 if part.any():
-                    sliced.append(_piece(part))
+                    sliced.append(as_piece(part))
         found += sorted(sliced, key=lambda p: (p.left + p.right) / 2)
     return found, height
-
-
-def _place(mask: np.ndarray, box: tuple[slice, slice], shape: tuple[int, int]) -> np.ndarray:
-    full = np.zeros(shape, dtype=bool)
-    full[box] = mask
-    return full
-
-
-MARK_SIZE = (0.06, 0.35)
-"""A decimal point's larger side, as shares of the typical digit height: larger than a speck of noise,
-smaller than any digit (a 1 is as tall as the others; a fragment of a digit is at least half as tall)."""
-
-MARK_PEN = 1.6
-"""A decimal point is a tap of the pen: no side of it longer than this many pen widths. A piece of a
-digit's stroke cut off where the pen skipped is often longer."""
-
-COMMA_ASPECT, COMMA_SIZE = 1.3, 0.5
-"""A comma is a short stroke down from the line: taller than a point may be, but at most twice
-``MARK_PEN`` pen widths and this share of a digit's height, and this many times as tall as wide."""
-
-MARK_GAP = 0.05
-"""A decimal mark stands apart: no other ink nearer than this share of the digit height."""
-
-MARK_LINE = 0.2
-"""A decimal mark sits on the line: its lowest ink is at most this share of the digit height above
-the bottom of its neighbouring digits, and its top below their middle."""
-
-MARK_STROKE = 0.9
-"""A decimal mark is one pen stroke's own ink: that stroke holds at least this share of the mark's ink,
-and other ink of at most the rest of that share."""
-
-
-def pen_width(ink: np.ndarray) -> float:
-    """The width of the strokes, in pixels: twice the ink's area over its edge (a stroke of width w and
-    length l has area w*l and about 2*l edge pixels)."""
-    edge = ink & ~ndimage.binary_erosion(ink)
-    return 2.0 * float(ink.sum()) / max(float(edge.sum()), 1.0)
-
-
-@dataclass(frozen=True)
-class NumberLine:
-    """A number's ink as its marks are looked for in it: the ink, its blobs, those tall enough to be (part
-    of) a digit (at least ``FRAGMENT_HEIGHT`` of the typical digit height), that height and the pen's width."""
-
-    ink: np.ndarray
-    blobs: list[Piece]
-    digits: list[Piece]
-    height: float
-    pen: float
-
-    def beside(self, blob: Piece) -> tuple[list[Piece], list[Piece]]:
-        """The digits left and right of a blob (by their centres)."""
-        return ([d for d in self.digits if (d.left + d.right) / 2 < blob.left],
-                [d for d in self.digits if (d.left + d.right) / 2 > blob.right])
-
-    def ink_in_columns(self, blob: Piece, from_row: int = 0) -> bool:
-        """Whether other ink lies in the blob's columns, from ``from_row`` down."""
-        return bool((self.ink[from_row:, blob.left:blob.right] & ~blob.mask[from_row:, blob.left:blob.right]).any())
-
-    def stands_apart(self, blob: Piece) -> bool:
-        """Whether no other ink lies nearer the blob than ``MARK_GAP`` of the digit height."""
-        pad = int(np.ceil(MARK_GAP * self.height))
-        rows = slice(max(blob.top - pad, 0), blob.bottom + pad)
-        cols = slice(max(blob.left - pad, 0), blob.right + pad)
-        others = self.ink[rows, cols] & ~blob.mask[rows, cols]
-        return not others.any() or ndimage.distance_transform_edt(~others)[blob.mask[rows, cols]].min() >= MARK_GAP * self.height
-
-
-def number_line(ink_map: np.ndarray, height: float) -> NumberLine:
-    """The ink of a number as ``decimal_marks`` and ``dashes`` look at it, worked out once for both.
-    ``ink_map``: the ink with its small blobs (``suppress_background`` drops a point with the specks);
-    ``height``: the typical digit height."""
-    ink = ink_map > 0
-    blobs = _blobs(ink)
-    digits = [b for b in blobs if b.bottom - b.top >= FRAGMENT_HEIGHT * height]
-    pen = pen_width(np.logical_or.reduce([b.mask for b in digits])) if digits else 0.0
-    return NumberLine(ink, blobs, digits, height, pen)
-
-
-def _line_through(near: Sequence[Piece]) -> tuple[float, float]:
-    """The top and bottom of the line the nearest digits stand on (their means)."""
-    return float(np.mean([d.top for d in near])), float(np.mean([d.bottom for d in near]))
-
-
-def _between(left: list[Piece], right: list[Piece]) -> tuple[Piece, Piece]:
-    """The digits nearest a blob on either side."""
-    return max(left, key=lambda d: d.right), min(right, key=lambda d: d.left)
-
-
-def decimal_marks(line: NumberLine, stroke_inks: Sequence[np.ndarray] | None) -> list[tuple[Piece, str]]:
-    """Blobs that are a decimal point (".") or comma (","), left to right, with their character.
-
-    A point is small (``MARK_SIZE``), a tap of the pen (``MARK_PEN``); a comma a short stroke down
-    (``COMMA_ASPECT``). A mark lies between two digits (blobs at least ``FRAGMENT_HEIGHT`` of a digit
-    tall on either side), on their line (``MARK_LINE``), with no other ink in its columns in the lower
-    half of the line and none nearer than ``MARK_GAP``. And it is a pen stroke of its own
-    (``MARK_STROKE``): a piece of a digit cut off where the pen skipped can look just like a point, but
-    it belongs to the digit's stroke. ``stroke_inks``: each pen stroke's ink in the line's ink map
-    (``strokes_in``), or None for an image alone, where a mark must have no other ink in its columns.
-    """
-    if len(line.digits) < 2:
-        return []
-    height, pen = line.height, line.pen
-    marks = []
-    for blob in line.blobs:
-        h, w = blob.bottom - blob.top, blob.right - blob.left
-        if max(h, w) < MARK_SIZE[0] * height:
-            continue  # a speck
-        if max(h, w) <= min(MARK_PEN * pen, MARK_SIZE[1] * height):
-            char = "."
-        elif COMMA_ASPECT * w <= h <= min(2 * MARK_PEN * pen, COMMA_SIZE * height):
-            char = ","
-        else:
-            continue
-        left, right = line.beside(blob)
-        if not left or not right:
-            continue
-        top, bottom = _line_through(_between(left, right))
-        middle = int(round((top + bottom) / 2))
-        if blob.top < middle or blob.bottom < bottom - MARK_LINE * height:
-            continue
-        if line.ink_in_columns(blob, middle):
-            continue  # under a digit's stroke: a piece of it (a 7's bar above the line may overhang a point)
-        # From the image alone a piece of a digit cut off where the pen skipped is told from a mark only by
-        # where it is: it lies over or under the rest of its digit, so a mark has no other ink in its columns.
-        alone = stroke_inks is None
-        if line.stands_apart(blob) and (not line.ink_in_columns(blob) if alone else _own_stroke(blob, stroke_inks)):
-            marks.append((blob, char))
-    return sorted(marks, key=lambda m: m[0].left)
-
-
-MINUS_LENGTH = (0.2, 1.0)
-"""A minus sign's or hyphen's length, as shares of the typical digit height."""
-
-
-def dashes(line: NumberLine, stroke_inks: Sequence[np.ndarray] | None) -> list[Piece]:
-    """Blobs that are a minus sign in front of a number or a hyphen between two of its digits ("12-05"),
-    left to right.
-
-    A dash is a short level bar (``MINUS_LENGTH``, at least twice as long as it is thick, and no
-    thicker than a point may be across, ``MARK_PEN``, give or take a slight slope) with no other ink in
-    its columns, none nearer than ``MARK_GAP``, and a pen stroke of its own (``MARK_STROKE``), as
-    ``decimal_marks`` asks of a point. A minus lies in front of every digit (blobs at least
-    ``FRAGMENT_HEIGHT`` of a digit tall), level with the middle half of the first; a hyphen between two
-    digits, level with the middle half of the two. ``stroke_inks``: as for ``decimal_marks``.
-    """
-    if not line.digits:
-        return []
-    height, pen = line.height, line.pen
-    first = min(line.digits, key=lambda d: d.left)
-    found = []
-    for blob in line.blobs:
-        h, w = blob.bottom - blob.top, blob.right - blob.left
-        if not MINUS_LENGTH[0] * height <= w <= MINUS_LENGTH[1] * height or w < 2 * h or h > MARK_PEN * pen + 0.1 * w:
-            continue
-        left, right = line.beside(blob)
-        if not left and blob.right <= first.left:  # in front: a minus
-            near = (first,)
-        elif left and right:  # between two digits: a hyphen
-            near = _between(left, right)
-        else:
-            continue
-        top, bottom = _line_through(near)
-        middle, quarter = (blob.top + blob.bottom) / 2, (bottom - top) / 4
-        if not top + quarter <= middle <= bottom - quarter:
-            continue
-        if line.ink_in_columns(blob):
-            continue
-        if line.stands_apart(blob) and (stroke_inks is None or _own_stroke(blob, stroke_inks)):  # columns clear already
-            found.append(blob)
-    return sorted(found, key=lambda d: d.left)
-
-
-UNDERLINE_DROP = 0.1
-"""An underline's middle lies below the bottom of the digits (the median of those tall enough for one)
-less this share of the digit height."""
-
-UNDERLINE_WIDTH = 0.6
-"""A line wholly below a single digit is an underline when it is at least this share of the digit's width long."""
-
-
-def ruled_lines(ink: np.ndarray, blobs: list[Piece] | None = None) -> list[Piece]:
-    """Blobs that are a ruled line, not part of a number: an underline, or a line drawn on its own.
-
-    A line is flat: at least twice as long as it is tall, no column holding more of its ink than a dash
-    may be thick (``MARK_PEN`` widths of the digits' pen), and no taller than that give or take a slope
-    of a tenth of its length. And it lies under the digits (``UNDERLINE_DROP``), under at least two of them
-    and longer than a dash may be (``MINUS_LENGTH``) or a digit is tall: a 5's long bar written apart from
-    its body is as flat and as long, but at the top, and a 2's base cut off by a pen lift lies under one
-    digit. Where a single digit stands on the page, a line under it is one if it lies wholly below all ink
-    over it and is at least ``UNDERLINE_WIDTH`` of the digit's width long (a digit underlined). With no
-    other ink, any flat blob is one. ``blobs``: the ink's, where labelled already.
-    """
-    blobs = _blobs(ink) if blobs is None else blobs
-
-    def flat(blob: Piece, pen: float) -> bool:
-        h, w = blob.bottom - blob.top, blob.right - blob.left
-        thickest = blob.mask[blob.top : blob.bottom, blob.left : blob.right].sum(axis=0).max()
-        return w >= 2 * h and h <= MARK_PEN * pen + 0.1 * w and thickest <= MARK_PEN * pen
-
-    pen = pen_width(ink)
-    is_flat = [flat(b, pen) for b in blobs]
-    maybe = [b for b, f in zip(blobs, is_flat) if f]
-    others = [b for b, f in zip(blobs, is_flat) if not f]
-    if not others:
-        return maybe
-    pen = pen_width(np.logical_or.reduce([b.mask for b in others]))  # the digits' pen, not the line's own
-    height = _digit_height(others)
-    digits = [b for b in others if b.bottom - b.top >= FRAGMENT_HEIGHT * height]
-    line = float(np.median([d.bottom for d in digits]))
-
-    def under(blob: Piece) -> list[Piece]:  # the digits that stand over it
-        return [d for d in digits if blob.left <= (d.left + d.right) / 2 <= blob.right]
-
-    def under_the_digit(blob: Piece) -> bool:  # the one digit on the page: wholly below its ink, and about as wide
-        return (len(digits) == len(under(blob)) == 1
-                and all(blob.top >= o.bottom for o in others if o.left < blob.right and o.right > blob.left)
-                and blob.right - blob.left >= UNDERLINE_WIDTH * (digits[0].right - digits[0].left))
-
-    return [b for b in maybe if flat(b, pen) and (b.top + b.bottom) / 2 > line - UNDERLINE_DROP * height
-            and ((b.right - b.left > MINUS_LENGTH[1] * height and len(under(b)) >= 2) or under_the_digit(b))]
-
-
-def _own_stroke(blob: Piece, stroke_inks: Sequence[np.ndarray]) -> bool:
-    """Whether the blob is one pen stroke's own ink (``MARK_STROKE``)."""
-    area = blob.mask.sum()
-    return any((stroke & blob.mask).sum() >= MARK_STROKE * area and (stroke & ~blob.mask).sum() <= (1 - MARK_STROKE) * area
-               for stroke in stroke_inks)
 
 
 def candidates(found: list[Piece]) -> list[tuple[int, int]]:
@@ -635,7 +378,7 @@ def _best_split(cleaned: np.ndarray, found: list[Piece], height: float, predicto
         chosen.append((back[j], j))
         j = back[j]
     index = {run: k for k, run in enumerate(runs)}
-    extents = {run: _piece(union(found, run)) for run in chosen}
+    extents = {run: as_piece(union(found, run)) for run in chosen}
     order = sorted(chosen, key=lambda run: extents[run].left + extents[run].right)  # left to right, however drawn
     digits = []
     for run in order:
@@ -668,7 +411,7 @@ def read_number(predictor: Predictor, image: ImageInput | PreprocessSteps, segme
     steps = image if isinstance(image, PreprocessSteps) else preprocess_steps(image)
     cleaned = steps.cleaned
     ink_map = suppress_background(steps.flattened, speck_fraction=0.0)  # a point may be dropped as a speck
-    blobs = _blobs(cleaned > 0)
+    blobs = blobs_in(cleaned > 0)
     lines = ruled_lines(cleaned > 0, blobs)
     if lines:  # an underline is left out; a line alone is no number
         if len(lines) == len(blobs):
@@ -676,7 +419,7 @@ def read_number(predictor: Predictor, image: ImageInput | PreprocessSteps, segme
         ruled = np.logical_or.reduce([line.mask for line in lines])
         cleaned, ink_map = np.where(ruled, 0.0, cleaned), np.where(ruled, 0.0, ink_map)
         blobs = [b for b in blobs if not any(b is line for line in lines)]  # a line is a whole blob: the rest stay as they were
-    line = number_line(ink_map, _digit_height(blobs))
+    line = number_line(ink_map, digit_height(blobs))
     stroke_inks = None if strokes is None else strokes_in(ink_map, strokes)
     marks = decimal_marks(line, stroke_inks) + [(dash, "-") for dash in dashes(line, stroke_inks)]
     if marks:
@@ -711,7 +454,7 @@ def number_in(predictor: Predictor, steps: PreprocessSteps, segmenter: Predictor
     if looks_like_number(steps):
         return read_number(predictor, steps, segmenter)
     ink = steps.cleaned > 0
-    extent = _piece(ink)
+    extent = as_piece(ink)
     aspect = (extent.right - extent.left) / (extent.bottom - extent.top)
     if steps.low_resolution_scan or aspect < NARROW_NUMBER_ASPECT:
         return None
@@ -729,14 +472,14 @@ def _only_lines(ink: np.ndarray, extent: Piece) -> bool:
     if (ndimage.label(ink, structure=np.ones((3, 3), dtype=bool))[1] == 1
             and extent.right - extent.left < 2 * (extent.bottom - extent.top)):
         return False
-    blobs = _blobs(ink)
+    blobs = blobs_in(ink)
     return len(ruled_lines(ink, blobs)) == len(blobs)
 
 
 def one_digit_probability(cleaned: np.ndarray, segmenter: Predictor) -> float:
     """How sure the segment model is that all the ink of a cleaned ink map is one whole digit."""
     ink = cleaned > 0
-    window = context_window(cleaned, ink, _digit_height(_blobs(ink)))
+    window = context_window(cleaned, ink, digit_height(blobs_in(ink)))
     return float(segmenter.probabilities(window[None])[0, 1])
 
 
@@ -748,7 +491,7 @@ def one_digit(steps: PreprocessSteps) -> PreprocessSteps:
     ink = steps.cleaned > 0
     if ndimage.label(ink, structure=np.ones((3, 3), dtype=bool))[1] < 2:  # one blob: no line beside the digit
         return steps
-    blobs = _blobs(ink)
+    blobs = blobs_in(ink)
     lines = ruled_lines(ink, blobs)
     if not lines or len(lines) == len(blobs):
         return steps

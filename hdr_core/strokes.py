@@ -41,7 +41,7 @@ TAP = 1.0
 
 FLAT = (0.6, 0.1)
 """A drawing is a level line, not a digit, where its pen path rises and falls by no more than the first
-share of a pen width plus the second of its length (its ink then no thicker than a dash: ``numbers.MARK_PEN``),
+share of a pen width plus the second of its length (its ink then no thicker than a dash: ``marks.MARK_PEN``),
 and is too long for a tap (``TAP``)."""
 
 

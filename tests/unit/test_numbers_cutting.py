@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from hdr_core.errors import EmptyImageError, NotADigitError
-from hdr_core.numbers import (MOST_PIECES, MOST_PIECES_PER_DIGIT, candidates, context_window, dashes, decimal_marks, number_line, pieces,
-                              ruled_lines, stroke_splits)
+from hdr_core.marks import dashes, decimal_marks, number_line, ruled_lines
+from hdr_core.numbers import MOST_PIECES, MOST_PIECES_PER_DIGIT, candidates, context_window, pieces, stroke_splits
 
 
 def bars(*spans: tuple[int, int], height: int = 100, width: int = 400) -> np.ndarray:

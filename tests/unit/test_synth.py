@@ -202,7 +202,7 @@ def test_an_underlined_number_has_one_line_clear_below_all_its_digits_and_is_the
         assert (ink == (bare_ink | line)).all() and not (bare_ink & line).any()
         assert ndimage.label(line, structure=np.ones((3, 3)))[1] == 1  # one unbroken stroke
         line_cols, line_rows = np.flatnonzero(line.any(axis=0)), np.flatnonzero(line.any(axis=1))
-        digit_cols, digit_rows = np.flatnonzero(bare_ink.any(axis=0)), np.flatnonzero(bare_ink.any(axis=1))
+        digit_cols = np.flatnonzero(bare_ink.any(axis=0))
         assert line_cols[0] <= digit_cols[0] and line_cols[-1] >= digit_cols[-1]  # under every digit
         for col in range(line_cols[0], line_cols[-1] + 1):  # below the digits in every column, sloping or not
             above = np.flatnonzero(bare_ink[:, col])
