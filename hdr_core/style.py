@@ -8,7 +8,7 @@ bar. So their readings are weighed by another prior over the digits (Bayes' rule
 7 is multiplied by ``SEVEN_WEIGHT`` and the ten renormalised. A crossed 7 stays a sure 7; a 1 with a flag
 that the network thought 70% a 7 becomes a 1.
 
-The weight was chosen on validation digits only, by a rule written before its figures (README, Results):
+The weight was chosen on validation digits only, by a rule written before its figures (README, How it works):
 of the held-out 1s and 7s redrawn in continental style, the most read right, and on a fresh redraw of
 them it read 1,032 of 1,081 right against 940 (1s 536 of 558 against 430; crossed 7s 496 of 523 against
 510). A bare 7 drawn by someone with the setting on is read less surely, so it is off unless chosen.
