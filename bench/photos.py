@@ -8,8 +8,8 @@
 written small (5-10% of the frame height) and large (60-90%, often running to the page's edge), and
 on a pale desk (as light as the page or lighter: a white table).
 Each photo is read through full upload preprocessing twice: as the app reads it, and without the
-two steps made for these photos (``preprocess.remove_ruled_lines`` and
-``preprocess.keep_the_page``). Plain paper shows what the steps cost where there is nothing for
+two steps made for these photos (``paper.remove_ruled_lines`` and
+``paper.keep_the_page``, as ``preprocess`` calls them). Plain paper shows what the steps cost where there is nothing for
 them to do. Needs HDR_MNIST_PATH or Keras' download.
 """
 

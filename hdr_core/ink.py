@@ -1,4 +1,5 @@
-"""Ink as numbers are cut from it: its blobs (``Piece``), the typical height of a digit and the pen's width."""
+"""Ink: what counts as ink, and the ink as numbers are cut from it: its blobs (``Piece``), the typical height
+of a digit and the pen's width."""
 
 from __future__ import annotations
 
@@ -6,6 +7,9 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import ndimage
+
+INK_FLOOR = 0.2
+"""After normalisation, fainter values are background texture or noise, not ink."""
 
 FRAGMENT_HEIGHT = 0.5
 """A group less than this share of the typical digit height is a fragment (a bar, a piece cut off by

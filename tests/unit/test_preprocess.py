@@ -17,9 +17,10 @@ from hdr_core import (
     preprocess,
     preprocess_steps,
 )
-from hdr_core.preprocess import (FORMATS, IMAGE_TYPES, UPLOAD_TYPES, _histogram, _max_pool, _median, _writing_at_the_edge,
-                                 apply_exif_orientation, cell_side, decode_reduced, is_low_resolution_scan, keep_the_page,
-                                 pen_window, remove_ruled_lines)
+from hdr_core.imaging import histogram, max_pool, median
+from hdr_core.paper import _writing_at_the_edge, keep_the_page, remove_ruled_lines
+from hdr_core.preprocess import (FORMATS, IMAGE_TYPES, UPLOAD_TYPES, apply_exif_orientation, cell_side, decode_reduced,
+                                 is_low_resolution_scan, pen_window)
 from hdr_core.constants import DIGIT_BOX, IMAGE_SIZE
 from tests.conftest import drawn_seven, png_bytes
 
@@ -479,13 +480,13 @@ def unit_range_samples():
 
 def test_the_median_is_numpys_median_whether_or_not_one_value_fills_half_the_image():
     for values in unit_range_samples():
-        assert _median(values) == float(np.median(values))
-        assert _median(values.reshape(1, -1)) == float(np.median(values))
+        assert median(values) == float(np.median(values))
+        assert median(values.reshape(1, -1)) == float(np.median(values))
 
 
 def test_the_histogram_behind_the_otsu_threshold_is_numpys():
     for values in unit_range_samples():
-        counts, edges = _histogram(values)
+        counts, edges = histogram(values)
         expected_counts, expected_edges = np.histogram(values, bins=64, range=(0.0, 1.0))
         assert np.array_equal(counts, expected_counts)
         assert edges.dtype == expected_edges.dtype and np.array_equal(edges, expected_edges)
@@ -496,7 +497,7 @@ def test_max_pooling_keeps_the_brightest_pixel_of_each_block_edges_repeated(shap
     values = np.random.default_rng(3).random(shape).astype(np.float32)
     padded = np.pad(values, ((0, -shape[0] % factor), (0, -shape[1] % factor)), mode="edge")
     blocks = padded.reshape(padded.shape[0] // factor, factor, padded.shape[1] // factor, factor)
-    assert np.array_equal(_max_pool(values, factor), blocks.max(axis=(1, 3)))
+    assert np.array_equal(max_pool(values, factor), blocks.max(axis=(1, 3)))
 
 
 def a_cell_grid(seed: int = 0, side: int = 16) -> np.ndarray:
