@@ -14,7 +14,6 @@ from scipy import ndimage
 from .imaging import closing, max_pool, median, otsu_threshold
 from .ink import INK_FLOOR
 
-
 PAGE_MAP_SIDE = 128
 """A photographed page is looked for on a copy about this many pixels across."""
 
