@@ -46,9 +46,10 @@ if not readings:
 read_ok = [r for r in readings if r.error is None]
 st.metric("Images read", f"{len(read_ok)} of {len(readings)}",
           help="Each image counts once, and so does each page of a PDF or TIFF and each image in a ZIP archive.")
-table = pd.DataFrame([{"input": r.thumbnail() or "", "file": r.name, "reading": r.text or "", "confidence": r.confidence,
-                       "error": r.error or ""} for r in readings])  # blank, not "None", where there is nothing
+table = pd.DataFrame([{"image": r.picture_url() or "", "file": r.name, "reading": r.text or "", "confidence": r.confidence,
+                       "input": r.thumbnail() or "", "error": r.error or ""} for r in readings])  # blank, not "None"
 st.dataframe(table, hide_index=True, width="stretch", column_config={
+    "image": st.column_config.ImageColumn("image", width="small"),  # the file itself, to tell the rows apart
     "input": st.column_config.ImageColumn("model input", width="medium"),  # wide enough for a number's digits
     "confidence": st.column_config.ProgressColumn("confidence", format="percent", min_value=0.0, max_value=1.0),
 })

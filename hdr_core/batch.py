@@ -21,14 +21,33 @@ from .model import Predictor, readers
 from .numbers import number_in, one_digit
 from .pages import MAX_PAGES, page_count, page_image
 from .pdf import is_pdf
-from .preprocess import preprocess_steps
+from .preprocess import displayable, preprocess_steps, upright_image
+
+
+def png_url(data: bytes) -> str:
+    """PNG bytes as a data URL, for a table cell."""
+    return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
 
 
 def thumbnail_url(model_input: np.ndarray, pixel: int = 2) -> str:
     """A (28, 28) model input as a small PNG data URL, for a table cell."""
     buffer = io.BytesIO()
     Image.fromarray((np.kron(model_input, np.ones((pixel, pixel))) * 255).astype(np.uint8)).save(buffer, format="PNG")
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+    return png_url(buffer.getvalue())
+
+
+PICTURE_SIDE = 96
+"""A file's picture in the results is at most this many pixels on its longer side: enough to tell the files apart
+at a glance (a table row shows it smaller still), about 5 KB each, so a thousand files' pictures stay small."""
+
+
+def picture_of(image: Image.Image, side: int = PICTURE_SIDE) -> bytes:
+    """The upright image, as the file shows it, made at most ``side`` pixels on its longer side: PNG bytes."""
+    small = displayable(image).copy()
+    small.thumbnail((side, side), Image.Resampling.LANCZOS, reducing_gap=3.0)
+    buffer = io.BytesIO()
+    small.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
 
 
 @dataclass(frozen=True)
@@ -40,10 +59,15 @@ class FileReading:
     confidence: float | None
     error: str | None
     model_input: np.ndarray | None  # what the model saw: one 28x28 digit, or a number's digits side by side
+    picture: bytes | None = None  # the file itself, small (``picture_of``)
 
     def thumbnail(self) -> str | None:
         """The model's input as a small PNG data URL (for a table cell)."""
         return None if self.model_input is None else thumbnail_url(self.model_input)
+
+    def picture_url(self) -> str | None:
+        """The file's picture as a PNG data URL (for a table cell); None where it could not be opened."""
+        return None if self.picture is None else png_url(self.picture)
 
 
 FileData = Union[bytes, Callable[[], Union[bytes, Image.Image]]]
@@ -118,25 +142,29 @@ def read_files(predictor: Predictor, files: Iterable[tuple[str, FileData]], tota
     single digit is read without a line drawn under it (``numbers.one_digit``).
     """
     results: list[FileReading | None] = []
-    waiting: list[tuple[int, str, np.ndarray, bool]] = []  # single digits: position, name, 28x28 input, a scan?; read at the end
+    # Single digits, read together at the end: position, name, 28x28 input, a scan?, picture
+    waiting: list[tuple[int, str, np.ndarray, bool, bytes]] = []
     for done, (name, data) in enumerate(files, start=1):
+        picture = None
         try:
-            steps = preprocess_steps(data() if callable(data) else data)
+            upright = upright_image(data() if callable(data) else data)
+            picture = picture_of(upright)
+            steps = preprocess_steps(upright)
             number = number_in(predictor, steps, segmenter)
             if number is None:
-                waiting.append((len(results), name, one_digit(steps).result, steps.low_resolution_scan))
+                waiting.append((len(results), name, one_digit(steps).result, steps.low_resolution_scan, picture))
                 results.append(None)
             else:
-                results.append(FileReading(name, number.text, number.confidence, None, np.hstack(number.model_inputs)))
-        except InputError as err:
-            results.append(FileReading(name, None, None, str(err), None))
+                results.append(FileReading(name, number.text, number.confidence, None, np.hstack(number.model_inputs), picture))
+        except InputError as err:  # an image that opened, but shows no digit, keeps its picture
+            results.append(FileReading(name, None, None, str(err), None, picture))
         if on_progress:
             on_progress(done, total or done)
-    for reader, positions in readers(predictor, [scan for *_, scan in waiting]):  # one batch per network
+    for reader, positions in readers(predictor, [waiting[k][3] for k in range(len(waiting))]):  # one batch per network
         probabilities = reader.probabilities(np.stack([waiting[k][2] for k in positions]))
         for row, k in zip(probabilities, positions):
-            i, name, model_input, _ = waiting[k]
-            results[i] = FileReading(name, str(int(row.argmax())), float(row.max()), None, model_input)
+            i, name, model_input, _, picture = waiting[k]
+            results[i] = FileReading(name, str(int(row.argmax())), float(row.max()), None, model_input, picture)
     return results
 
 

@@ -449,9 +449,15 @@ class PreprocessSteps:
         return replace(self, upright=upright, gray=empty, ink=empty, flattened=empty, cleaned=empty)
 
 
+def upright_image(data: ImageInput) -> Image.Image:
+    """The image as a person sees it: decoded (``open_image``), turned upright and laid on white. Given to
+    ``preprocess_steps`` in place of the file, it is not opened again."""
+    return composite_on_white(apply_exif_orientation(open_image(data)))
+
+
 def preprocess_steps(data: ImageInput) -> PreprocessSteps:
     """Run the whole MNIST recipe and keep each stage (see the module docstring)."""
-    upright = composite_on_white(apply_exif_orientation(open_image(data)))
+    upright = upright_image(data)
     gray = to_grayscale(limit_size(upright))
     scan = is_low_resolution_scan(gray)
     gray = keep_the_page(gray)

@@ -187,6 +187,8 @@ def test_the_batch_page_reads_every_file_reports_bad_ones_and_offers_a_csv(mnist
     assert table["error"].iloc[-1] and (table["error"].iloc[:4] == "").all()  # blank cells, not "None"
     assert table["reading"].iloc[-1] == "" and table["reading"].iloc[:4].str.fullmatch(r"\d").all()
     assert table["input"].iloc[-1] == "" and table["input"].iloc[:4].str.startswith("data:image/png").all()
+    assert table["image"].iloc[-1] == "" and table["image"].iloc[:4].str.startswith("data:image/png").all()
+    assert list(table.columns) == ["image", "file", "reading", "confidence", "input", "error"]
 
 
 def test_a_folder_is_read_file_by_file_listed_as_a_file_manager_lists_it(mnist):

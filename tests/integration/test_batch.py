@@ -38,6 +38,9 @@ def test_bad_files_get_their_error_and_the_rest_are_still_read(predictor, mnist)
     good = [r for r in readings if r.error is None]
     assert [r.text for r in good] == [str(y) for y in labels]
     assert all(r.thumbnail().startswith("data:image/png;base64,") for r in good)
+    assert readings[2].picture is None  # not an image: nothing to show
+    for reading, size in ((good[0], (96, 96)), (readings[-1], (50, 50))):  # a blank page shows itself beside its error
+        assert Image.open(io.BytesIO(reading.picture)).size == size and reading.picture_url().startswith("data:image/png;base64,")
 
 
 def test_the_csv_has_one_row_per_file_with_names_kept_as_plain_text(predictor, mnist):
