@@ -160,7 +160,7 @@ def read_files(predictor: Predictor, files: Iterable[tuple[str, FileData]], tota
             results.append(FileReading(name, None, None, str(err), None, picture))
         if on_progress:
             on_progress(done, total or done)
-    for reader, positions in readers(predictor, [waiting[k][3] for k in range(len(waiting))]):  # one batch per network
+    for reader, positions in readers(predictor, [scan for _, _, _, scan, _ in waiting]):  # one batch per network
         probabilities = reader.probabilities(np.stack([waiting[k][2] for k in positions]))
         for row, k in zip(probabilities, positions):
             i, name, model_input, _, picture = waiting[k]
