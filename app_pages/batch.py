@@ -5,7 +5,7 @@ import streamlit as st
 
 from hdr_core.batch import expand_files, in_name_order, read_files, to_csv
 from hdr_core.preprocess import FORMATS, UPLOAD_TYPES
-from ui import resources, style
+from ui import resources, style, tables
 
 st.title("Read many images")
 st.caption("Upload many images of digits, or of numbers, a ZIP archive of them, a PDF of scanned pages or a whole "
@@ -50,8 +50,7 @@ table = pd.DataFrame([{"image": r.picture_url() or "", "file": r.name, "reading"
                        "input": r.thumbnail() or "", "error": r.error or ""} for r in readings])  # blank, not "None"
 st.dataframe(table, hide_index=True, width="stretch", column_config={
     "image": st.column_config.ImageColumn("image", width="small"),  # the file itself, to tell the rows apart
-    "input": st.column_config.ImageColumn("model input", width="medium"),  # wide enough for a number's digits
-    "confidence": st.column_config.ProgressColumn("confidence", format="percent", min_value=0.0, max_value=1.0),
+    "input": tables.MODEL_INPUT, "confidence": tables.CONFIDENCE,
 })
 st.download_button("Download CSV", to_csv(readings), file_name="digit-readings.csv", mime="text/csv",
                    icon=":material/download:", key="batch.download")

@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+from ui import tables
 from ui.history import KEY
 
 st.title("History")
@@ -15,9 +16,8 @@ if not items:
 
 table = pd.DataFrame(items[::-1])[["input", "time", "source", "reading", "confidence"]]
 st.dataframe(table, hide_index=True, width="stretch", column_config={
-    "input": st.column_config.ImageColumn("model input", width="medium"),  # wide enough for a number's digits
-    "time": st.column_config.DatetimeColumn("time (UTC)", format="HH:mm:ss"),
-    "confidence": st.column_config.ProgressColumn("confidence", format="percent", min_value=0.0, max_value=1.0),
+    "input": tables.MODEL_INPUT, "time": st.column_config.DatetimeColumn("time (UTC)", format="HH:mm:ss"),
+    "confidence": tables.CONFIDENCE,
 })
 left, right = st.columns(2)
 left.download_button("Download CSV", table.drop(columns=["input"]).to_csv(index=False), file_name="my-readings.csv",
