@@ -21,7 +21,7 @@ from .model import Predictor, readers
 from .numbers import number_in, one_digit
 from .pages import MAX_PAGES, page_count, page_image
 from .pdf import is_pdf
-from .preprocess import displayable, preprocess_steps, upright_image
+from .preprocess import displayable, limit_size, preprocess_steps, upright_image
 
 
 def png_url(data: bytes) -> str:
@@ -43,10 +43,8 @@ at a glance (a table row shows it smaller still), about 5 KB each, so a thousand
 
 def picture_of(image: Image.Image, side: int = PICTURE_SIDE) -> bytes:
     """The upright image, as the file shows it, made at most ``side`` pixels on its longer side: PNG bytes."""
-    small = displayable(image).copy()
-    small.thumbnail((side, side), Image.Resampling.LANCZOS, reducing_gap=3.0)
     buffer = io.BytesIO()
-    small.save(buffer, format="PNG", optimize=True)
+    limit_size(displayable(image), side).save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()
 
 

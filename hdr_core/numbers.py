@@ -75,6 +75,11 @@ class Box:
     width: int
     height: int
 
+    def scaled(self, factor: float) -> Box:
+        """The same box in an image ``factor`` times as large (each side rounded to a pixel)."""
+        return Box(round(self.left * factor), round(self.top * factor), round(self.width * factor),
+                   round(self.height * factor))
+
 
 @dataclass(frozen=True)
 class Mark:
@@ -114,12 +119,8 @@ class NumberReading:
         scaled with the upright image."""
         steps = self.steps.for_showing()
         scale = steps.upright.size[0] / self.steps.upright.size[0]
-
-        def scaled(box: Box) -> Box:
-            return Box(round(box.left * scale), round(box.top * scale), round(box.width * scale), round(box.height * scale))
-
-        return replace(self, steps=steps, boxes=tuple(scaled(b) for b in self.boxes),
-                       marks=tuple(replace(m, box=scaled(m.box)) for m in self.marks))
+        return replace(self, steps=steps, boxes=tuple(b.scaled(scale) for b in self.boxes),
+                       marks=tuple(replace(m, box=m.box.scaled(scale)) for m in self.marks))
 
 
 def _column_groups(labels: np.ndarray, count: int) -> list[list[int]]:
@@ -427,13 +428,9 @@ def read_number(predictor: Predictor, image: ImageInput | PreprocessSteps, segme
     digits = segment(cleaned, predictor, segmenter, strokes)
     inputs = tuple(model_input for _, model_input, _ in digits)
     scale = steps.upright.size[0] / steps.cleaned.shape[1]  # the ink map may be a reduced photo
-
-    def upright(left: float, top: float, width: float, height: float) -> Box:
-        return Box(round(left * scale), round(top * scale), round(width * scale), round(height * scale))
-
-    boxes = tuple(upright(b.left, b.top, b.width, b.height) for b, _, _ in digits)
+    boxes = tuple(b.scaled(scale) for b, _, _ in digits)
     placed = tuple(Mark(sum(b.left + b.width / 2 < m.left for b, _, _ in digits), char,
-                        upright(m.left, m.top, m.right - m.left, m.bottom - m.top)) for m, char in marks)
+                        Box(m.left, m.top, m.right - m.left, m.bottom - m.top).scaled(scale)) for m, char in marks)
     return NumberReading(tuple(p for _, _, p in digits), boxes, inputs, steps,  # a minus in front; others between digits
                          tuple(m for m in placed if 0 < m.after < len(digits) or (m.after == 0 and m.char == "-")))
 
