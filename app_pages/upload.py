@@ -46,7 +46,8 @@ def read(data: bytes):
 
 
 try:  # read once, not again each time the page reruns
-    reading, pages = read_once(upload.file_id, (read_as, style.chosen()), lambda: read(upload.getvalue()))
+    reading, pages = read_once(upload.file_id, (read_as, style.chosen(), resources.served_version()),
+                               lambda: read(upload.getvalue()))
 except InputError as err:
     st.error(f"Could not read {'the photo' if camera else plain(upload.name)}: {err}", icon=":material/error:")
     st.stop()

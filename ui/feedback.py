@@ -33,8 +33,13 @@ def store(url: str | None) -> FeedbackStore:
 
 
 @st.cache_resource(show_spinner=False)
-def served_model_version(path: str = str(DEFAULT_MODEL_PATH)) -> str:
+def _model_version(path: str, modified: int) -> str:
     return model_version(path)
+
+
+def served_model_version(path: str = str(DEFAULT_MODEL_PATH)) -> str:
+    """The content hash of the network in ``path``, hashed again only when train.py writes it anew."""
+    return _model_version(path, Path(path).stat().st_mtime_ns)
 
 
 def _send(image, model_input: np.ndarray, prediction: Prediction, label: int, source: str, sent_key: str,

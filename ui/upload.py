@@ -23,7 +23,7 @@ def read_once(file_id: str, how: tuple, read: Callable[[], T]) -> T:
     The page reruns with every click on it (a correction, a feedback choice), and a 12-megapixel phone
     photo takes about 80 ms to read again (median, ``python bench/core.py``; a number of several digits more).
     Only the latest reading is kept, in this session's memory; another file, another way of reading
-    (``how``: the mode and the writing style) reads afresh, and ``forget`` drops it when the file is
+    (``how``: the mode, the writing style, the served model's version) reads afresh, and ``forget`` drops it when the file is
     removed. A file that cannot be read raises each time, and nothing is kept of it.
     """
     key = (file_id, *how)
