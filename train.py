@@ -760,6 +760,8 @@ def evaluate(args, keras_path: Path, validation, test, fine_tuning: dict | None 
     on_desk = robustness.photo_accuracy(predictor, test.head(args.photo_samples), robustness.DESK_SEED, on_desk=True)
     on_pale_desk = robustness.photo_accuracy(predictor, test.head(args.photo_samples), robustness.PALE_DESK_SEED,
                                              on_desk=True, pale_desk=True)
+    light_ink = robustness.photo_accuracy(predictor, test.head(args.photo_samples), robustness.LIGHT_INK_SEED,
+                                          ink_tone="light")
     beside = args.out / SEGMENTER_PATH.name
     segmenter = model.Predictor(beside if beside.is_file() else SEGMENTER_PATH, variants=False)  # a run into a new folder borrows models/'s
     numbers = robustness.number_accuracy(predictor, test, args.number_samples, segmenter=segmenter)
@@ -776,7 +778,7 @@ def evaluate(args, keras_path: Path, validation, test, fine_tuning: dict | None 
     semeion = robustness.semeion_accuracy(predictor, semeion_split.head(args.eval_limit)) if semeion_split else None
     print(f"test accuracy {1 - len(wrong) / len(test):.4%}  canvas {canvas.accuracy:.4%}  photos {photos.accuracy:.4%}"
           f" (ruled {notebook['ruled'].accuracy:.2%}, squared {notebook['squared'].accuracy:.2%}, on a desk {on_desk.accuracy:.2%},"
-          f" on a pale desk {on_pale_desk.accuracy:.2%})"
+          f" on a pale desk {on_pale_desk.accuracy:.2%}, in light ink {light_ink.accuracy:.2%})"
           f"  numbers {numbers['whole_number_accuracy']:.2%} whole, {numbers['digit_accuracy']:.2%} digits"
           f" ({drawn_numbers['whole_number_accuracy']:.2%}, {drawn_numbers['digit_accuracy']:.2%} given the pen strokes;"
           f" {photographed_numbers['whole_number_accuracy']:.2%}, {photographed_numbers['digit_accuracy']:.2%} photographed)"
@@ -866,6 +868,10 @@ def evaluate(args, keras_path: Path, validation, test, fine_tuning: dict | None 
             "photos_on_a_pale_desk": {**on_pale_desk.summary(), "seed": robustness.PALE_DESK_SEED,
                                       "how": "the same, on a pale desk (synth.on_a_desk pale: white or light wood, "
                                              "75-105% as light as white, about as light as the page or lighter)"},
+            "photos_light_ink": {**light_ink.summary(), "seed": robustness.LIGHT_INK_SEED,
+                                 "how": "the same test digits photographed the same way on plain paper, written in pencil "
+                                        "(grey, grainy) or a red, green or light-blue pen (synth.LIGHT_INKS: 28-65% as bright "
+                                        "as white, against 5-25% for the other photos' pens)"},
             "semeion": {**semeion.summary(), "how": "16x16 Semeion digits enlarged 10x (nearest), saved as PNG dark-on-white, full upload preprocessing"}
             if semeion else None,
         },

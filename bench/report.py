@@ -39,6 +39,9 @@ def results() -> list[str]:
         *([("... the same digits on a page photographed lying on a pale desk (white or light wood)",
             pct(r["photos_on_a_pale_desk"]["accuracy"]), "", "python train.py --evaluate-only")]
           if "photos_on_a_pale_desk" in r else []),
+        *([("... the same digits written in pencil or a red, green or light-blue pen",
+            pct(r["photos_light_ink"]["accuracy"]), "", "python train.py --evaluate-only")]
+          if "photos_light_ink" in r else []),
         *([(f"Continental 1s and 7s: the {r['continental_ones_and_sevens']['n']:,} test 1s and 7s drawn with a flag / a bar, all / 1s / 7s",
             " / ".join(pct(r["continental_ones_and_sevens"][k]) for k in ("accuracy", "ones_accuracy", "sevens_accuracy")),
             "", "python train.py --evaluate-only")] if "continental_ones_and_sevens" in r else []),
@@ -184,6 +187,9 @@ def results() -> list[str]:
         if "on_a_pale_desk" in figures:
             rows.append(("... a page on a pale desk (white or light wood, as light as the page or lighter)",
                          read("on_a_pale_desk"), "", "python bench/photos.py"))
+        if "plain_light_ink" in figures:
+            rows.append(("... plain paper, the digit written in pencil or a red, green or light-blue pen",
+                         read("plain_light_ink"), "", "python bench/photos.py"))
     tune = load("bench/results/fine_tune.json")
     if tune:
         rows += [

@@ -266,17 +266,46 @@ def background_level(values: np.ndarray) -> float:
     return median(values)
 
 
-def to_ink(gray: np.ndarray) -> np.ndarray:
+def to_ink(gray: np.ndarray, evenly_lit: bool = False) -> np.ndarray:
     """Make ink bright on a dark ground, the MNIST polarity (white ink on black).
 
-    The background is the image's median grey (see ``background_level``). Dark ink on light
-    paper (the usual drawing, scan or photo) is inverted; light ink on a dark ground (an MNIST
-    sample) is kept.
+    Dark ink on light paper (the usual drawing, scan or photo) is inverted; light ink on a dark ground
+    (an MNIST sample) is kept. It is taken for light ink only where the lightest pixel stands farther
+    from the image's median grey (``background_level``) than the darkest, and, unless the image is known
+    to be ``evenly_lit`` (a binary low-resolution scan), more of it stands out lighter than the ground
+    around it than darker (``ground_level``). The first measure alone was fooled by uneven light: the light
+    side of a page lit from one side stood farther from the median than pencil or a red pen on its shaded
+    side. The second is not (a change in the light stands out by as much on both sides of it), but it
+    cannot tell which is ink where the ink covers most of the image (a 1 in a scan stretched to fill its box).
     """
     background = background_level(gray)
-    darker_ink = background - float(gray.min())
-    lighter_ink = float(gray.max()) - background
-    return (1.0 - gray) if darker_ink > lighter_ink else gray
+    if float(gray.max()) - background < background - float(gray.min()):
+        return 1.0 - gray
+    if evenly_lit:
+        return gray
+    reduced, ground = ground_level(gray)
+    stands_out = reduced - ground
+    lighter = float(np.maximum(stands_out, 0.0).sum()) >= float(np.maximum(-stands_out, 0.0).sum())
+    return gray if lighter else 1.0 - gray
+
+
+GROUND_CELLS = 48
+"""``ground_level`` works on a grid of about this many cells along the image's shorter side."""
+
+
+def ground_level(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The image as a grid of cells (``GROUND_CELLS`` along its shorter side; each its mean grey) and the
+    ground's grey in each: the median of the cells around it, over ``_lighting_span`` of the image.
+
+    A digit covers a minority of any such part of its image, even when drawn thick or stretched to fill its
+    box (scanned digit sets such as Semeion, where it touches the border on every side), so the median
+    is the paper's (or the ground's) grey there, however the light falls across the page.
+    """
+    factor = max(1, min(gray.shape) // GROUND_CELLS)
+    height, width = gray.shape[0] // factor * factor, gray.shape[1] // factor * factor  # the last few pixels left out
+    reduced = gray[:height, :width].reshape(height // factor, factor, width // factor, factor).mean(axis=(1, 3))
+    window = max(3, math.ceil(_lighting_span(gray.shape) / factor) // 2 * 2 + 1)  # odd: centred on each cell
+    return reduced, ndimage.median_filter(reduced, window, mode="nearest")
 
 
 def flatten_lighting(ink: np.ndarray, window: int | None = None) -> np.ndarray:
@@ -461,7 +490,7 @@ def preprocess_steps(data: ImageInput) -> PreprocessSteps:
     gray = to_grayscale(limit_size(upright))
     scan = is_low_resolution_scan(gray)
     gray = keep_the_page(gray)
-    ink = to_ink(gray)
+    ink = to_ink(gray, evenly_lit=scan)
     lit = flatten_lighting(ink)
     flattened = remove_ruled_lines(lit)
     cleaned = suppress_background(flattened)

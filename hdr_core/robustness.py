@@ -197,14 +197,15 @@ def served(networks: list[NetworkReadings]) -> Readings:
 
 
 def photo_accuracy(predictor, split: Split, seed: int = PHOTO_SEED, lines: str | None = None,
-                   on_desk: bool = False, pale_desk: bool = False) -> Readings:
+                   on_desk: bool = False, pale_desk: bool = False, ink_tone: str = "dark") -> Readings:
     """The split's digits printed on simulated paper and photographed (see ``synth.photo_of_paper``);
     ``lines`` ("ruled" or "squared") prints a notebook page's lines under them, ``on_desk`` photographs
-    the page lying on a desk (``synth.on_a_desk``), a pale one with ``pale_desk``."""
+    the page lying on a desk (``synth.on_a_desk``), a pale one with ``pale_desk``; ``ink_tone`` "light" writes
+    them in pencil or a light-coloured pen."""
     rng = np.random.default_rng(seed)
 
     def photo(digit):
-        shot = photo_of_paper(digit, rng, lines=lines)
+        shot = photo_of_paper(digit, rng, lines=lines, ink_tone=ink_tone)
         return on_a_desk(shot, rng, pale_desk) if on_desk else shot
 
     return read_all(predictor, (photo(digit) for digit in split.x), split.y)
@@ -215,6 +216,9 @@ DESK_SEED = 2031
 
 PALE_DESK_SEED = 2032
 """Seed of the photos of the test digits on a page lying on a pale desk."""
+
+LIGHT_INK_SEED = 2033
+"""Seed of the photos of the test digits written in light ink (pencil, a red, green or light-blue pen)."""
 
 
 NOTEBOOK_SEEDS = {"ruled": 2029, "squared": 2030}

@@ -448,10 +448,34 @@ _STORED_FOR_ORIENTATION = {  # how a camera stores pixels so that the EXIF tag t
 PHOTO_INK_HEIGHT = (0.20, 0.60)
 """Height of the ink in a photo, as a share of the frame's (issue 4's photos: 20-60%)."""
 
+INK_TONES = ("dark", "light")
+"""What ``photo_of_paper`` writes with: a black or dark-blue pen, or one of ``LIGHT_INKS``."""
+
+LIGHT_INKS = {
+    "pencil": ((0.35, 0.35, 0.35), (0.65, 0.65, 0.65)),
+    "red pen": ((0.75, 0.08, 0.08), (0.95, 0.25, 0.25)),
+    "green pen": ((0.05, 0.45, 0.15), (0.25, 0.65, 0.35)),
+    "light-blue pen": ((0.15, 0.45, 0.75), (0.35, 0.65, 0.95)),
+}
+"""Light inks, as the share of the light falling on it that each reflects in red, green and blue (the darkest and
+lightest of each): 28-65% as bright as white in grey (luminance), against 5-25% for a black or blue pen."""
+
+PENCIL_GRAIN = (0.3, 0.6)
+"""How much of a pencil stroke's graphite is missing at a pixel, at most (the paper's grain shows through)."""
+
+
+def light_ink(rng: np.random.Generator) -> tuple[np.ndarray, float]:
+    """A light ink's colour (RGB, shares of the light) and its grain (0: solid ink): one of ``LIGHT_INKS``."""
+    name = list(LIGHT_INKS)[int(rng.integers(len(LIGHT_INKS)))]
+    darkest, lightest = (np.array(c) for c in LIGHT_INKS[name])
+    if name == "pencil":  # graphite is grey, one shade across its three colours
+        return darkest + rng.uniform() * (lightest - darkest), float(rng.uniform(*PENCIL_GRAIN))
+    return rng.uniform(darkest, lightest), 0.0
+
 
 def photo_of_paper(digit: np.ndarray, rng: np.random.Generator, size: tuple[int, int] = (640, 480),
                    lines: str | None = None, ink_height: tuple[float, float] = PHOTO_INK_HEIGHT,
-                   quality: int = 60) -> bytes:
+                   quality: int = 60, ink_tone: str = "dark") -> bytes:
     """A dataset digit (or any ink map, 255 = ink, such as a whole number) printed in dark ink on paper
     and photographed with a phone: JPEG bytes.
 
@@ -461,8 +485,13 @@ def photo_of_paper(digit: np.ndarray, rng: np.random.Generator, size: tuple[int,
     (``quality``: phone cameras save at about 90).
     ``lines`` prints the paper of a notebook under the ink (see ``notebook_lines``): "ruled" or
     "squared"; without it the paper is plain (and the photo the same as before lines existed).
+    ``ink_tone``: "dark", a black or dark-blue pen; or "light", one of ``LIGHT_INKS`` (pencil, a red, green or
+    light-blue pen), 28-65% as bright as the paper under it.
     """
     from PIL import ImageFilter
+
+    if ink_tone not in INK_TONES:
+        raise ValueError(f"ink_tone must be one of {INK_TONES}, not {ink_tone!r}")
 
     line_rng = np.random.default_rng(rng.integers(2**63)) if lines else None
 
@@ -493,7 +522,11 @@ def photo_of_paper(digit: np.ndarray, rng: np.random.Generator, size: tuple[int,
     alpha = np.zeros((height, width), dtype=np.float32)
     gh, gw = min(glyph.shape[0], height - top), min(glyph.shape[1], width - left)
     alpha[top : top + gh, left : left + gw] = glyph[:gh, :gw]
-    ink_colour = rng.uniform(0.05, 0.25, size=3) * np.array([1.0, 1.0, rng.uniform(1.0, 2.5)])  # black or blue
+    if ink_tone == "dark":
+        ink_colour = rng.uniform(0.05, 0.25, size=3) * np.array([1.0, 1.0, rng.uniform(1.0, 2.5)])  # black or blue
+    else:
+        ink_colour, grain = light_ink(rng)
+        alpha = alpha * (1.0 - grain * rng.random(alpha.shape, dtype=np.float32))  # pencil leaves paper between grains
     tone = np.array([1.0, rng.uniform(0.97, 1.0), rng.uniform(0.9, 1.0)])  # warm paper
     if lines:  # the page (lines and writing) turned together, give or take how straight the writer held the pen
         paper = paper[..., None] * notebook_lines(lines, (height, width), tilt + line_rng.uniform(-3, 3), line_rng)

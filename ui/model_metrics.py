@@ -22,12 +22,14 @@ def show(evaluation: dict, config: dict) -> None:
     cols = st.columns(5)
     photos, numbers = robustness["photos"], robustness["numbers"]
     drawn, shot = robustness.get("numbers_with_strokes"), robustness.get("numbers_photographed")
-    ruled, squared, desk, pale = (robustness.get(f"photos_{kind}") for kind in ("ruled", "squared", "on_a_desk", "on_a_pale_desk"))
+    ruled, squared, desk, pale, light = (robustness.get(f"photos_{kind}")
+                                         for kind in ("ruled", "squared", "on_a_desk", "on_a_pale_desk", "light_ink"))
     cols[0].metric("Phone photos", f"{photos['accuracy']:.2%}", help=f"{photos['n']:,} test digits: {photos['how']}."
                    + (f" On ruled notebook paper: {ruled['accuracy']:.2%}; on squared paper: {squared['accuracy']:.2%}."
                       if ruled and squared else "")
                    + (f" A page photographed lying on a desk: {desk['accuracy']:.2%}." if desk else "")
-                   + (f" On a pale desk (white or light wood): {pale['accuracy']:.2%}." if pale else ""))
+                   + (f" On a pale desk (white or light wood): {pale['accuracy']:.2%}." if pale else "")
+                   + (f" Written in pencil or a light-coloured pen: {light['accuracy']:.2%}." if light else ""))
     cols[1].metric("Whole numbers", f"{numbers['whole_number_accuracy']:.1%}", help=f"{numbers['n']:,} numbers: {numbers['how']}."
                    + (f" Given their pen strokes, as on the Draw page: {drawn['whole_number_accuracy']:.1%} whole, "
                       f"{drawn['digit_accuracy']:.1%} of digits." if drawn else "")

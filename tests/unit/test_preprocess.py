@@ -20,7 +20,7 @@ from hdr_core import (
 from hdr_core.imaging import histogram, max_pool, median
 from hdr_core.paper import _writing_at_the_edge, keep_the_page, remove_ruled_lines
 from hdr_core.preprocess import (FORMATS, IMAGE_TYPES, UPLOAD_TYPES, apply_exif_orientation, cell_side, decode_reduced,
-                                 is_low_resolution_scan, pen_window)
+                                 is_low_resolution_scan, pen_window, to_ink)
 from hdr_core.constants import DIGIT_BOX, IMAGE_SIZE
 from tests.conftest import drawn_seven, png_bytes
 
@@ -73,6 +73,39 @@ def test_a_digit_cropped_so_tight_that_it_fills_the_border_keeps_its_polarity():
     digit = preprocess(png_bytes(Image.fromarray(paper)))
     assert digit[14, 14] == 0.0  # the hole stays background...
     assert digit[14, 4:8].mean() > 0.5  # ...and the frame is ink
+
+
+def pencil_ring_on_a_page_in_shadow() -> np.ndarray:
+    """A grey level image: a page 0.6 bright in shadow, its right third in full light (0.95), and on the shaded
+    part a faint ring drawn in pencil (0.62 of the paper's light)."""
+    page = np.full((200, 200), 0.6, dtype=np.float32)
+    page[:, 134:] = 0.95
+    rows, cols = np.mgrid[0:200, 0:200]
+    ring = np.abs(np.hypot(rows - 100, cols - 60) - 30) < 3
+    page[ring] *= 0.62
+    return ndimage.gaussian_filter(page, 1.0)
+
+
+def test_pencil_on_the_shaded_part_of_a_page_lit_from_one_side_is_dark_ink_on_light_paper():
+    gray = pencil_ring_on_a_page_in_shadow()
+    assert gray.max() - np.median(gray) > np.median(gray) - gray.min()  # the lit paper is the farthest from the median
+    np.testing.assert_allclose(to_ink(gray), 1.0 - gray)
+    digit = preprocess(png_bytes(Image.fromarray((gray * 255).astype(np.uint8))))
+    assert digit[14, 14] == 0.0 and digit[14, 3:25].max() > 0.9  # a ring with its hole, not the paper around it
+
+
+def test_a_light_ring_on_a_dark_board_with_a_brighter_corner_stays_light_ink():
+    board = np.full((200, 200), 0.2, dtype=np.float32)
+    board[:60, 140:] = 0.35  # glare in one corner
+    rows, cols = np.mgrid[0:200, 0:200]
+    board[np.abs(np.hypot(rows - 110, cols - 80) - 30) < 3] = 0.8  # chalk
+    np.testing.assert_allclose(to_ink(board), board)
+
+
+def test_a_binary_scan_whose_ink_covers_most_of_it_is_judged_by_its_darkest_and_lightest_pixels_alone():
+    scan = np.ones((160, 160), dtype=np.float32)
+    scan[:, 40:130] = 0.0  # a 1 stretched to fill its box: more ink than paper
+    np.testing.assert_allclose(to_ink(scan, evenly_lit=True), scan)  # as before the second measure, for such scans
 
 
 def test_a_transparent_png_with_black_strokes_is_read_as_black_strokes():

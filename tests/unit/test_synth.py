@@ -10,7 +10,8 @@ from scipy import ndimage
 from hdr_core.errors import EmptyImageError
 from hdr_core.preprocess import preprocess
 from hdr_core.synth import (SCAN_GRIDS, continental_style, digits_cut_from_numbers, elastic_distortion, low_resolution_scan,
-                            draw_decimal_number, draw_signed_number, draw_underlined_number, pen_core, pen_strokes, skeleton)
+                            draw_decimal_number, draw_signed_number, draw_underlined_number, light_ink, pen_core, pen_strokes,
+                            photo_of_paper, skeleton)
 
 
 def a_slanted_one() -> np.ndarray:
@@ -208,3 +209,22 @@ def test_an_underlined_number_has_one_line_clear_below_all_its_digits_and_is_the
             above = np.flatnonzero(bare_ink[:, col])
             assert not len(above) or above[-1] < np.flatnonzero(line[:, col])[0]
         assert line_rows[-1] < image.size[1]
+
+
+def test_light_inks_are_28_to_65_percent_as_bright_as_white_and_only_pencil_is_grainy():
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        colour, grain = light_ink(rng)
+        luminance = float(colour @ np.array([0.299, 0.587, 0.114]))
+        assert 0.28 <= luminance <= 0.65
+        assert (grain > 0) == bool(np.ptp(colour) == 0)  # grey graphite is grainy; a pen's ink is solid
+
+
+def test_a_photo_in_light_ink_is_fainter_than_one_in_a_pen_and_an_unknown_tone_is_refused():
+    digit = np.zeros((28, 28), dtype=np.uint8)
+    digit[4:24, 12:16] = 255
+    darkest = {tone: np.asarray(Image.open(io.BytesIO(photo_of_paper(digit, np.random.default_rng(1), ink_tone=tone)))
+                                .convert("L")).min() for tone in ("dark", "light")}
+    assert darkest["light"] > darkest["dark"] + 30
+    with pytest.raises(ValueError, match="ink_tone"):
+        photo_of_paper(digit, np.random.default_rng(1), ink_tone="invisible")
