@@ -357,6 +357,16 @@ def test_a_phone_photo_of_a_sticky_note_on_a_desk_is_read(mnist):
     assert next(m for m in at.metric if m.label == "Prediction").value == str(test.y[0])
 
 
+def test_a_phone_photo_of_a_digit_written_in_pencil_on_a_page_lit_from_one_side_is_read(mnist):
+    from hdr_core.synth import photo_of_paper
+
+    _, test = mnist
+    photo = photo_of_paper(test.x[0], np.random.default_rng(0), ink_tone="light")  # its lit side: once taken for light ink
+    at = upload(page("app_pages/upload.py").run(), "pencil.jpg", photo, "image/jpeg")
+    assert not at.exception and not at.error
+    assert next(m for m in at.metric if m.label == "Prediction").value == str(test.y[0])
+
+
 def take_photo(at: AppTest, frame: Image.Image) -> AppTest:
     """Choose the camera on the Upload page and take a photo of ``frame``, as the browser sends one: a JPEG."""
     at.segmented_control(key="upload.source").set_value("The camera").run()
