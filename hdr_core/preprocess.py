@@ -297,9 +297,9 @@ def ground_level(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The image as a grid of cells (``GROUND_CELLS`` along its shorter side; each its mean grey) and the
     ground's grey in each: the median of the cells around it, over ``_lighting_span`` of the image.
 
-    A digit covers a minority of any such part of its image, even when drawn thick or stretched to fill its
-    box (scanned digit sets such as Semeion, where it touches the border on every side), so the median
-    is the paper's (or the ground's) grey there, however the light falls across the page.
+    Writing on a page covers a minority of any such part of it, so the median is the paper's (or the
+    ground's) grey there, however the light falls across the page. A digit that fills its image may cover
+    more (a 1 in a scan stretched to fill its box), which is why ``to_ink`` does not ask this of such scans.
     """
     factor = max(1, min(gray.shape) // GROUND_CELLS)
     height, width = gray.shape[0] // factor * factor, gray.shape[1] // factor * factor  # the last few pixels left out
