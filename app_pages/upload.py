@@ -14,7 +14,7 @@ from ui.upload import CAMERA_WIDTH, forget, read_once
 
 st.title("Upload an image")
 st.caption("A photo or scan of a handwritten digit, or of a number such as a year or a price (a decimal point, a minus "
-           "or a hyphen is read too): dark ink on light paper or light on dark. Or take the photo here with your "
+           "or a hyphen is read too), in pen or pencil on paper, or light on a dark ground. Or take the photo here with your "
            "camera. Nothing is stored.")
 
 reader = resources.reader(style.setting())
