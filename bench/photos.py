@@ -41,7 +41,10 @@ SEED = 42
 PAPERS = {"plain": {}, "ruled": {"lines": "ruled"}, "squared": {"lines": "squared"}, "on_a_desk": {"desk": True},
           "on_a_desk_small_digit": {"desk": True, "ink_height": (0.05, 0.10)},
           "on_a_desk_large_digit": {"desk": True, "ink_height": (0.60, 0.90)},
-          "on_a_pale_desk": {"desk": True, "pale": True}, "plain_light_ink": {"ink_tone": "light"}}
+          "on_a_pale_desk": {"desk": True, "pale": True}, "plain_light_ink": {"ink_tone": "light"},
+          "ruled_light_ink": {"lines": "ruled", "ink_tone": "light"},
+          "squared_light_ink": {"lines": "squared", "ink_tone": "light"},
+          "on_a_desk_light_ink": {"desk": True, "ink_tone": "light"}}
 """How each set of photos is taken. The small and large digits leave issue 4's range of digit sizes (20-60% of
 the frame height): a digit written small on a page photographed from afar, and one filling a note. Light ink:
 pencil or a red, green or light-blue pen (``synth.LIGHT_INKS``)."""

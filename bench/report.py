@@ -190,6 +190,9 @@ def results() -> list[str]:
         if "plain_light_ink" in figures:
             rows.append(("... plain paper, the digit written in pencil or a red, green or light-blue pen",
                          read("plain_light_ink"), "", "python bench/photos.py"))
+        if "squared_light_ink" in figures:
+            rows.append(("... in pencil or a light-coloured pen on ruled / squared paper / a page on a desk",
+                         read("ruled_light_ink", "squared_light_ink", "on_a_desk_light_ink"), "", "python bench/photos.py"))
     tune = load("bench/results/fine_tune.json")
     if tune:
         rows += [
