@@ -13,6 +13,7 @@ from hdr_core.feedback import FEEDBACK_URL_ENV, FeedbackRecord, FeedbackStore, p
 from hdr_core.model import DEFAULT_MODEL_PATH, Prediction, model_version
 from hdr_core.preprocess import displayable
 
+from .resources import times_of
 from .style import chosen, hint
 
 CONSENT = ("Sending stores the image, what the model saw and read, and your answer, to improve the model. "
@@ -33,13 +34,14 @@ def store(url: str | None) -> FeedbackStore:
 
 
 @st.cache_resource(show_spinner=False)
-def _model_version(path: str, modified: int) -> str:
+def _model_version(path: str, modified: tuple) -> str:
     return model_version(path)
 
 
 def served_model_version(path: str = str(DEFAULT_MODEL_PATH)) -> str:
-    """The content hash of the network in ``path``, hashed again only when train.py writes it anew."""
-    return _model_version(path, Path(path).stat().st_mtime_ns)
+    """The content hash of the network in ``path``, hashed again only when train.py writes it anew (keyed as the
+    networks themselves are, ``resources.times_of``)."""
+    return _model_version(path, times_of(Path(path)))
 
 
 def _send(image, model_input: np.ndarray, prediction: Prediction, label: int, source: str, sent_key: str,
