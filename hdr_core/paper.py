@@ -336,10 +336,21 @@ def _lower_lines(ink: np.ndarray, slope: float, middles: list[float], strongest:
     is what the line adds to the paper; where ink covers the line the ink alone shows, so a pixel
     ``v`` over a line adding ``p`` to paper ``b`` becomes ``b + (v - b - p) / (1 - p / (strongest - b))``:
     the paper under the line becomes the paper beside it, and the strongest ink stays as strong.
-    The lines were found on a copy ``factor`` times smaller.
+    The lines were found on a copy ``factor`` times smaller. A line along the image's edge, whose paper
+    shows on one side only, is measured on the image mirrored beyond that edge.
     """
-    height, width = ink.shape
     reach = factor + 4  # rows either side of a line's estimated centre: the estimate's error, the line's width and blur
+    if ink.shape[0] <= reach:
+        return
+    mirrored = np.pad(ink, ((reach, reach), (0, 0)), mode="reflect")
+    _lower_lines_inside(mirrored, slope, [middle + reach for middle in middles], strongest, factor, reach)
+    ink[...] = mirrored[reach:-reach]
+
+
+def _lower_lines_inside(ink: np.ndarray, slope: float, middles: list[float], strongest: float, factor: int,
+                        reach: int) -> None:
+    """``_lower_lines`` on ``ink`` mirrored ``reach`` rows beyond its top and bottom edges."""
+    height, width = ink.shape
     cols = np.arange(width)
     offsets = np.arange(-reach, reach + 1)[:, None]
     blocks = np.minimum(cols * LINE_BLOCKS // width, LINE_BLOCKS - 1)

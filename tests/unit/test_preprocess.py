@@ -268,6 +268,14 @@ def test_a_stroke_written_along_a_ruled_line_is_kept():
     assert np.abs(preprocess(lined) - clean).mean() < 0.01
 
 
+def test_a_line_along_the_edge_of_the_frame_is_taken_out_as_the_others_are():
+    lined = on_notebook_paper(drawn_seven(), tilt=0.0, grid=True)  # lines along the top (rows 0-1) and the left (columns 0-1)
+    ink = preprocess_steps(lined).ink
+    assert ink[:2, :40].min() > 0.2 and ink[:40, :2].min() > 0.2  # as strong as pencil over paper
+    out = remove_ruled_lines(ink)
+    assert out[:2].mean() < 0.05 and out[:, :2].mean() < 0.05  # were left whole: their paper shows on one side only
+
+
 def test_a_lone_long_faint_line_is_not_taken_for_notebook_paper():
     lone = np.asarray(drawn_seven()).copy()
     lone[250:253, 10:270] = 190  # one faint line under the 7: it could be a stroke, and ruled paper has many lines
