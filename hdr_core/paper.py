@@ -287,7 +287,29 @@ def _lines_across(marked: np.ndarray, factor: int) -> tuple[float, list[float], 
     if not score:
         return None
     # Neighbouring rows are one line: keep each run's middle.
-    return float(np.tan(np.deg2rad(degrees))), [float(run.mean() + 0.5) * factor for run in _runs(rows)], len(_runs(long_rows))
+    slope = float(np.tan(np.deg2rad(degrees)))
+    middles = _carried_on([float(run.mean() + 0.5) * factor for run in _runs(rows)], slope, height * factor, width * factor)
+    return slope, middles, len(_runs(long_rows))
+
+
+LINE_EVEN = 0.15
+"""Lines are evenly spaced when every gap between neighbours is within this share of their median gap."""
+
+
+def _carried_on(middles: list[float], slope: float, height: int, width: int) -> list[float]:
+    """Evenly spaced lines (at least three) carried on beyond the first and last found, a gap at a time, while
+    they still cross the ``height`` x ``width`` image: a line that only cuts a corner is too short to be found.
+    Each line's row is given at the middle column; other lines are returned as they are."""
+    if len(middles) < 3:
+        return middles
+    gaps = np.diff(middles)
+    gap = float(np.median(gaps))
+    if gap <= 0 or np.abs(gaps - gap).max() > LINE_EVEN * gap:
+        return middles
+    rise = abs(slope) * width / 2  # how far a line climbs or falls from the middle column to either side
+    before = [m for m in (middles[0] - gap * k for k in range(1, 1 + int(height // gap) + 2)) if m + rise > 0]
+    after = [m for m in (middles[-1] + gap * k for k in range(1, 1 + int(height // gap) + 2)) if m - rise < height]
+    return before[::-1] + middles + after
 
 
 def _runs(indices: np.ndarray) -> list[np.ndarray]:
