@@ -357,14 +357,19 @@ def pen_window(cleaned: np.ndarray) -> int | None:
     hand, the strip between a shadow's edge and the page's, a page a little darker than the pale desk it lies
     on) is taken for ink. Strokes are only as wide as the pen, so once the ink has been found, the light is
     evened out again over a few pen widths, and such shading is left as paper. The pen's width is twice the
-    median depth of the ink's ridges (the middle of its strokes) in the strong ink of the larger blobs.
+    median depth of the ink's ridges (the middle of its strokes) in the strong ink of the larger blobs, closed over
+    3x3 pixels first: pencil leaves pores of paper between its grains, and measured from them its pen looked a pixel
+    or two wide, so a bold pencil digit was evened out over a few pixels and lost as shading.
     """
     if (cleaned > 0).mean() >= STROKES_SHARE:
         return None
     strong = cleaned >= 0.5
-    labels, count = ndimage.label(strong, structure=np.ones((3, 3), dtype=bool))
-    if not count:
+    rows, cols = np.flatnonzero(strong.any(axis=1)), np.flatnonzero(strong.any(axis=0))
+    if not rows.size:
         return None
+    strong = strong[max(rows[0] - 2, 0) : rows[-1] + 3, max(cols[0] - 2, 0) : cols[-1] + 3]  # the same, closed faster
+    strong = ndimage.binary_closing(strong, np.ones((3, 3), dtype=bool))  # pencil's pores filled
+    labels, count = ndimage.label(strong, structure=np.ones((3, 3), dtype=bool))
     areas = np.bincount(labels.ravel())
     areas[0] = 0
     strokes = (areas >= 0.1 * areas.max())[labels]

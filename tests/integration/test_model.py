@@ -109,6 +109,14 @@ def test_digits_written_in_pencil_or_a_light_coloured_pen_and_photographed_are_r
     assert read >= 39  # all 40; 37 when the lit side of a page could make the ink out to be light on a dark ground
 
 
+def test_digits_in_pencil_or_a_light_pen_on_squared_paper_are_read_as_well_as_they_are_apart_from_its_grid(predictor, mnist):
+    _, test = mnist
+    rng = np.random.default_rng(3)
+    read = sum(predictor.read(photo_of_paper(digit, rng, lines="squared", ink_tone="light")).prediction.digit == label
+               for digit, label in zip(test.x[:100], test.y[:100]))
+    assert read >= 98  # 99; 94 when lines along the frame's edge or cutting its corner stayed, and pencil's pores hid its pen
+
+
 def test_digits_on_a_page_photographed_lying_on_a_desk_are_read(predictor, mnist):
     _, test = mnist
     rng = np.random.default_rng(3)

@@ -18,9 +18,9 @@ from hdr_core import (
     preprocess_steps,
 )
 from hdr_core.imaging import histogram, max_pool, median
-from hdr_core.paper import _writing_at_the_edge, keep_the_page, remove_ruled_lines
+from hdr_core.paper import _carried_on, _writing_at_the_edge, keep_the_page, remove_ruled_lines
 from hdr_core.preprocess import (FORMATS, IMAGE_TYPES, UPLOAD_TYPES, apply_exif_orientation, cell_side, decode_reduced,
-                                 is_low_resolution_scan, pen_window, to_ink)
+                                 is_low_resolution_scan, pen_window, to_ink, LIGHTING_WINDOW_MIN)
 from hdr_core.constants import DIGIT_BOX, IMAGE_SIZE
 from tests.conftest import drawn_seven, png_bytes
 
@@ -276,6 +276,20 @@ def test_a_line_along_the_edge_of_the_frame_is_taken_out_as_the_others_are():
     assert out[:2].mean() < 0.05 and out[:, :2].mean() < 0.05  # were left whole: their paper shows on one side only
 
 
+def test_evenly_spaced_lines_are_carried_on_to_those_that_only_cut_a_corner_of_the_frame():
+    # Lines 24 px apart, at rows 50-122 in the middle column, climbing 20 px to either side of a 400 px wide image.
+    assert _carried_on([50.0, 74.0, 98.0, 122.0], 0.1, 200, 400) == [2.0, 26.0, 50.0, 74.0, 98.0, 122.0, 146.0, 170.0, 194.0, 218.0]
+    assert _carried_on([50.0, 74.0, 110.0], 0.1, 200, 400) == [50.0, 74.0, 110.0]  # unevenly spaced: as found
+    assert _carried_on([50.0, 74.0], 0.1, 200, 400) == [50.0, 74.0]  # too few to tell
+
+
+def test_a_notebook_line_that_only_cuts_a_corner_of_the_frame_is_taken_out_too():
+    ink = preprocess_steps(on_notebook_paper(drawn_seven(), tilt=8.0)).ink
+    corner = remove_ruled_lines(ink)[-40:, -40:]  # the last line crosses only a corner: too short to be found itself
+    assert np.count_nonzero(ink[-40:, -40:] > 0.1) > 100
+    assert np.count_nonzero(corner > 0.1) < 30  # 55 with that line left whole (a few pixels of the others stay)
+
+
 def test_a_lone_long_faint_line_is_not_taken_for_notebook_paper():
     lone = np.asarray(drawn_seven()).copy()
     lone[250:253, 10:270] = 190  # one faint line under the 7: it could be a stroke, and ruled paper has many lines
@@ -388,6 +402,19 @@ def test_the_light_is_looked_at_again_over_three_pen_widths_where_the_ink_is_str
     page[50:450, 100:600] = 0.8  # ink over most of the image is no stroke but a page or its shade
     page[100:400, 300:308] = 1.0
     assert pen_window(page) is None
+
+
+def test_a_pencil_strokes_grain_does_not_make_its_pen_look_narrower():
+    strokes = np.zeros((480, 640), dtype=np.float32)
+    strokes[100:400, 300:320] = 1.0  # a stroke 20 px wide: the light is looked at again over 60 px
+    strokes[100:120, 250:380] = 1.0
+    grainy = strokes * np.where(np.random.default_rng(0).random(strokes.shape) < 0.1, 0.3, 1.0)  # a tenth of it paper
+    assert pen_window(strokes) in range(58, 64)
+    assert pen_window(grainy) in range(58, 64)  # 12 px (the least) when measured from the pores
+    thin = np.zeros_like(strokes)
+    thin[100:400, 300:301] = 1.0  # the strong middle of a thin pen (a small digit in a photo): measured, not smoothed away
+    thin[420:421, 250:380] = 1.0  # apart from it
+    assert pen_window(thin) == LIGHTING_WINDOW_MIN
 
 
 def test_a_light_ring_on_a_dark_ground_is_not_taken_for_a_page():
