@@ -370,6 +370,8 @@ def pen_window(cleaned: np.ndarray) -> int | None:
     strong = strong[max(rows[0] - 2, 0) : rows[-1] + 3, max(cols[0] - 2, 0) : cols[-1] + 3]  # the same, closed faster
     strong = ndimage.binary_closing(strong, np.ones((3, 3), dtype=bool))  # pencil's pores filled
     labels, count = ndimage.label(strong, structure=np.ones((3, 3), dtype=bool))
+    if not count:
+        return None  # a speck of strong ink on the image's edge, closed away
     areas = np.bincount(labels.ravel())
     areas[0] = 0
     strokes = (areas >= 0.1 * areas.max())[labels]

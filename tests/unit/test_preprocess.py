@@ -415,6 +415,9 @@ def test_a_pencil_strokes_grain_does_not_make_its_pen_look_narrower():
     thin[100:400, 300:301] = 1.0  # the strong middle of a thin pen (a small digit in a photo): measured, not smoothed away
     thin[420:421, 250:380] = 1.0  # apart from it
     assert pen_window(thin) == LIGHTING_WINDOW_MIN
+    speck = np.zeros_like(strokes)
+    speck[0, 0] = 1.0  # closed away on the image's edge: no pen to measure
+    assert pen_window(speck) is None
 
 
 def test_a_light_ring_on_a_dark_ground_is_not_taken_for_a_page():
