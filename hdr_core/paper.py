@@ -362,8 +362,6 @@ def _lower_lines(ink: np.ndarray, slope: float, middles: list[float], strongest:
     shows on one side only, is measured on the image mirrored beyond that edge.
     """
     reach = factor + 4  # rows either side of a line's estimated centre: the estimate's error, the line's width and blur
-    if ink.shape[0] <= reach:
-        return
     mirrored = np.pad(ink, ((reach, reach), (0, 0)), mode="reflect")
     _lower_lines_inside(mirrored, slope, [middle + reach for middle in middles], strongest, factor, reach)
     ink[...] = mirrored[reach:-reach]

@@ -367,16 +367,14 @@ def pen_window(cleaned: np.ndarray) -> int | None:
     rows, cols = np.flatnonzero(strong.any(axis=1)), np.flatnonzero(strong.any(axis=0))
     if not rows.size:
         return None
-    strong = strong[max(rows[0] - 2, 0) : rows[-1] + 3, max(cols[0] - 2, 0) : cols[-1] + 3]  # the same, closed faster
+    strong = strong[max(rows[0] - 2, 0) : rows[-1] + 3, max(cols[0] - 2, 0) : cols[-1] + 3]  # the same, faster
     strong = ndimage.binary_closing(strong, np.ones((3, 3), dtype=bool))  # pencil's pores filled
     labels, count = ndimage.label(strong, structure=np.ones((3, 3), dtype=bool))
     if not count:
         return None  # a speck of strong ink on the image's edge, closed away
     areas = np.bincount(labels.ravel())
     areas[0] = 0
-    strokes = (areas >= 0.1 * areas.max())[labels]
-    rows, cols = np.flatnonzero(strokes.any(axis=1)), np.flatnonzero(strokes.any(axis=0))
-    strokes = np.pad(strokes[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1], 1)  # the same depths, found faster
+    strokes = np.pad((areas >= 0.1 * areas.max())[labels], 1)  # paper all round, also where ink meets the edge
     depth = ndimage.distance_transform_edt(strokes)
     ridge = strokes & (depth >= ndimage.maximum_filter(depth, 3))
     window = max(LIGHTING_WINDOW_MIN, math.ceil(PEN_WINDOW * 2 * float(np.median(depth[ridge]))))

@@ -19,8 +19,8 @@ from hdr_core import (
 )
 from hdr_core.imaging import histogram, max_pool, median
 from hdr_core.paper import _carried_on, _writing_at_the_edge, keep_the_page, remove_ruled_lines
-from hdr_core.preprocess import (FORMATS, IMAGE_TYPES, UPLOAD_TYPES, apply_exif_orientation, cell_side, decode_reduced,
-                                 is_low_resolution_scan, pen_window, to_ink, LIGHTING_WINDOW_MIN)
+from hdr_core.preprocess import (FORMATS, IMAGE_TYPES, LIGHTING_WINDOW_MIN, UPLOAD_TYPES, apply_exif_orientation, cell_side,
+                                 decode_reduced, is_low_resolution_scan, pen_window, to_ink)
 from hdr_core.constants import DIGIT_BOX, IMAGE_SIZE
 from tests.conftest import drawn_seven, png_bytes
 
