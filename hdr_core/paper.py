@@ -128,20 +128,40 @@ def _frame_edge(values: np.ndarray) -> np.ndarray:
     return np.concatenate([values[0], values[-1], values[:, 0], values[:, -1]])
 
 
+def _largest_region(light: np.ndarray) -> np.ndarray:
+    """The largest connected region of a mask, its holes filled."""
+    labels, _ = ndimage.label(light)
+    return ndimage.binary_fill_holes(labels == 1 + int(np.argmax(np.bincount(labels.ravel())[1:])))
+
+
 def _page_region(light: np.ndarray) -> tuple[np.ndarray, float] | None:
     """The largest light region of a reduced photo, holes filled, and its rectangularity, if it could be
     a page on a desk: it fills a plausible share of the frame, the desk runs along most of the frame's
     edge, writing leaves only small holes in it, and it is rectangular. None otherwise."""
     if not light.any():
         return None
-    labels, _ = ndimage.label(light)
-    page = ndimage.binary_fill_holes(labels == 1 + int(np.argmax(np.bincount(labels.ravel())[1:])))
+    page = _largest_region(light)
     if not (PAGE_SHARE[0] <= page.mean() <= PAGE_SHARE[1]) or (~_frame_edge(page)).mean() < PAGE_BORDER:
         return None
     if (page & ~light).sum() > PAGE_HOLES * page.sum():
         return None
     rectangularity = _rectangularity(page)
     return (page, rectangularity) if rectangularity >= PAGE_RECTANGULAR else None
+
+
+def _notched_page(light: np.ndarray, dark: np.ndarray) -> tuple[np.ndarray, float, np.ndarray] | None:
+    """The page, where a digit written large on a note has notched it too deeply to pass as one
+    (``_page_region``): the largest light region with its writing at the edge given back
+    (``_writing_at_the_edge``), if that passes; with its rectangularity and the strokes given back. None otherwise.
+
+    A loop that runs off the note (the bottom of a 0) cuts the paper inside it off from the rest, and a bold
+    stroke run across a corner cuts the corner off: what is left is too far from a rectangle.
+    """
+    if not light.any():
+        return None
+    strokes = _writing_at_the_edge(_largest_region(light), dark)
+    found = _page_region(light | strokes) if strokes.any() else None
+    return (*found, strokes) if found else None
 
 
 def _page_on_a_desk(gray: np.ndarray, factor: int, small: np.ndarray, light: np.ndarray,
@@ -155,13 +175,15 @@ def _page_on_a_desk(gray: np.ndarray, factor: int, small: np.ndarray, light: np.
     than the page), the largest region darker than the desk, taken only where the page is darker
     by more than ``INK_FLOOR`` (its edge would otherwise be read as ink) and holds something darker
     still (a drawing's strokes on a white canvas are darker than the canvas, but hold nothing darker).
+    Where no region passes as a page, one that passes once the writing at its edge is given back is taken
+    (``_notched_page``): a digit written large on a note.
     """
     if not pale:
         desk, paper = median(small[~light]), median(small[light])
         if desk > PAGE_DESK * paper:
             return None
         ink = (desk + paper) / 2
-        regions = (small > desk + shade * (paper - desk) for shade in PAGE_SHADES)
+        regions = [small > desk + shade * (paper - desk) for shade in PAGE_SHADES]
     else:
         if (~_frame_edge(light)).mean() > 1 - PAGE_BORDER:
             return None  # the frame's edge is not mostly pale desk
@@ -169,14 +191,18 @@ def _page_on_a_desk(gray: np.ndarray, factor: int, small: np.ndarray, light: np.
         ink = paper - (desk - paper) / 2
         if paper > (1 - INK_FLOOR) * desk or float(gray.min()) >= ink:
             return None
-        regions = (small < desk - shade * (desk - paper) for shade in PAGE_SHADES)
-    found = [region for region in map(_page_region, regions) if region]
-    if not found:
-        return None
+        regions = [small < desk - shade * (desk - paper) for shade in PAGE_SHADES]
     darkest = -max_pool(-gray, factor)
     dark = darkest < ink  # the darkest pixel of each block as dark as ink: thin strokes count
-    page = max(found, key=lambda region: region[1])[0]  # the first of equals: the threshold nearest the desk's grey
-    strokes = _writing_at_the_edge(page, dark)
+    found = [region for region in map(_page_region, regions) if region]
+    if found:
+        page = max(found, key=lambda region: region[1])[0]  # the first of equals: the threshold nearest the desk's grey
+        strokes = _writing_at_the_edge(page, dark)
+    else:  # a digit written large may have notched the note too deeply where it runs off it
+        notched = [region for region in (_notched_page(mask, dark) for mask in regions) if region]
+        if not notched:
+            return None
+        page, _, strokes = max(notched, key=lambda region: region[1])
     inner = ndimage.binary_erosion(page | strokes, iterations=2)  # the page's own edge is shaded: blank it too
     writing = inner & dark
     if writing.sum() < max(4, PAGE_WRITING * inner.sum()):
@@ -203,7 +229,8 @@ def keep_the_page(gray: np.ndarray) -> np.ndarray:
     most rectangular; when it is clearly lighter than its surroundings, rectangular, and surrounded
     along much of the frame's edge, everything outside it, and its own edge, is given the grey of
     the nearest paper of the page (not of its writing), as if the paper went on; writing that runs to
-    the page's edge stays (``_writing_at_the_edge``). A page darker than a pale desk (a sticky note on a
+    the page's edge stays (``_writing_at_the_edge``), and a note it notches too deeply to pass as a rectangle is
+    found once it is given back (``_notched_page``). A page darker than a pale desk (a sticky note on a
     white table) is found the same way, light and dark swapped.
     Anything else passes unchanged.
     """
