@@ -50,11 +50,6 @@ from the page's edge (a digit's stroke runs into the page; the rim of a shadow o
 lies along its edge) is the writing, and is given back to the page."""
 
 
-NOTCHED_BOLDER = 1.5
-"""Where no region passes as a page without them (``_notched_page``), strokes written off the note are given back
-while up to this many times as thick as ``PAGE_STROKE`` allows: a digit written large is written bold."""
-
-
 def _hull_corners(mask: np.ndarray) -> np.ndarray | None:
     """The corners (x, y) of the mask's convex hull, in order; None where the mask has no area (a line)."""
     from scipy.spatial import ConvexHull, QhullError
@@ -100,9 +95,8 @@ def _stroke_limits(page: np.ndarray) -> tuple[float, float]:
     return PAGE_STROKE[0] * side, PAGE_STROKE[1] * side
 
 
-def _writing_at_the_edge(page: np.ndarray, dark: np.ndarray, bolder: float = 1.0) -> np.ndarray:
-    """The notches that writing cuts into the page, to be given back to it (see ``PAGE_STROKE``; ``bolder``
-    times as thick a stroke allowed).
+def _writing_at_the_edge(page: np.ndarray, dark: np.ndarray) -> np.ndarray:
+    """The notches that writing cuts into the page, to be given back to it (see ``PAGE_STROKE``).
 
     MNIST's forms had nothing but paper around the writing, so all the writing must stay on the page.
     A digit written large on a note often runs to the note's edge, and its strokes then join the desk
@@ -118,7 +112,6 @@ def _writing_at_the_edge(page: np.ndarray, dark: np.ndarray, bolder: float = 1.0
     if not count:
         return given_back
     thickest, shallowest = _stroke_limits(page)
-    thickest *= bolder
     depth = ndimage.distance_transform_edt(np.pad(hull, 1))[1:-1, 1:-1]  # from the page's edge (its hull's)
     for box, k in zip(ndimage.find_objects(notches), range(1, count + 1)):
         notch = notches[box] == k
@@ -166,7 +159,7 @@ def _notched_page(light: np.ndarray, dark: np.ndarray) -> tuple[np.ndarray, floa
     """
     if not light.any():
         return None
-    strokes = _writing_at_the_edge(_largest_region(light), dark, NOTCHED_BOLDER)
+    strokes = _writing_at_the_edge(_largest_region(light), dark)
     found = _page_region(light | strokes) if strokes.any() else None
     return (*found, strokes) if found else None
 
