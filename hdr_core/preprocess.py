@@ -494,7 +494,8 @@ def preprocess_steps(data: ImageInput) -> PreprocessSteps:
     upright = upright_image(data)
     gray = to_grayscale(limit_size(upright))
     scan = is_low_resolution_scan(gray)
-    gray = keep_the_page(gray)
+    if not scan:  # a grid of a few dozen cells is no photo of a note on a desk: its ink at the frame's edge is no desk
+        gray = keep_the_page(gray)
     ink = to_ink(gray, evenly_lit=scan)
     lit = flatten_lighting(ink)
     flattened = remove_ruled_lines(lit)

@@ -20,7 +20,7 @@ from hdr_core import (
 from hdr_core.imaging import histogram, max_pool, median
 from hdr_core.paper import _carried_on, _writing_at_the_edge, keep_the_page, remove_ruled_lines
 from hdr_core.preprocess import (FORMATS, IMAGE_TYPES, LIGHTING_WINDOW_MIN, UPLOAD_TYPES, apply_exif_orientation, cell_side,
-                                 decode_reduced, is_low_resolution_scan, pen_window, to_ink)
+                                 decode_reduced, is_low_resolution_scan, pen_window, to_grayscale, to_ink)
 from hdr_core.constants import DIGIT_BOX, IMAGE_SIZE
 from tests.conftest import drawn_seven, png_bytes
 
@@ -615,6 +615,35 @@ def test_drawings_grey_scans_and_fine_bilevel_images_are_not_low_resolution_scan
     assert not is_low_resolution_scan(np.ones((160, 160), dtype=np.float32))  # one value: no ink at all
     cut = np.asarray(enlarged(a_cell_grid(), 10), dtype=np.float32)[:157, :157] / 255  # the last cells cut short
     assert cell_side(cut) == 1 and not is_low_resolution_scan(cut)
+
+
+SIX_SCAN = """
+....###........
+...####........
+...####........
+..####.........
+..###..........
+..###..........
+.###...........
+.###...........
+####......#....
+####..#######..
+###############
+#########..####
+#######....####
+.#############.
+..##########...
+"""
+
+
+def test_a_low_resolution_scan_whose_ink_runs_along_its_edge_is_not_taken_for_a_page_on_a_desk():
+    # A validation digit as a 15x15 scan: its bold base runs along the frame's edge, which the page step took for
+    # a desk around a page (the paper above it), and blanked, leaving a bar read as a 2.
+    grid = np.array([[0 if c == "#" else 255 for c in row] for row in SIX_SCAN.split()], dtype=np.uint8)
+    image = enlarged(grid, 10)
+    steps = preprocess_steps(png_bytes(image))
+    assert steps.low_resolution_scan
+    np.testing.assert_array_equal(steps.gray, to_grayscale(image))  # nothing blanked
 
 
 def test_steps_kept_for_showing_hold_a_large_scan_at_the_size_it_was_read_at_in_eight_bits():
