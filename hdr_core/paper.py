@@ -50,6 +50,17 @@ from the page's edge (a digit's stroke runs into the page; the rim of a shadow o
 lies along its edge) is the writing, and is given back to the page."""
 
 
+NOTCHED_BOLDER = 1.5
+"""Where no region passes as a page without them (``_notched_page``), strokes written off the note are given back
+while up to this many times as thick as ``PAGE_STROKE`` allows: a digit written large is written bold."""
+
+NOTCHED_RECTANGULAR = 0.92
+"""A note found only once the strokes written off it are given back (``_notched_page``) is then all but a
+rectangle (0.96-0.99 of its smallest turned rectangle, seen a little askew). A light digit on a dark ground, its
+outline notched by its own strokes, passes as a page once they are given back, but is less rectangular
+(0.85-0.90)."""
+
+
 def _hull_corners(mask: np.ndarray) -> np.ndarray | None:
     """The corners (x, y) of the mask's convex hull, in order; None where the mask has no area (a line)."""
     from scipy.spatial import ConvexHull, QhullError
@@ -95,8 +106,9 @@ def _stroke_limits(page: np.ndarray) -> tuple[float, float]:
     return PAGE_STROKE[0] * side, PAGE_STROKE[1] * side
 
 
-def _writing_at_the_edge(page: np.ndarray, dark: np.ndarray) -> np.ndarray:
-    """The notches that writing cuts into the page, to be given back to it (see ``PAGE_STROKE``).
+def _writing_at_the_edge(page: np.ndarray, dark: np.ndarray, bolder: float = 1.0) -> np.ndarray:
+    """The notches that writing cuts into the page, to be given back to it (see ``PAGE_STROKE``; ``bolder``
+    times as thick a stroke allowed).
 
     MNIST's forms had nothing but paper around the writing, so all the writing must stay on the page.
     A digit written large on a note often runs to the note's edge, and its strokes then join the desk
@@ -112,6 +124,7 @@ def _writing_at_the_edge(page: np.ndarray, dark: np.ndarray) -> np.ndarray:
     if not count:
         return given_back
     thickest, shallowest = _stroke_limits(page)
+    thickest *= bolder
     depth = ndimage.distance_transform_edt(np.pad(hull, 1))[1:-1, 1:-1]  # from the page's edge (its hull's)
     for box, k in zip(ndimage.find_objects(notches), range(1, count + 1)):
         notch = notches[box] == k
@@ -159,9 +172,9 @@ def _notched_page(light: np.ndarray, dark: np.ndarray) -> tuple[np.ndarray, floa
     """
     if not light.any():
         return None
-    strokes = _writing_at_the_edge(_largest_region(light), dark)
+    strokes = _writing_at_the_edge(_largest_region(light), dark, NOTCHED_BOLDER)
     found = _page_region(light | strokes) if strokes.any() else None
-    return (*found, strokes) if found else None
+    return (*found, strokes) if found and found[1] >= NOTCHED_RECTANGULAR else None
 
 
 def _page_on_a_desk(gray: np.ndarray, factor: int, small: np.ndarray, light: np.ndarray,

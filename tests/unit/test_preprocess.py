@@ -347,6 +347,15 @@ def test_a_zero_written_off_the_bottom_of_a_note_on_a_desk_is_read_as_the_zero_a
     assert np.abs(steps.result - alone).mean() < 0.02
 
 
+def test_a_bold_zero_written_off_the_bottom_of_a_note_on_a_desk_is_read_as_the_zero_alone():
+    note = Image.new("L", (280, 280), 255)
+    ImageDraw.Draw(note).ellipse((70, 40, 210, 320), outline=0, width=50)  # a marker's loop, bolder than PAGE_STROKE
+    alone = preprocess(note.rotate(8.0, expand=True, fillcolor=255))
+    steps = preprocess_steps(on_a_dark_desk(note))
+    assert steps.cropped.shape[0] < 0.6 * steps.cleaned.shape[0]  # 316 rows before NOTCHED_BOLDER (rule 94): note and desk
+    assert np.abs(steps.result - alone).mean() < 0.02
+
+
 def test_a_stroke_ending_at_the_edge_of_a_note_is_not_drawn_on_across_the_desk():
     note = drawn_seven(offset=(60, 108))  # the 7's stem ends on the note's bottom edge without cutting into it
     alone = preprocess(note.rotate(8.0, expand=True, fillcolor=255))
