@@ -165,7 +165,8 @@ def _page_region(light: np.ndarray) -> tuple[np.ndarray, float] | None:
 def _notched_page(light: np.ndarray, dark: np.ndarray) -> tuple[np.ndarray, float, np.ndarray] | None:
     """The page, where a digit written large on a note has notched it too deeply to pass as one
     (``_page_region``): the largest light region with its writing at the edge given back
-    (``_writing_at_the_edge``), if that passes; with its rectangularity and the strokes given back. None otherwise.
+    (``_writing_at_the_edge``, strokes up to ``NOTCHED_BOLDER`` times as bold), if that passes and is then all but
+    a rectangle (``NOTCHED_RECTANGULAR``); with its rectangularity and the strokes given back. None otherwise.
 
     A loop that runs off the note (the bottom of a 0) cuts the paper inside it off from the rest, and a bold
     stroke run across a corner cuts the corner off: what is left is too far from a rectangle.
