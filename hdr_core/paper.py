@@ -147,10 +147,10 @@ def _largest_region(light: np.ndarray) -> np.ndarray:
     return ndimage.binary_fill_holes(labels == 1 + int(np.argmax(np.bincount(labels.ravel())[1:])))
 
 
-def _page_region(light: np.ndarray) -> tuple[np.ndarray, float] | None:
+def _page_region(light: np.ndarray, rectangular: float = PAGE_RECTANGULAR) -> tuple[np.ndarray, float] | None:
     """The largest light region of a reduced photo, holes filled, and its rectangularity, if it could be
     a page on a desk: it fills a plausible share of the frame, the desk runs along most of the frame's
-    edge, writing leaves only small holes in it, and it is rectangular. None otherwise."""
+    edge, writing leaves only small holes in it, and it is rectangular (at least ``rectangular``). None otherwise."""
     if not light.any():
         return None
     page = _largest_region(light)
@@ -159,7 +159,7 @@ def _page_region(light: np.ndarray) -> tuple[np.ndarray, float] | None:
     if (page & ~light).sum() > PAGE_HOLES * page.sum():
         return None
     rectangularity = _rectangularity(page)
-    return (page, rectangularity) if rectangularity >= PAGE_RECTANGULAR else None
+    return (page, rectangularity) if rectangularity >= rectangular else None
 
 
 def _notched_page(light: np.ndarray, dark: np.ndarray) -> tuple[np.ndarray, float, np.ndarray] | None:
@@ -174,8 +174,8 @@ def _notched_page(light: np.ndarray, dark: np.ndarray) -> tuple[np.ndarray, floa
     if not light.any():
         return None
     strokes = _writing_at_the_edge(_largest_region(light), dark, NOTCHED_BOLDER)
-    found = _page_region(light | strokes) if strokes.any() else None
-    return (*found, strokes) if found and found[1] >= NOTCHED_RECTANGULAR else None
+    found = _page_region(light | strokes, NOTCHED_RECTANGULAR) if strokes.any() else None
+    return (*found, strokes) if found else None
 
 
 def _page_on_a_desk(gray: np.ndarray, factor: int, small: np.ndarray, light: np.ndarray,
