@@ -37,6 +37,7 @@ import numpy as np  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from hdr_core import Predictor  # noqa: E402
+from hdr_core.model import Prediction  # noqa: E402
 from hdr_core.data import load_mnist, train_validation_split  # noqa: E402
 from hdr_core.model import DEFAULT_MODEL_PATH  # noqa: E402
 from hdr_core.numbers import SEGMENTER_PATH, candidates, default_segmenter, digit_input, pieces, read_number, strokes_in, union  # noqa: E402
@@ -44,6 +45,7 @@ from hdr_core.preprocess import preprocess_steps  # noqa: E402
 from hdr_core.robustness import digits_right  # noqa: E402
 from hdr_core.scaling import scale_uint8  # noqa: E402
 from hdr_core.synth import draw_number_with_masks, pen_strokes, whole_digit_runs  # noqa: E402
+from hdr_core.variants import UNSURE_BELOW as SURE  # noqa: E402  (a reading this sure was read once, without variants)
 
 
 def split_exists(count: int, runs: list[tuple[int, int]], wholes: list[bool], digits: int) -> bool:
@@ -62,10 +64,9 @@ def cut_possible(cleaned: np.ndarray, own_inks: list[np.ndarray], digits: int, s
     return split_exists(len(found), runs, whole_digit_runs(cleaned, [union(found, run) for run in runs], own_inks), digits)
 
 
-def read_perfect_cuts(predictor: Predictor, cleaned: np.ndarray, own_inks: list[np.ndarray]) -> str:
-    """The number read with each digit cut out exactly by its own ink, framed as ``segment`` frames a digit."""
-    inputs = np.stack([digit_input(cleaned, ink) for ink in strokes_in(cleaned, own_inks)])
-    return "".join(str(p.digit) for p in predictor.predict_many(inputs))
+def read_perfect_cuts(predictor: Predictor, cleaned: np.ndarray, own_inks: list[np.ndarray]) -> list[Prediction]:
+    """Each digit read cut out exactly by its own ink, framed as ``segment`` frames a digit."""
+    return predictor.predict_many(np.stack([digit_input(cleaned, ink) for ink in strokes_in(cleaned, own_inks)]))
 
 
 def shrunk(image: Image.Image, own_inks: list[np.ndarray], scale: float) -> tuple[Image.Image, list[np.ndarray]]:
@@ -96,6 +97,7 @@ def main() -> None:
     outcome, possible, perfect_numbers, perfect_digits, digits = Counter(), 0, 0, 0, 0
     stroke_possible, stroke_numbers, stroke_digits = 0, 0, 0
     causes, originals_right, image_digits = Counter(), 0, 0
+    confusions, misread, sure_misreads = Counter(), set(), 0  # the digits misread even cut perfectly
     for _ in range(args.numbers):
         chosen = rng.integers(0, len(validation), int(rng.integers(2, 7)))
         truth = "".join(str(int(validation.y[i])) for i in chosen)
@@ -112,7 +114,13 @@ def main() -> None:
         drawn = read_number(predictor, steps, segmenter, strokes).text
         stroke_numbers += drawn == truth
         stroke_digits += digits_right(drawn, truth)
-        perfect = read_perfect_cuts(predictor, steps.cleaned, own_inks)
+        perfect_readings = read_perfect_cuts(predictor, steps.cleaned, own_inks)
+        perfect = "".join(str(p.digit) for p in perfect_readings)
+        for p, i in zip(perfect_readings, chosen):
+            if p.digit != int(validation.y[i]):
+                confusions[f"{int(validation.y[i])} read as {p.digit}"] += 1
+                misread.add(int(i))
+                sure_misreads += p.confidence >= SURE
         perfect_numbers += perfect == truth
         perfect_digits += digits_right(perfect, truth)
         digits += len(truth)
@@ -134,7 +142,10 @@ def main() -> None:
                                    "digit_accuracy": stroke_digits / digits},
               "outcomes": {k: v / args.numbers for k, v in sorted(outcome.items())},
               "misread_because": {k: v / args.numbers for k, v in causes.most_common()},
-              "digit_accuracy_as_mnist_stores_them": originals_right / digits}
+              "digit_accuracy_as_mnist_stores_them": originals_right / digits,
+              "misread_cut_perfectly": {"digits": digits - perfect_digits, "distinct_validation_digits": len(misread),
+                                        f"read_at_least_{SURE:.0%}_sure": sure_misreads,
+                                        "as": dict(confusions.most_common())}}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=1) + "\n")
     print(f"a correct split is among the candidates for {result['correct_split_among_candidates']:.1%} of numbers")
@@ -149,6 +160,9 @@ def main() -> None:
         print(f"  {name}: {share:.1%}")
     print(f"the same digits as MNIST stores them: {originals_right / digits:.2%} read right "
           f"(redrawn and cut perfectly: {perfect_digits / digits:.2%})")
+    print(f"misread even cut perfectly: {digits - perfect_digits} digits ({len(misread)} distinct validation digits, "
+          f"{sure_misreads} read at least {SURE:.0%} sure), most often " + ", ".join(
+              f"{name} ({n})" for name, n in confusions.most_common(3)))
     print(f"wrote {args.out}")
 
 

@@ -105,6 +105,14 @@ def results() -> list[str]:
             rows.append(("... their digits as MNIST stores them / redrawn as on the canvas and cut perfectly, read right",
                          f"{pct(cuts['digit_accuracy_as_mnist_stores_them'])} / {pct(cuts['perfect_cuts']['digit_accuracy'])}",
                          "", "python bench/number_cuts.py"))
+        if "misread_cut_perfectly" in cuts:
+            misread = cuts["misread_cut_perfectly"]
+            sure = next(k for k in misread if k.startswith("read_at_least"))
+            rows.append(("... the digits misread even cut perfectly: how many, how many distinct validation digits among "
+                         "them, how many read at least 99% sure, the commonest misreadings",
+                         f"{misread['digits']}, {misread['distinct_validation_digits']}, {misread[sure]}; "
+                         + ", ".join(f"{name} ({n})" for name, n in list(misread["as"].items())[:3]),
+                         "", "python bench/number_cuts.py"))
         if "with_pen_strokes" in cuts:
             drawn = cuts["with_pen_strokes"]
             rows.append(("... given their pen strokes: a correct cut among the candidates / read right, per digit",
