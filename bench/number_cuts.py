@@ -16,6 +16,8 @@ Every number read wrong from the image alone is put down to one cause, the first
 digit model misreads it even cut perfectly; no correct split is among the candidates; or one was,
 and another split was chosen. And the digits themselves are read twice, as MNIST stores them and
 as redrawn on the canvas (cut perfectly), to show how much the redrawing costs the digit model.
+The digits misread even cut perfectly are listed: how many, how many distinct validation digits they are
+(digits are drawn with replacement), how many were read at least ``variants.UNSURE_BELOW`` sure, and as what.
 ``--scale`` shrinks each drawing, pen and all, as on the Draw page's number canvas on a phone (140 px
 high, its pen 10 px, against 200 and 14). Needs HDR_MNIST_PATH or Keras' download.
 """
@@ -37,9 +39,8 @@ import numpy as np  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from hdr_core import Predictor  # noqa: E402
-from hdr_core.model import Prediction  # noqa: E402
 from hdr_core.data import load_mnist, train_validation_split  # noqa: E402
-from hdr_core.model import DEFAULT_MODEL_PATH  # noqa: E402
+from hdr_core.model import DEFAULT_MODEL_PATH, Prediction  # noqa: E402
 from hdr_core.numbers import SEGMENTER_PATH, candidates, default_segmenter, digit_input, pieces, read_number, strokes_in, union  # noqa: E402
 from hdr_core.preprocess import preprocess_steps  # noqa: E402
 from hdr_core.robustness import digits_right  # noqa: E402
