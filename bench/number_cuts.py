@@ -145,7 +145,7 @@ def main() -> None:
               "misread_because": {k: v / args.numbers for k, v in causes.most_common()},
               "digit_accuracy_as_mnist_stores_them": originals_right / digits,
               "misread_cut_perfectly": {"digits": digits - perfect_digits, "distinct_validation_digits": len(misread),
-                                        f"read_at_least_{SURE:.0%}_sure": sure_misreads,
+                                        "sure_at_least": SURE, "read_that_sure": sure_misreads,
                                         "as": dict(confusions.most_common())}}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=1) + "\n")

@@ -107,10 +107,9 @@ def results() -> list[str]:
                          "", "python bench/number_cuts.py"))
         if "misread_cut_perfectly" in cuts:
             misread = cuts["misread_cut_perfectly"]
-            sure = next(k for k in misread if k.startswith("read_at_least"))
             rows.append(("... the digits misread even cut perfectly: how many, how many distinct validation digits among "
-                         "them, how many read at least 99% sure, the commonest misreadings",
-                         f"{misread['digits']}, {misread['distinct_validation_digits']}, {misread[sure]}; "
+                         f"them, how many read at least {misread['sure_at_least']:.0%} sure, the commonest misreadings",
+                         f"{misread['digits']}, {misread['distinct_validation_digits']}, {misread['read_that_sure']}; "
                          + ", ".join(f"{name} ({n})" for name, n in list(misread["as"].items())[:3]),
                          "", "python bench/number_cuts.py"))
         if "with_pen_strokes" in cuts:

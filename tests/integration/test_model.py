@@ -13,9 +13,10 @@ import subprocess
 import sys
 
 from hdr_core import DEFAULT_MODEL_PATH, ModelNotFoundError, Predictor, load_model, preprocess, preprocess_steps
-from hdr_core.data import Split
+from hdr_core.data import Split, train_validation_split
 from hdr_core.model import KERAS_MODEL_PATH, MODELS_DIR, SCAN_MODEL_PATH, export_tflite, readers
 from hdr_core.numbers import SEGMENTER_PATH
+from hdr_core.paper import keep_the_page
 from hdr_core.robustness import canvas_accuracy, continental_readings, semeion_accuracy
 from hdr_core.scaling import scale_uint8
 from hdr_core.style import CONTINENTAL, PLAIN, weighed
@@ -141,9 +142,6 @@ def test_digits_written_large_on_a_note_on_a_desk_keep_the_strokes_that_run_to_i
 def test_light_digits_on_a_dark_ground_are_not_taken_for_notes_notched_by_bold_strokes(mnist):
     # Two validation 3s enlarged white on black: with bolder notches given back (NOTCHED_BOLDER), their outlines passed
     # as notes on a dark desk (0.87-0.88 rectangular) and the paper's grey was carried into them (read 9 and 5).
-    from hdr_core.data import train_validation_split
-    from hdr_core.paper import keep_the_page
-
     _, validation = train_validation_split(mnist[0], 5000, 42)
     for i in (3384, 4217):
         gray = np.asarray(Image.fromarray(validation.x[i]).resize((280, 280), Image.Resampling.BILINEAR), np.float32) / 255
