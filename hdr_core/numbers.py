@@ -486,9 +486,9 @@ def one_digit(steps: PreprocessSteps) -> PreprocessSteps:
     framed its digits, which have nothing under them. The steps as they were where there is no such line,
     or nothing but lines."""
     ink = steps.cleaned > 0
-    if ndimage.label(ink, structure=np.ones((3, 3), dtype=bool))[1] < 2:  # one blob: no line beside the digit
-        return steps
     blobs = blobs_in(ink)
+    if len(blobs) < 2:  # one blob: no line beside the digit
+        return steps
     lines = ruled_lines(ink, blobs)
     if not lines or len(lines) == len(blobs):
         return steps
