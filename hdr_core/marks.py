@@ -218,13 +218,14 @@ def ruled_lines(ink: np.ndarray, blobs: list[Piece] | None = None) -> list[Piece
     def under(blob: Piece) -> list[Piece]:  # the digits that stand over it
         return [d for d in digits if blob.left <= (d.left + d.right) / 2 <= blob.right]
 
-    def under_the_digit(blob: Piece, over: int) -> bool:  # the one digit on the page (``over`` digits over it):
-        return (len(digits) == over == 1  # wholly below its ink, and about as wide
+    def under_the_digit(blob: Piece, over: int) -> bool:  # the one digit on the page: wholly below it, about as wide
+        return (len(digits) == over == 1
                 and all(blob.top >= o.bottom for o in others if o.left < blob.right and o.right > blob.left)
                 and blob.right - blob.left >= UNDERLINE_WIDTH * (digits[0].right - digits[0].left))
 
-    def is_ruled(blob: Piece) -> bool:
+    def is_ruled(blob: Piece) -> bool:  # under several digits and long, or under the one digit
         over = len(under(blob))
-        return ((blob.right - blob.left > MINUS_LENGTH[1] * height and over >= 2) or under_the_digit(blob, over))
+        return (blob.right - blob.left > MINUS_LENGTH[1] * height and over >= 2) or under_the_digit(blob, over)
 
-    return [b for b in maybe if flat(b, pen) and (b.top + b.bottom) / 2 > line - UNDERLINE_DROP * height and is_ruled(b)]
+    return [b for b in maybe
+            if flat(b, pen) and (b.top + b.bottom) / 2 > line - UNDERLINE_DROP * height and is_ruled(b)]
