@@ -110,6 +110,25 @@ def _declaring_width(heic: bytes, width: int) -> bytes:
     return heic[:at] + struct.pack(">I", width) + heic[at + 4 :]
 
 
+def mutants(data: bytes, count: int, seed: int) -> list[bytes]:
+    """``count`` copies of a file, each damaged by chance as files are in transit or on a failing disk:
+    bytes overwritten here and there, a run of them replaced, or a run of stray bytes put in."""
+    rng = np.random.default_rng(seed)
+    copies = []
+    for k in range(count):
+        damaged, at = bytearray(data), int(rng.integers(len(data)))
+        run = bytes(rng.integers(0, 256, int(rng.integers(1, 65)), dtype=np.uint8))
+        if k % 3 == 0:
+            for spot in rng.integers(0, len(data), int(rng.integers(1, 21))):
+                damaged[spot] = int(rng.integers(256))
+        elif k % 3 == 1:
+            damaged[at : at + len(run)] = run
+        else:
+            damaged[at:at] = run
+        copies.append(bytes(damaged))
+    return copies
+
+
 def corpus() -> list[tuple[str, bytes, str]]:
     png = _save(seven(), "PNG")
     jpeg = _save(seven("RGB"), "JPEG", quality=90)

@@ -12,6 +12,7 @@ from PIL import Image
 from hdr_core import Predictor, preprocess_steps
 from hdr_core.batch import expand_files, read_files, to_csv
 from hdr_core.synth import draw_underlined_number, low_resolution_scan
+from tests.bad_files import mutants, pdf_of, seven, tiff_of
 from tests.conftest import png_bytes, zipped
 
 
@@ -143,3 +144,14 @@ def test_a_digit_with_a_line_under_it_is_read_without_the_line(predictor, mnist)
     readings = read_files(predictor, [("underlined.png", png_bytes(image)), ("bare.png", png_bytes(bare))])
     assert [r.text for r in readings] == ["7", "7"]
     assert np.array_equal(readings[0].model_input, readings[1].model_input)  # the line left out, nothing else
+
+
+def test_a_damaged_archive_pdf_or_multi_page_tiff_gives_a_reading_or_a_message_for_each_file_or_page(predictor):
+    batches = {"scans.zip": zipped({"a.png": png_bytes(seven()), "b.jpg": png_bytes(seven("RGB"), format="JPEG")}),
+               "scans.pdf": pdf_of(seven(), seven()), "fax.tif": tiff_of(seven(), seven())}
+    for name, data in batches.items():
+        for damaged in mutants(data, 40, seed=len(data)):
+            opened = expand_files([(name, damaged)])
+            readings = read_files(predictor, opened.files)  # only a named InputError is caught there, into the reading
+            assert len(readings) == len(opened.files) >= 1
+            assert all((r.error is None) != (r.text is None) for r in readings)
